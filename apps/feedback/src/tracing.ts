@@ -1,0 +1,3 @@
+import { startTracing } from '@hitl/platform/tracing';
+
+startTracing('feedback');

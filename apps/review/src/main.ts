@@ -1,0 +1,5 @@
+import './tracing'; // first: the OpenTelemetry SDK must start before anything it instruments is loaded
+import { runService } from '@hitl/platform';
+import { AppModule } from './app.module';
+
+void runService({ name: 'review', defaultHttpPort: 3000, module: AppModule.forRoot });

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { durationMsField, idField, outcomeField, ReviewerRefSchema, timestampField, versionField } from './fields';
+import { BandSchema, DecidedBySchema, TierSchema } from './vocabulary';
+
+/** The one event downstream systems consume: exactly one per prediction. */
+export const DecisionFinalizedV1Schema = z
+  .object({
+    caseId: idField.describe('The case (= predictionId); the message key.'),
+    predictionId: idField,
+    outcome: outcomeField,
+    decidedBy: DecidedBySchema,
+    approvers: z.array(ReviewerRefSchema).max(20).describe('Who decided; empty when decidedBy is auto.'),
+    band: BandSchema,
+    tier: TierSchema,
+    policyVersion: versionField,
+    finalizedAt: timestampField,
+    latencyMs: durationMsField.describe('From submittedAt to finalizedAt.'),
+    auditSampled: z.boolean().optional().describe('An auto-approval picked for a random human audit.'),
+    shadow: z.boolean().optional().describe('The category runs in shadow mode (humans decided, AI logged).'),
+  })
+  .superRefine((e, ctx) => {
+    const approvers = Array.isArray(e.approvers) ? e.approvers : [];
+    if (e.decidedBy === 'auto' && approvers.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['approvers'], message: 'Must be empty when decidedBy is auto' });
+    }
+    if (e.decidedBy === 'human' && approvers.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['approvers'], message: 'Must name the approvers when decidedBy is human' });
+    }
+    // Dual approval means two distinct people; a repeated reviewer is a routing bug.
+    const ids = approvers.map((a) => a?.reviewerId);
+    if (new Set(ids).size !== ids.length) {
+      ctx.addIssue({ code: 'custom', path: ['approvers'], message: 'Must not name a reviewer twice' });
+    }
+  })
+  .meta({
+    title: 'decision.finalized v1',
+    description:
+      'The final decision of a case, exactly one per prediction. Rules: approvers is empty when decidedBy is auto and names each human approver once when decidedBy is human.',
+  });
+
+export type DecisionFinalizedV1 = z.infer<typeof DecisionFinalizedV1Schema>;

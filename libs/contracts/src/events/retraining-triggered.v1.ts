@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { idField, slugField, timestampField, toMillis, unitInterval, versionField } from './fields';
+
+/** A few cases are enough for a data scientist to start from; the full set is in the feedback store. */
+export const MAX_EXAMPLE_CASES = 20;
+
+export const TimeWindowSchema = z
+  .object({ from: timestampField, to: timestampField })
+  .superRefine((w, ctx) => {
+    if (!(toMillis(w.from) < toMillis(w.to))) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'Must be after from' });
+    }
+  });
+export type TimeWindow = z.infer<typeof TimeWindowSchema>;
+
+/** Emitted once per category and window when humans override the AI too often. */
+export const RetrainingTriggeredV1Schema = z
+  .object({
+    category: slugField.describe('The message key.'),
+    modelVersion: versionField,
+    overrideRate: unitInterval.describe('Overrides / human decisions in the window.'),
+    threshold: unitInterval.describe('The configured rate above which retraining is triggered.'),
+    window: TimeWindowSchema,
+    sampleSize: z.number().int().min(1).describe('Human decisions in the window.'),
+    exampleCaseIds: z.array(idField).max(MAX_EXAMPLE_CASES).describe('Some overridden cases to start from.'),
+    triggeredAt: timestampField,
+  })
+  .meta({
+    title: 'retraining.triggered v1',
+    description:
+      'A category needs its model reviewed or retrained: its override rate exceeded the threshold in the window (emitted once per window). Rule: window.from < window.to.',
+  });
+
+export type RetrainingTriggeredV1 = z.infer<typeof RetrainingTriggeredV1Schema>;

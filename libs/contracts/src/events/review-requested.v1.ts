@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import {
+  currencyField,
+  idField,
+  outcomeField,
+  producerField,
+  roundField,
+  slugField,
+  textField,
+  timestampField,
+  toMillis,
+  versionField,
+} from './fields';
+import { ScoreSchema, TriggerSchema } from './score';
+import { ReviewReasonSchema, RiskLevelSchema, TierSchema } from './vocabulary';
+
+/** What a reviewer needs to decide without opening another system. */
+export const ReviewContextSchema = z.object({
+  category: slugField,
+  input: z.record(z.string(), z.unknown()),
+  reasoning: textField,
+  value: z.number().min(0).optional(),
+  currency: currencyField.optional(),
+  riskLevel: RiskLevelSchema.optional(),
+  tags: z.array(slugField).max(50).optional(),
+  modelVersion: versionField,
+  producer: producerField,
+});
+export type ReviewContext = z.infer<typeof ReviewContextSchema>;
+
+/** 0 is routine, 100 the most urgent; queues sort by priority (desc), then dueAt (asc). */
+export const PRIORITY_MIN = 0;
+export const PRIORITY_MAX = 100;
+
+export const ReviewRequestedV1Schema = z
+  .object({
+    caseId: idField.describe('The case (= predictionId); the message key.'),
+    predictionId: idField,
+    tier: TierSchema,
+    requiredApprovals: z.number().int().min(1).max(10).describe('Distinct approvers needed (2 for dual approval).'),
+    eligibleRoles: z.array(slugField).min(1).max(20).describe('Roles that may act on this request.'),
+    reason: ReviewReasonSchema.describe('Why a person must look (one request per reason, e.g. disagreement).'),
+    priority: z.number().int().min(PRIORITY_MIN).max(PRIORITY_MAX).describe('0 routine .. 100 most urgent.'),
+    dueAt: timestampField.describe('When the request escalates if nobody has acted.'),
+    round: roundField,
+    recommendation: outcomeField.describe("The AI's recommendation."),
+    score: ScoreSchema,
+    triggers: z.array(TriggerSchema).max(50).optional().describe('The triggers that made the review necessary.'),
+    context: ReviewContextSchema,
+    explanation: textField,
+    policyVersion: versionField,
+    requestedAt: timestampField,
+  })
+  .superRefine((e, ctx) => {
+    if (toMillis(e.dueAt) < toMillis(e.requestedAt)) {
+      ctx.addIssue({ code: 'custom', path: ['dueAt'], message: 'Must not be before requestedAt' });
+    }
+  })
+  .meta({
+    title: 'review.requested v1',
+    description:
+      'A case needs a human decision from one of the eligible roles. Rule: dueAt is not before requestedAt.',
+  });
+
+export type ReviewRequestedV1 = z.infer<typeof ReviewRequestedV1Schema>;

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/*
+ * The closed vocabularies of the platform. Each is exported as its values (for loops and
+ * config validation), its schema and its type, so apps never repeat the literals. Adding a
+ * value is a contract change: consumers switch on them.
+ */
+
+export const RiskLevels = ['low', 'medium', 'high', 'critical'] as const;
+export const RiskLevelSchema = z.enum(RiskLevels);
+export type RiskLevel = z.infer<typeof RiskLevelSchema>;
+
+/** The guide's four confidence factors; also the keys of a producer's `signals`. */
+export const FactorNames = ['modelConfidence', 'trainingDataCoverage', 'inputQuality', 'edgeCaseIndicators'] as const;
+export type FactorName = (typeof FactorNames)[number];
+
+/** Whether the producer supplied a factor or scoring computed it. */
+export const FactorSources = ['producer', 'computed'] as const;
+export const FactorSourceSchema = z.enum(FactorSources);
+export type FactorSource = z.infer<typeof FactorSourceSchema>;
+
+/** Confidence bands, from most to least trusted. */
+export const Bands = ['auto_approve', 'auto_approve_audit', 'human_review', 'senior_review'] as const;
+export const BandSchema = z.enum(Bands);
+export type Band = z.infer<typeof BandSchema>;
+
+/** Approval tiers, from least to most oversight. */
+export const Tiers = ['automatic', 'single_approver', 'dual_approval', 'executive_review'] as const;
+export const TierSchema = z.enum(Tiers);
+export type Tier = z.infer<typeof TierSchema>;
+
+/** Why scoring raised a trigger: a critical tag of the producer, or something found in the context. */
+export const TriggerKinds = ['critical_flag', 'context'] as const;
+export const TriggerKindSchema = z.enum(TriggerKinds);
+export type TriggerKind = z.infer<typeof TriggerKindSchema>;
+
+/** Why a review was requested (one request per reason; the escalation service records them). */
+export const ReviewReasons = [
+  'band',
+  'tier',
+  'critical_flag',
+  'context',
+  'disagreement',
+  'max_rounds',
+  'escalation',
+  'audit',
+  'shadow',
+  'revision',
+] as const;
+export const ReviewReasonSchema = z.enum(ReviewReasons);
+export type ReviewReason = z.infer<typeof ReviewReasonSchema>;
+
+export const ReviewerActions = ['approve', 'override', 'request_info', 'escalate'] as const;
+export const ReviewerActionSchema = z.enum(ReviewerActions);
+export type ReviewerAction = z.infer<typeof ReviewerActionSchema>;
+
+export const EscalationReasons = ['timeout', 'critical', 'context', 'disagreement', 'max_rounds', 'manual'] as const;
+export const EscalationReasonSchema = z.enum(EscalationReasons);
+export type EscalationReason = z.infer<typeof EscalationReasonSchema>;
+
+export const DecidedByValues = ['auto', 'human'] as const;
+export const DecidedBySchema = z.enum(DecidedByValues);
+export type DecidedBy = z.infer<typeof DecidedBySchema>;
+
+/** `recommend` publishes new thresholds for a person to accept; `apply` makes scoring use them. */
+export const CalibrationModes = ['recommend', 'apply'] as const;
+export const CalibrationModeSchema = z.enum(CalibrationModes);
+export type CalibrationMode = z.infer<typeof CalibrationModeSchema>;

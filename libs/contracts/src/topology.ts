@@ -1,0 +1,90 @@
+import { Topics, type TopicName } from './topics';
+
+/*
+ * Who emits and who consumes each topic, as DESIGN.md draws it. It feeds the AsyncAPI
+ * document only: the apps' own subscriptions are the truth, this is their map.
+ */
+
+export const Services = ['scoring', 'routing', 'escalation', 'feedback', 'review'] as const;
+export type Service = (typeof Services)[number];
+
+export interface TopicFlow {
+  summary: string;
+  emittedBy: readonly Service[];
+  consumedBy: readonly Service[];
+  /** What the Kafka message key is (the registry's key function computes it). */
+  key: string;
+  /** Parties outside the platform, named for the reader. */
+  external?: string;
+}
+
+const BY_CASE = 'The case id (= predictionId).';
+const BY_CATEGORY = 'The category.';
+
+export const topology: { readonly [K in TopicName]: TopicFlow } = {
+  [Topics.PredictionSubmitted]: {
+    key: BY_CASE,
+    summary: 'An AI prediction that needs a decision. A refined prediction (after a revision request) re-enters with the same predictionId and the next round.',
+    emittedBy: [],
+    consumedBy: ['scoring'],
+    external: 'Published by producer systems, as CloudEvents or as plain JSON.',
+  },
+  [Topics.PredictionScored]: {
+    key: BY_CASE,
+    summary: 'The prediction with its confidence score, band and triggers.',
+    emittedBy: ['scoring'],
+    consumedBy: ['routing', 'feedback'],
+  },
+  [Topics.ReviewRequested]: {
+    key: BY_CASE,
+    summary: 'A case needs a human decision from one of the eligible roles; one request per reason (band, disagreement, max rounds, ...).',
+    emittedBy: ['routing'],
+    consumedBy: ['escalation', 'review'],
+  },
+  [Topics.ReviewDecided]: {
+    key: BY_CASE,
+    summary: 'A reviewer approved, overrode, asked the producer for more information, or escalated.',
+    emittedBy: ['review'],
+    consumedBy: ['routing', 'escalation', 'feedback'],
+  },
+  [Topics.EscalationFired]: {
+    key: BY_CASE,
+    summary: 'A case moved up the escalation ladder (timeout, critical flag, context, disagreement, max rounds, manual). Only the escalation service emits it.',
+    emittedBy: ['escalation'],
+    consumedBy: ['routing', 'review'],
+  },
+  [Topics.DecisionFinalized]: {
+    key: BY_CASE,
+    summary: 'The final decision of a case: exactly one per prediction.',
+    emittedBy: ['routing'],
+    consumedBy: ['escalation', 'feedback', 'review'],
+    external: 'Consumed by downstream systems that act on decisions.',
+  },
+  [Topics.RevisionRequested]: {
+    key: BY_CASE,
+    summary: 'A reviewer asks the producer for a refined prediction (the collaborative pattern).',
+    emittedBy: ['routing'],
+    consumedBy: [],
+    external: 'Consumed by the producer system, which answers on prediction.submitted.',
+  },
+  [Topics.FeedbackCaptured]: {
+    key: BY_CASE,
+    summary: 'A human decision captured as a learning example.',
+    emittedBy: ['feedback'],
+    consumedBy: ['scoring'],
+    external: 'Also for analytics and model training pipelines.',
+  },
+  [Topics.RetrainingTriggered]: {
+    key: BY_CATEGORY,
+    summary: "A category's override rate crossed its threshold in a window (once per window).",
+    emittedBy: ['feedback'],
+    consumedBy: [],
+    external: 'Consumed by the model owners (ML pipeline, alerting).',
+  },
+  [Topics.ThresholdsCalibrated]: {
+    key: BY_CATEGORY,
+    summary: 'New band thresholds for a category, recalibrated from observed outcomes.',
+    emittedBy: ['feedback'],
+    consumedBy: ['scoring'],
+  },
+};

@@ -1,0 +1,58 @@
+import { ALL_TOPICS, dlqTopicOf, physicalTopic, type TopicName } from '@hitl/contracts';
+import type { Admin, Kafka } from 'kafkajs';
+
+export interface TopicLayout {
+  partitions: number;
+  replicationFactor: number;
+  prefix?: string;
+  topics?: readonly TopicName[];
+}
+
+export interface TopicReport {
+  created: string[];
+  existing: string[];
+  /** Existing topics whose partition count differs from the layout (never changed silently). */
+  mismatched: { topic: string; partitions: number; expected: number }[];
+}
+
+/** Every topic and its `.dlq`, as physical names. */
+export function plannedTopics(layout: TopicLayout): string[] {
+  return (layout.topics ?? ALL_TOPICS).flatMap((topic) => {
+    const physical = physicalTopic(topic, layout.prefix);
+    return [physical, dlqTopicOf(physical)];
+  });
+}
+
+/** Idempotent: creates what is missing, reports what exists, never deletes or shrinks. */
+export async function ensureTopics(kafka: Kafka, layout: TopicLayout): Promise<TopicReport> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await ensureWith(admin, layout);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function ensureWith(admin: Admin, layout: TopicLayout): Promise<TopicReport> {
+  const wanted = plannedTopics(layout);
+  const existing = new Set(await admin.listTopics());
+  const missing = wanted.filter((topic) => !existing.has(topic));
+  if (missing.length > 0) {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((topic) => ({ topic, numPartitions: layout.partitions, replicationFactor: layout.replicationFactor })),
+    });
+  }
+  const present = wanted.filter((topic) => existing.has(topic));
+  const mismatched: TopicReport['mismatched'] = [];
+  if (present.length > 0) {
+    const metadata = await admin.fetchTopicMetadata({ topics: present });
+    for (const topic of metadata.topics) {
+      if (topic.partitions.length !== layout.partitions) {
+        mismatched.push({ topic: topic.name, partitions: topic.partitions.length, expected: layout.partitions });
+      }
+    }
+  }
+  return { created: missing, existing: present, mismatched };
+}

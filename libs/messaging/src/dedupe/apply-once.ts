@@ -1,0 +1,66 @@
+import type { mongo } from 'mongoose';
+
+/** Field holding the ids of the events already applied to a document. */
+export const APPLIED_FIELD = '_appliedEvents';
+
+export interface ApplyOnceOptions {
+  /** How many recent event ids a document remembers (redeliveries arrive close together). */
+  remember?: number;
+}
+
+/**
+ * Applies `update` to document `_id` once per `eventId`: the effect and the record that it
+ * happened are one single-document write, so there is no window in which a crash leaves one
+ * without the other. Works without multi-document transactions (FerretDB) and on MongoDB.
+ * Returns true if applied, false if this event had been applied before.
+ */
+export async function applyOnce<T extends mongo.Document>(
+  collection: mongo.Collection<T>,
+  id: string,
+  eventId: string,
+  update: mongo.UpdateFilter<T>,
+  options: ApplyOnceOptions = {},
+): Promise<boolean> {
+  const remember = options.remember ?? 1_000;
+  const filter = { _id: id, [APPLIED_FIELD]: { $ne: eventId } } as unknown as mongo.Filter<T>;
+  const withMarker = {
+    ...update,
+    $push: { ...(update.$push ?? {}), [APPLIED_FIELD]: { $each: [eventId], $slice: -remember } },
+  } as unknown as mongo.UpdateFilter<T>;
+  try {
+    const result = await collection.updateOne(filter, withMarker, { upsert: true });
+    return result.modifiedCount + result.upsertedCount > 0;
+  } catch (error) {
+    // The document exists and already holds eventId: the filter missed, the upsert collided.
+    if (isDuplicateKey(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Applies `update` only if `version` is newer than the document's: for events that carry a
+ * case version, an old or repeated version is a no-op. Returns true if applied.
+ */
+export async function applyIfNewer<T extends mongo.Document>(
+  collection: mongo.Collection<T>,
+  id: string,
+  version: number,
+  update: mongo.UpdateFilter<T>,
+): Promise<boolean> {
+  const filter = { _id: id, $or: [{ _version: { $lt: version } }, { _version: { $exists: false } }] } as unknown as mongo.Filter<T>;
+  const withVersion = { ...update, $set: { ...(update.$set ?? {}), _version: version } } as unknown as mongo.UpdateFilter<T>;
+  try {
+    const result = await collection.updateOne(filter, withVersion, { upsert: true });
+    return result.modifiedCount + result.upsertedCount > 0;
+  } catch (error) {
+    if (isDuplicateKey(error)) return false;
+    throw error;
+  }
+}
+
+/** MongoDB reports E11000; FerretDB v1 has been seen to word it differently on updates. */
+export function isDuplicateKey(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === 11000 || code === 11001 || /duplicate key|E11000/i.test(error.message);
+}

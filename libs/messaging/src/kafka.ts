@@ -1,0 +1,25 @@
+import { Kafka, logLevel, type logCreator } from 'kafkajs';
+import type { MessagingLogger, ResolvedMessagingOptions } from './options';
+
+function kafkaLogCreator(logger: MessagingLogger): logCreator {
+  return () =>
+    ({ level, log }) => {
+      const { message, ...meta } = log;
+      if (level === logLevel.ERROR) logger.error(message, meta);
+      else if (level === logLevel.WARN) logger.warn(message, meta);
+      else if (level === logLevel.INFO) logger.debug(message, meta);
+    };
+}
+
+/** The one place a kafkajs client is built: every app gets the same timeouts and logging. */
+export function createKafka(options: ResolvedMessagingOptions): Kafka {
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    connectionTimeout: options.connectionTimeoutMs,
+    requestTimeout: 30_000,
+    retry: { initialRetryTime: 200, retries: 8 },
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(options.logger),
+  });
+}

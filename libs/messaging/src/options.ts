@@ -1,0 +1,52 @@
+import { DEFAULT_RETRY, type RetryPolicy } from './backoff';
+
+export interface MessagingLogger {
+  debug(message: string, meta?: Record<string, unknown>): void;
+  info(message: string, meta?: Record<string, unknown>): void;
+  warn(message: string, meta?: Record<string, unknown>): void;
+  error(message: string, meta?: Record<string, unknown>): void;
+}
+
+export interface MessagingOptions {
+  brokers: string[];
+  /** Kafka client id and CloudEvents `source` (e.g. "hitl/scoring"). */
+  clientId: string;
+  /** Optional deployment prefix prepended to every topic name (e.g. "staging."). */
+  topicPrefix?: string;
+  retry?: Partial<RetryPolicy>;
+  /** How long a graceful shutdown may take before the consumer is torn down. */
+  shutdownTimeoutMs?: number;
+  logger?: MessagingLogger;
+  /** kafkajs connection timeout; tests on a loaded two-core machine need more than the 1 s default. */
+  connectionTimeoutMs?: number;
+}
+
+export interface ResolvedMessagingOptions extends Required<Omit<MessagingOptions, 'retry' | 'topicPrefix'>> {
+  retry: RetryPolicy;
+  topicPrefix: string;
+}
+
+export const silentLogger: MessagingLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+export function consoleLogger(name: string): MessagingLogger {
+  const line = (level: string) => (message: string, meta?: Record<string, unknown>) =>
+    process.stderr.write(`${JSON.stringify({ level, name, message, ...meta })}\n`);
+  return { debug: () => undefined, info: line('info'), warn: line('warn'), error: line('error') };
+}
+
+export function resolveOptions(options: MessagingOptions): ResolvedMessagingOptions {
+  return {
+    brokers: options.brokers,
+    clientId: options.clientId,
+    topicPrefix: options.topicPrefix ?? '',
+    retry: { ...DEFAULT_RETRY, ...options.retry },
+    shutdownTimeoutMs: options.shutdownTimeoutMs ?? 25_000,
+    logger: options.logger ?? silentLogger,
+    connectionTimeoutMs: options.connectionTimeoutMs ?? 3_000,
+  };
+}

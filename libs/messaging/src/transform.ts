@@ -1,0 +1,188 @@
+import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { physicalTopic, type TopicName } from '@hitl/contracts';
+import { randomUUID } from 'node:crypto';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
+import { Partitioners } from 'kafkajs';
+import { buildDeadLetter } from './dead-letter';
+import { classifyError, errorCode, errorMessage } from './errors';
+import { toIncoming, type IncomingEvent } from './incoming';
+import type { ResolvedMessagingOptions } from './options';
+import { groupByTopic, toKafkaMessage, type OutgoingEvent } from './publisher';
+import { runWithRetry } from './retry';
+import { endSpan, linkTo, startProcessSpan, withSpan } from './trace';
+
+export interface TransformSpec<K extends TopicName> {
+  groupId: string;
+  topic: K;
+  /** Pure mapping from input events to output events; throwing a ContractError or
+   * NonRetriableError for one event dead-letters that event only. */
+  transform: (events: IncomingEvent<K>[]) => Promise<OutgoingEvent[]> | OutgoingEvent[];
+  maxChunk?: number;
+  partitionsConsumedConcurrently?: number;
+}
+
+/**
+ * Consume-transform-produce in one Kafka transaction per chunk: the outputs, the dead letters
+ * and the input offsets commit together or not at all, so a stateless hop (scoring) neither
+ * loses nor duplicates an event across crashes for read_committed readers.
+ *
+ * Limit: kafkajs predates KIP-447, so zombie fencing relies on a transactional id unique to
+ * this process; after a rebalance a fenced-out zombie's open transaction is aborted by its
+ * timeout, not by the group generation.
+ */
+export class TransactionalTransformer<K extends TopicName> {
+  private readonly consumer: Consumer;
+  private readonly producer: Producer;
+  private readonly abort = new AbortController();
+  private running = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly options: ResolvedMessagingOptions,
+    private readonly spec: TransformSpec<K>,
+  ) {
+    this.consumer = kafka.consumer({ groupId: spec.groupId, readUncommitted: false,
+      // Fetch long-poll: an idle fetch returns after this; a stopping consumer waits for it.
+      maxWaitTimeInMs: 1_000, allowAutoTopicCreation: false });
+    this.producer = kafka.producer({
+      transactionalId: `${spec.groupId}-${randomUUID()}`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+    });
+  }
+
+  isRunning(): boolean {
+    return this.running;
+  }
+
+  async start(): Promise<void> {
+    await this.producer.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [physicalTopic(this.spec.topic, this.options.topicPrefix)], fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.spec.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+    this.running = true;
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    const timer = setTimeout(() => this.abort.abort(), Math.max(0, this.options.shutdownTimeoutMs - 1_000));
+    try {
+      await this.consumer.disconnect();
+    } finally {
+      clearTimeout(timer);
+      this.abort.abort();
+      await this.producer.disconnect();
+    }
+  }
+
+  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const chunkSize = Math.max(1, this.spec.maxChunk ?? 500);
+    for (let i = 0; i < batch.messages.length; i += chunkSize) {
+      if (!isRunning() || isStale()) break;
+      const chunk = batch.messages.slice(i, i + chunkSize);
+      const done = await this.processChunk(batch.topic, batch.partition, chunk, heartbeat);
+      if (!done) break;
+      resolveOffset(chunk[chunk.length - 1].offset);
+      await heartbeat();
+    }
+  }
+
+  private async processChunk(topic: string, partition: number, chunk: KafkaMessage[], heartbeat: () => Promise<void>): Promise<boolean> {
+    const byOffset = new Map(chunk.map((message) => [message.offset, message]));
+    const toDeadLetter = (message: KafkaMessage, error: unknown) =>
+      buildDeadLetter(message, {
+        topic,
+        partition,
+        group: this.spec.groupId,
+        attempts: 1,
+        code: errorCode(error),
+        errorClass: classifyError(error),
+        message: errorMessage(error),
+      });
+    const valid: IncomingEvent<K>[] = [];
+    const invalid: { topic: string; message: Message }[] = [];
+    for (const message of chunk) {
+      try {
+        valid.push(toIncoming(this.spec.topic, partition, message));
+      } catch (error) {
+        invalid.push(toDeadLetter(message, error));
+      }
+    }
+    const links = valid.map((event) => linkTo(event.traceContext)).filter((link) => link !== undefined);
+    const span = startProcessSpan({ topic, group: this.spec.groupId, partition, count: chunk.length }, ROOT_CONTEXT, links);
+    const outcome = await withSpan(span, ROOT_CONTEXT, () =>
+      runWithRetry(
+        async () => {
+          const { outputs, failures } = await this.transformIsolating(valid);
+          const rejected = failures.map(({ event, error }) => toDeadLetter(byOffset.get(event.offset)!, error));
+          await this.commitTransaction(topic, partition, chunk, outputs, [...invalid, ...rejected]);
+        },
+        this.options.retry,
+        { signal: this.abort.signal, heartbeat },
+      ),
+    );
+    endSpan(span, outcome.ok ? undefined : outcome.error);
+    if (!outcome.ok) {
+      if (outcome.interrupted) return false;
+      // A failure that survived every retry here is infrastructure (the transaction itself):
+      // surface it so kafkajs restarts from the last committed offset; nothing is skipped.
+      throw outcome.error;
+    }
+    return true;
+  }
+
+  /** Transforms the chunk; if that throws, retries event by event and isolates the culprits. */
+  private async transformIsolating(valid: IncomingEvent<K>[]): Promise<{ outputs: OutgoingEvent[]; failures: { event: IncomingEvent<K>; error: unknown }[] }> {
+    try {
+      return { outputs: await this.spec.transform(valid), failures: [] };
+    } catch (error) {
+      if (classifyError(error) === 'retriable') throw error;
+    }
+    const outputs: OutgoingEvent[] = [];
+    const failures: { event: IncomingEvent<K>; error: unknown }[] = [];
+    for (const event of valid) {
+      try {
+        outputs.push(...(await this.spec.transform([event])));
+      } catch (error) {
+        if (classifyError(error) === 'retriable') throw error;
+        failures.push({ event, error });
+      }
+    }
+    return { outputs, failures };
+  }
+
+  private async commitTransaction(
+    topic: string,
+    partition: number,
+    chunk: KafkaMessage[],
+    outputs: OutgoingEvent[],
+    deadLetters: { topic: string; message: Message }[],
+  ): Promise<void> {
+    const topicMessages: { topic: string; messages: Message[] }[] = [];
+    for (const [outTopic, group] of groupByTopic(outputs, this.options.topicPrefix)) {
+      topicMessages.push({
+        topic: outTopic,
+        messages: group.map((event) => toKafkaMessage(event, this.options.clientId, event.traceContext ?? trace.deleteSpan(ROOT_CONTEXT))),
+      });
+    }
+    for (const { topic: dlq, message } of deadLetters) topicMessages.push({ topic: dlq, messages: [message] });
+    const transaction = await this.producer.transaction();
+    try {
+      if (topicMessages.length > 0) await transaction.sendBatch({ topicMessages, acks: -1 });
+      const next = (BigInt(chunk[chunk.length - 1].offset) + 1n).toString();
+      await transaction.sendOffsets({ consumerGroupId: this.spec.groupId, topics: [{ topic, partitions: [{ partition, offset: next }] }] });
+      await transaction.commit();
+    } catch (error) {
+      await transaction.abort().catch(() => undefined);
+      throw error;
+    }
+  }
+}
+

@@ -1,0 +1,59 @@
+import 'reflect-metadata';
+import type { DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError } from './config/config-error';
+import { readConfig } from './config/read-config';
+import { serviceEnvSchema, type ServiceConfig } from './config/service-config';
+import { createLogger, messagingLogger } from './logger';
+import { PlatformModule } from './platform.module';
+
+export interface ServiceDefinition {
+  name: string;
+  defaultHttpPort: number;
+  /** The app's own module; the platform (config, Kafka, database, health) is wired around it. */
+  module: (config: ServiceConfig) => DynamicModule;
+}
+
+/** Exit code for a configuration error (sysexits EX_CONFIG): the orchestrator must not retry blindly. */
+export const EXIT_CONFIG = 78;
+
+/**
+ * Starts one service: validates the environment (a wrong value stops it, naming the variable),
+ * boots Nest with Kafka, the database and health endpoints, and drains on SIGTERM/SIGINT.
+ */
+export async function runService(definition: ServiceDefinition): Promise<void> {
+  let config: ServiceConfig;
+  try {
+    config = readConfig(serviceEnvSchema({ name: definition.name, httpPort: definition.defaultHttpPort }));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${definition.name}: ${error.message}\n`);
+      process.exit(EXIT_CONFIG);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
+  try {
+    const app = await NestFactory.create(
+      { module: class ServiceRoot {}, imports: [PlatformModule.forRoot(config, messagingLogger(logger)), definition.module(config)] },
+      { logger, abortOnError: false },
+    );
+    app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+    const onSignal = () => {
+      logger.log('shutdown requested: draining consumers', 'bootstrap');
+      // Last resort if draining hangs: leave before Kubernetes' terminationGracePeriod does it for us.
+      setTimeout(() => {
+        logger.error('shutdown timed out', undefined, 'bootstrap');
+        process.exit(1);
+      }, config.SHUTDOWN_TIMEOUT_MS + 5_000).unref();
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+    await app.listen(config.HTTP_PORT, config.HTTP_HOST);
+    const url = await app.getUrl();
+    logger.log({ message: 'ready', url, kafka: config.KAFKA_BROKERS.join(','), pid: process.pid }, 'bootstrap');
+  } catch (error) {
+    logger.fatal({ message: 'failed to start', error: error instanceof Error ? error.message : String(error) }, 'bootstrap');
+    process.exit(1);
+  }
+}

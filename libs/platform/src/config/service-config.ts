@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { brokerList, logLevel, mongoUri, port, positiveInt, topicPrefix } from './fields';
+
+export interface ServiceDefaults {
+  name: string;
+  httpPort: number;
+}
+
+/** The settings every service reads (README: Configuration). */
+export function serviceEnvSchema(defaults: ServiceDefaults) {
+  return z.object({
+    SERVICE_NAME: z.string().regex(/^[a-z][a-z0-9-]*$/).default(defaults.name),
+    KAFKA_BROKERS: brokerList.default(['127.0.0.1:9092']),
+    MONGODB_URI: mongoUri.default(`mongodb://127.0.0.1:27017/hitl_${defaults.name}`),
+    HTTP_HOST: z.string().default('0.0.0.0'),
+    HTTP_PORT: port.default(defaults.httpPort),
+    TOPIC_PREFIX: topicPrefix.default(''),
+    CONSUMER_CONCURRENCY: positiveInt(64).default(2),
+    CONSUMER_SESSION_TIMEOUT_MS: positiveInt(1_800_000).default(30_000),
+    CONSUMER_RETRY_MAX_ATTEMPTS: positiveInt(100).default(5),
+    CONSUMER_RETRY_BACKOFF_MS: positiveInt(60_000).default(100),
+    CONSUMER_RETRY_MAX_BACKOFF_MS: positiveInt(600_000).default(5_000),
+    SHUTDOWN_TIMEOUT_MS: positiveInt(600_000).default(25_000),
+    KAFKA_CONNECTION_TIMEOUT_MS: positiveInt(60_000).default(3_000),
+    LOG_LEVEL: logLevel.default('info'),
+  });
+}
+
+export type ServiceConfig = z.output<ReturnType<typeof serviceEnvSchema>>;

@@ -1,0 +1,6 @@
+export * from './infra';
+export * from './kafka';
+export * from './process';
+export * from './events';
+export * from './tracing';
+export * from './wait-for';
