@@ -33,6 +33,7 @@ export default tseslint.config(
           depConstraints: [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
             { sourceTag: 'scope:contracts', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'scope:messaging', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:testing'] },
@@ -44,7 +45,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/messaging/**/*.ts', 'libs/testing/**/*.ts'],
+    files: ['libs/messaging/**/*.ts', 'libs/testing/**/*.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

@@ -1,10 +1,18 @@
 import { Kafka, logLevel, type logCreator } from 'kafkajs';
 import type { MessagingLogger, ResolvedMessagingOptions } from './options';
 
+/**
+ * kafkajs warns whenever an idempotent producer has bounded retries. We bound them on purpose:
+ * a send must fail (and be retried by its caller, deduplicated downstream) rather than hang a
+ * shutdown forever while the broker is away.
+ */
+const EXPECTED_WARNINGS = new Set(['Limiting retries for the idempotent producer may invalidate EoS guarantees']);
+
 function kafkaLogCreator(logger: MessagingLogger): logCreator {
   return () =>
     ({ level, log }) => {
       const { message, ...meta } = log;
+      if (EXPECTED_WARNINGS.has(message)) return;
       if (level === logLevel.ERROR) logger.error(message, meta);
       else if (level === logLevel.WARN) logger.warn(message, meta);
       else if (level === logLevel.INFO) logger.debug(message, meta);

@@ -38,17 +38,31 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
       { module: class ServiceRoot {}, imports: [PlatformModule.forRoot(config, messagingLogger(logger)), definition.module(config)] },
       { logger, abortOnError: false },
     );
-    app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
-    const onSignal = () => {
-      logger.log('shutdown requested: draining consumers', 'bootstrap');
+    // Our own signal handling rather than enableShutdownHooks: Nest would re-raise the signal
+    // after closing, so a clean drain would look like a kill to the parent; we exit 0 instead.
+    let closing = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (closing) return;
+      closing = true;
+      logger.log({ message: 'shutdown requested: draining consumers', signal }, 'bootstrap');
       // Last resort if draining hangs: leave before Kubernetes' terminationGracePeriod does it for us.
       setTimeout(() => {
         logger.error('shutdown timed out', undefined, 'bootstrap');
         process.exit(1);
       }, config.SHUTDOWN_TIMEOUT_MS + 5_000).unref();
+      app.close().then(
+        () => {
+          logger.log('stopped cleanly', 'bootstrap');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ message: 'shutdown failed', error: error instanceof Error ? error.message : String(error) }, undefined, 'bootstrap');
+          process.exit(1);
+        },
+      );
     };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
     await app.listen(config.HTTP_PORT, config.HTTP_HOST);
     const url = await app.getUrl();
     logger.log({ message: 'ready', url, kafka: config.KAFKA_BROKERS.join(','), pid: process.pid }, 'bootstrap');

@@ -4,3 +4,4 @@ export * from './process';
 export * from './events';
 export * from './tracing';
 export * from './wait-for';
+export * from './services';

@@ -39,6 +39,21 @@ export class ChildService {
     });
   }
 
+  /** Lines of output matching `pattern` (a per-line regex, without the g flag). */
+  lines(pattern: RegExp): string[] {
+    return this.output.split('\n').filter((line) => pattern.test(line));
+  }
+
+  async waitForLines(pattern: RegExp, count: number, timeoutMs = 30_000): Promise<string[]> {
+    await waitFor(() => this.lines(pattern).length >= count, {
+      timeoutMs,
+      description: `${count} output line(s) matching ${pattern} (have ${this.lines(pattern).length})`,
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}\n--- output ---\n${this.output.slice(-3_000)}`);
+    });
+    return this.lines(pattern);
+  }
+
   kill(signal: NodeJS.Signals): void {
     this.child.kill(signal);
   }

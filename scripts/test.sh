@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The README's test command (npm test): everything a change must pass, against the real stack.
+#   1. setup      install whatever is missing (Node 22, npm deps, Kafka jars, FerretDB)
+#   2. static     build, typecheck, lint (Nx module boundaries), AsyncAPI/JSON Schema freshness
+#   3. unit       pure rules, no infrastructure
+#   4. stack      start Kafka + FerretDB unless running or KAFKA_BROKERS / MONGODB_URI are set
+#   5. infra      integration and end-to-end tests through the real broker and database
+#   6. stack      stopped again if this script started it
+# Usage: scripts/test.sh [--unit-only] [extra jest args for the infra tests...]
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib/env.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib/env.sh"
+cd "$ROOT"
+
+UNIT_ONLY=0
+if [[ "${1:-}" == "--unit-only" ]]; then UNIT_ONLY=1; shift; fi
+T0=$(now_ms)
+REPORTS="$ROOT/tmp/test-reports"
+rm -rf "$REPORTS" && mkdir -p "$REPORTS"
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+
+step() { log "── $* ──"; }
+
+step "setup"
+bash "$ROOT/scripts/setup.sh"
+hitl_use_node || die "Node 22 is not available after setup"
+
+step "build, typecheck, lint, contract documents"
+npm run --silent build
+npm run --silent typecheck
+npm run --silent lint
+npm run --silent contracts:check
+
+step "unit tests"
+npx jest --selectProjects unit --json --outputFile="$REPORTS/unit.json"
+
+STARTED_STACK=0
+stop_stack() {
+  if (( STARTED_STACK )); then
+    step "stopping the stack this run started"
+    bash "$ROOT/scripts/stack.sh" stop || true
+  fi
+}
+if (( ! UNIT_ONLY )); then
+  if [[ -z "${KAFKA_BROKERS:-}" || -z "${MONGODB_URI:-}" ]]; then
+    if ! bash "$ROOT/scripts/stack.sh" status >/dev/null 2>&1; then STARTED_STACK=1; fi
+  fi
+  trap stop_stack EXIT
+  step "stack"
+  set -a
+  eval "$(bash "$ROOT/scripts/stack.sh" start)"
+  set +a
+  log "KAFKA_BROKERS=$KAFKA_BROKERS MONGODB_URI=$MONGODB_URI"
+
+  step "integration and end-to-end tests (real Kafka, real FerretDB)"
+  # In band: two cores and one broker; each file uses fresh topics, groups and databases.
+  npx jest --selectProjects integration e2e --runInBand --json --outputFile="$REPORTS/infra.json" "$@"
+fi
+
+# One closing line over every tier, in the plain form CI reads.
+node -e '
+  const fs = require("fs");
+  let passed = 0, failed = 0, skipped = 0;
+  for (const f of fs.readdirSync(process.argv[1])) {
+    const r = JSON.parse(fs.readFileSync(`${process.argv[1]}/${f}`, "utf8"));
+    passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests;
+  }
+  console.log(`tests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
+' "$REPORTS"
+log "all green in $(elapsed_s "$T0") s"
