@@ -41,7 +41,15 @@ stop_stack() {
     bash "$ROOT/scripts/stack.sh" stop || true
   fi
 }
-if (( ! UNIT_ONLY )); then
+CONTAINERS=0
+case "${HITL_TESTCONTAINERS:-0}" in
+  1|true) CONTAINERS=1 ;;
+  auto) docker info >/dev/null 2>&1 && CONTAINERS=1 ;;
+esac
+if (( ! UNIT_ONLY && CONTAINERS )); then
+  step "integration and end-to-end tests (Kafka and MongoDB in testcontainers)"
+  HITL_TESTCONTAINERS=1 npx jest --selectProjects integration e2e --runInBand --json --outputFile="$REPORTS/infra.json" "$@"
+elif (( ! UNIT_ONLY )); then
   if [[ -z "${KAFKA_BROKERS:-}" || -z "${MONGODB_URI:-}" ]]; then
     if ! bash "$ROOT/scripts/stack.sh" status >/dev/null 2>&1; then STARTED_STACK=1; fi
   fi

@@ -1,4 +1,5 @@
 import { Socket } from 'node:net';
+import { containersWanted, startContainers, type StartedInfra } from './containers';
 import { testBrokers, testMongoBaseUri } from './infra';
 
 function reachable(host: string, port: number, timeoutMs = 2_000): Promise<boolean> {
@@ -14,8 +15,18 @@ function reachable(host: string, port: number, timeoutMs = 2_000): Promise<boole
   });
 }
 
+declare global {
+  var __hitlContainers: StartedInfra | undefined;
+}
+
 /** Integration and e2e tests need the real broker and database; say so plainly if absent. */
 export default async function globalSetup(): Promise<void> {
+  if (containersWanted() && !globalThis.__hitlContainers) {
+    globalThis.__hitlContainers = await startContainers();
+    // Workers and the services the tests spawn inherit these.
+    process.env.KAFKA_BROKERS = globalThis.__hitlContainers.brokers;
+    process.env.MONGODB_URI = globalThis.__hitlContainers.mongoUri;
+  }
   const [host, port] = testBrokers()[0].split(':');
   const mongo = new URL(testMongoBaseUri().replace(/^mongodb(\+srv)?:/, 'http:'));
   const problems: string[] = [];
