@@ -5,7 +5,8 @@
 #   3. unit       pure rules, no infrastructure
 #   4. stack      start Kafka + FerretDB unless running or KAFKA_BROKERS / MONGODB_URI are set
 #   5. infra      integration and end-to-end tests through the real broker and database
-#   6. stack      stopped again if this script started it
+#   6. crash      if this script started the stack: kill -9 it, restart, check nothing was lost
+#   7. stack      stopped again if this script started it
 # Usage: scripts/test.sh [--unit-only] [extra jest args for the infra tests...]
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/env.sh
@@ -63,6 +64,11 @@ elif (( ! UNIT_ONLY )); then
   step "integration and end-to-end tests (real Kafka, real FerretDB)"
   # In band: two cores and one broker; each file uses fresh topics, groups and databases.
   npx jest --selectProjects integration e2e --runInBand --json --outputFile="$REPORTS/infra.json" "$@"
+
+  if (( STARTED_STACK )); then
+    step "kill -9 the stack and start it again: data must survive"
+    bash "$ROOT/scripts/check-persistence.sh"
+  fi
 fi
 
 # One closing line over every tier, in the plain form CI reads.
