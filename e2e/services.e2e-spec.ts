@@ -1,4 +1,4 @@
-import { freshDatabaseUri, RunningService, secureRandom, SERVICES, testBrokers } from '@hitl/testing';
+import { freshDatabaseUri, RunningService, SERVICES, testBrokers, testTopicPrefix } from '@hitl/testing';
 
 describe('the five services', () => {
   const running: RunningService[] = [];
@@ -8,7 +8,7 @@ describe('the five services', () => {
   });
 
   it('boot against the real broker and database, report ready, and stop cleanly on SIGTERM', async () => {
-    const prefix = `e${secureRandom(3)}.`;
+    const prefix = testTopicPrefix();
     for (const name of SERVICES) {
       running.push(RunningService.start(name, { KAFKA_BROKERS: testBrokers().join(','), MONGODB_URI: freshDatabaseUri(name), TOPIC_PREFIX: prefix }));
     }

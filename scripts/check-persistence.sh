@@ -6,6 +6,8 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/env.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib/env.sh"
 cd "$ROOT"
+# Only ever the local stack: addresses exported by the caller would make stack.sh treat it as external.
+unset KAFKA_BROKERS MONGODB_URI
 id="$(od -An -N4 -tx4 /dev/urandom | tr -d ' ')"
 node dist/tools/cli/src/persistence-check.js write "$id"
 bash scripts/stack.sh kill

@@ -7,6 +7,7 @@ import {
   secureRandom,
   testBrokers,
   testKafka,
+  testTopicPrefix,
   TopicCollector,
   waitFor,
 } from '@hitl/testing';
@@ -32,7 +33,7 @@ describe('messaging through the real broker', () => {
     resolveOptions({ brokers: testBrokers(), clientId: 'hitl/test', topicPrefix: prefix, retry: { maxAttempts: 3, initialBackoffMs: 20, maxBackoffMs: 50 }, connectionTimeoutMs: 10_000 });
 
   beforeEach(async () => {
-    prefix = `t${secureRandom(4)}.`; // fresh topics per test (kafkajs' own habit)
+    prefix = testTopicPrefix(); // fresh topics per test (kafkajs' own habit)
     kafka = testKafka();
     submitted = physicalTopic(Topics.PredictionSubmitted, prefix);
     await createTopics(kafka, [submitted, dlqTopicOf(submitted)], 1);

@@ -3,7 +3,8 @@ import { physicalTopic, type TopicName } from '@hitl/contracts';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message } from 'kafkajs';
 import { buildDeadLetter } from './dead-letter';
 import { errorCode, errorMessage, type ErrorClass } from './errors';
-import { toIncoming, type BatchHandlerFn, type EventHandlerFn, type IncomingEvent } from './incoming';
+import { decodeChunk, type BatchHandlerFn, type EventHandlerFn, type IncomingEvent } from './incoming';
+import { manualConsumer, runManual, stopDraining } from './manual-consumer';
 import type { ResolvedMessagingOptions } from './options';
 import { runWithRetry, type RetryOutcome } from './retry';
 import { endSpan, linkTo, startProcessSpan, withSpan } from './trace';
@@ -58,15 +59,7 @@ export class EventConsumer {
     private readonly deadLetters: DeadLetterSink,
     private readonly spec: ConsumerSpec,
   ) {
-    this.consumer = kafka.consumer({
-      groupId: spec.groupId,
-      sessionTimeout: spec.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: 3_000,
-      allowAutoTopicCreation: false,
-      readUncommitted: false,
-      // Fetch long-poll: an idle fetch returns after this; a stopping consumer waits for it.
-      maxWaitTimeInMs: 1_000,
-    });
+    this.consumer = manualConsumer(kafka, spec);
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       this.crashed = event.payload.error;
       this.options.logger.error('consumer crashed', { group: spec.groupId, error: errorMessage(event.payload.error) });
@@ -95,14 +88,12 @@ export class EventConsumer {
 
   async start(): Promise<void> {
     if (this.registrations.size === 0) throw new Error(`consumer ${this.spec.groupId} has no handlers`);
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [...this.registrations.keys()], fromBeginning: this.spec.fromBeginning ?? true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.spec.partitionsConsumedConcurrently ?? 1,
-      eachBatch: (payload) => this.onBatch(payload),
-    });
+    await runManual(
+      this.consumer,
+      [...this.registrations.keys()],
+      { fromBeginning: this.spec.fromBeginning, concurrency: this.spec.partitionsConsumedConcurrently },
+      (payload) => this.onBatch(payload),
+    );
     this.running = true;
   }
 
@@ -113,14 +104,7 @@ export class EventConsumer {
       return;
     }
     this.running = false;
-    const timeout = this.options.shutdownTimeoutMs;
-    const timer = setTimeout(() => this.abort.abort(), Math.max(0, timeout - 1_000));
-    try {
-      await this.consumer.disconnect();
-    } finally {
-      clearTimeout(timer);
-      this.abort.abort();
-    }
+    await stopDraining(this.consumer, this.abort, this.options.shutdownTimeoutMs);
   }
 
   private register(registration: Registration): this {
@@ -229,15 +213,8 @@ export class EventConsumer {
   }
 
   private decode(topic: TopicName, partition: number, messages: KafkaMessage[]): Decoded {
-    const result: Decoded = { valid: [], invalid: [] };
-    for (const message of messages) {
-      try {
-        result.valid.push(toIncoming(topic, partition, message));
-      } catch (error) {
-        result.invalid.push({ message, error, attempts: 1, errorClass: 'non-retriable' });
-      }
-    }
-    return result;
+    const { valid, invalid } = decodeChunk(topic, partition, messages);
+    return { valid, invalid: invalid.map(({ message, error }) => ({ message, error, attempts: 1, errorClass: 'non-retriable' })) };
   }
 
   private retry(fn: () => Promise<void>, topic: string, partition: number, heartbeat: () => Promise<void>): Promise<RetryOutcome> {

@@ -1,5 +1,5 @@
 import { dlqTopicOf, physicalTopic, Topics } from '@hitl/contracts';
-import { ChildService, createTopics, freshDatabaseUri, prediction, secureRandom, testBrokers, testKafka, waitFor } from '@hitl/testing';
+import { ChildService, createTopics, freshDatabaseUri, prediction, secureRandom, testBrokers, testKafka, waitFor, testTopicPrefix } from '@hitl/testing';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,7 +24,7 @@ describe('a consumer process that dies or is stopped', () => {
   });
 
   beforeEach(async () => {
-    prefix = `t${secureRandom(4)}.`;
+    prefix = testTopicPrefix();
     groupId = `g-${secureRandom()}`;
     kafka = testKafka();
     const topic = physicalTopic(Topics.PredictionSubmitted, prefix);

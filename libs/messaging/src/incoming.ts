@@ -39,3 +39,21 @@ export function toIncoming<K extends TopicName>(topic: K, partition: number, mes
     traceContext: extractContext(headers),
   };
 }
+
+/** Splits a chunk into events that satisfy their contract and records that do not (poison). */
+export function decodeChunk<K extends TopicName>(
+  topic: K,
+  partition: number,
+  messages: KafkaMessage[],
+): { valid: IncomingEvent<K>[]; invalid: { message: KafkaMessage; error: unknown }[] } {
+  const valid: IncomingEvent<K>[] = [];
+  const invalid: { message: KafkaMessage; error: unknown }[] = [];
+  for (const message of messages) {
+    try {
+      valid.push(toIncoming(topic, partition, message));
+    } catch (error) {
+      invalid.push({ message, error });
+    }
+  }
+  return { valid, invalid };
+}

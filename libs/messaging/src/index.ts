@@ -7,6 +7,7 @@ export * from './errors';
 export * from './headers';
 export * from './incoming';
 export * from './kafka';
+export * from './manual-consumer';
 export * from './options';
 export * from './publisher';
 export * from './retry';

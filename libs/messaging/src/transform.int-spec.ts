@@ -1,5 +1,5 @@
 import { dlqTopicOf, exampleOf, physicalTopic, Topics } from '@hitl/contracts';
-import { createTopics, prediction, produceRaw, secureRandom, testBrokers, testKafka, TopicCollector, waitFor } from '@hitl/testing';
+import { createTopics, prediction, produceRaw, secureRandom, testBrokers, testKafka, TopicCollector, waitFor, testTopicPrefix } from '@hitl/testing';
 import type { Kafka } from 'kafkajs';
 import { DlqHeader } from './dead-letter';
 import { NonRetriableError } from './errors';
@@ -18,7 +18,7 @@ describe('consume-transform-produce in Kafka transactions', () => {
   const options = () => resolveOptions({ brokers: testBrokers(), clientId: 'hitl/test-scoring', topicPrefix: prefix, retry: { maxAttempts: 2, initialBackoffMs: 10 } });
 
   beforeEach(async () => {
-    prefix = `x${secureRandom(4)}.`;
+    prefix = testTopicPrefix();
     kafka = testKafka();
     input = physicalTopic(Topics.PredictionSubmitted, prefix);
     output = physicalTopic(Topics.PredictionScored, prefix);

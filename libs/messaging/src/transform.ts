@@ -5,7 +5,8 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer
 import { Partitioners } from 'kafkajs';
 import { buildDeadLetter } from './dead-letter';
 import { classifyError, errorCode, errorMessage } from './errors';
-import { toIncoming, type IncomingEvent } from './incoming';
+import { decodeChunk, type IncomingEvent } from './incoming';
+import { manualConsumer, runManual, stopDraining } from './manual-consumer';
 import type { ResolvedMessagingOptions } from './options';
 import { groupByTopic, toKafkaMessage, type OutgoingEvent } from './publisher';
 import { runWithRetry } from './retry';
@@ -41,9 +42,7 @@ export class TransactionalTransformer<K extends TopicName> {
     private readonly options: ResolvedMessagingOptions,
     private readonly spec: TransformSpec<K>,
   ) {
-    this.consumer = kafka.consumer({ groupId: spec.groupId, readUncommitted: false,
-      // Fetch long-poll: an idle fetch returns after this; a stopping consumer waits for it.
-      maxWaitTimeInMs: 1_000, allowAutoTopicCreation: false });
+    this.consumer = manualConsumer(kafka, { groupId: spec.groupId });
     this.producer = kafka.producer({
       transactionalId: `${spec.groupId}-${randomUUID()}`,
       idempotent: true,
@@ -59,25 +58,20 @@ export class TransactionalTransformer<K extends TopicName> {
 
   async start(): Promise<void> {
     await this.producer.connect();
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [physicalTopic(this.spec.topic, this.options.topicPrefix)], fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.spec.partitionsConsumedConcurrently ?? 1,
-      eachBatch: (payload) => this.onBatch(payload),
-    });
+    await runManual(
+      this.consumer,
+      [physicalTopic(this.spec.topic, this.options.topicPrefix)],
+      { concurrency: this.spec.partitionsConsumedConcurrently },
+      (payload) => this.onBatch(payload),
+    );
     this.running = true;
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    const timer = setTimeout(() => this.abort.abort(), Math.max(0, this.options.shutdownTimeoutMs - 1_000));
     try {
-      await this.consumer.disconnect();
+      await stopDraining(this.consumer, this.abort, this.options.shutdownTimeoutMs);
     } finally {
-      clearTimeout(timer);
-      this.abort.abort();
       await this.producer.disconnect();
     }
   }
@@ -106,15 +100,9 @@ export class TransactionalTransformer<K extends TopicName> {
         errorClass: classifyError(error),
         message: errorMessage(error),
       });
-    const valid: IncomingEvent<K>[] = [];
-    const invalid: { topic: string; message: Message }[] = [];
-    for (const message of chunk) {
-      try {
-        valid.push(toIncoming(this.spec.topic, partition, message));
-      } catch (error) {
-        invalid.push(toDeadLetter(message, error));
-      }
-    }
+    const decoded = decodeChunk(this.spec.topic, partition, chunk);
+    const valid = decoded.valid;
+    const invalid = decoded.invalid.map(({ message, error }) => toDeadLetter(message, error));
     const links = valid.map((event) => linkTo(event.traceContext)).filter((link) => link !== undefined);
     const span = startProcessSpan({ topic, group: this.spec.groupId, partition, count: chunk.length }, ROOT_CONTEXT, links);
     const outcome = await withSpan(span, ROOT_CONTEXT, () =>

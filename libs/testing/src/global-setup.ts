@@ -1,6 +1,6 @@
 import { Socket } from 'node:net';
 import { containersWanted, startContainers, type StartedInfra } from './containers';
-import { testBrokers, testMongoBaseUri } from './infra';
+import { testBrokers, testMongoBaseUri, testRunId } from './infra';
 
 function reachable(host: string, port: number, timeoutMs = 2_000): Promise<boolean> {
   return new Promise((resolve) => {
@@ -21,6 +21,7 @@ declare global {
 
 /** Integration and e2e tests need the real broker and database; say so plainly if absent. */
 export default async function globalSetup(): Promise<void> {
+  testRunId(); // fixed here, inherited by every worker and spawned service, read by the teardown
   if (containersWanted() && !globalThis.__hitlContainers) {
     globalThis.__hitlContainers = await startContainers();
     // Workers and the services the tests spawn inherit these.

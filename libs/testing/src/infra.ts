@@ -14,13 +14,24 @@ export function secureRandom(bytes = 6): string {
   return randomBytes(bytes).toString('hex');
 }
 
+/** Every topic and database a test run makes carries this run's id, so the run can remove them. */
+export function testRunId(): string {
+  process.env.HITL_TEST_RUN ??= secureRandom(3);
+  return process.env.HITL_TEST_RUN;
+}
+
+/** A fresh topic prefix (`test-<run>-<random>.`): each test gets topics nobody else uses. */
+export function testTopicPrefix(): string {
+  return `test-${testRunId()}-${secureRandom(3)}.`;
+}
+
 /**
  * A fresh database URI named test_<random>. Refuses to produce anything else: a test must
  * never write into a database a service or a person uses.
  */
 export function freshDatabaseUri(label = 'db'): string {
   const base = new URL(testMongoBaseUri().replace(/^mongodb(\+srv)?:/, 'http:'));
-  const name = `test_${label.replace(/[^a-z0-9]/gi, '').slice(0, 20)}_${secureRandom(4)}`;
+  const name = `test_${testRunId()}_${label.replace(/[^a-z0-9]/gi, '').slice(0, 20)}_${secureRandom(3)}`;
   const scheme = testMongoBaseUri().startsWith('mongodb+srv:') ? 'mongodb+srv:' : 'mongodb:';
   return `${scheme}//${base.host}/${name}${base.search}`;
 }

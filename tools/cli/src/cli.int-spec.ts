@@ -1,5 +1,5 @@
 import { ALL_TOPICS, decodeEvent, dlqTopicOf, physicalTopic, Topics } from '@hitl/contracts';
-import { ChildService, distEntry, secureRandom, testBrokers, testKafka, TopicCollector } from '@hitl/testing';
+import { ChildService, distEntry, testBrokers, testKafka, TopicCollector, testTopicPrefix } from '@hitl/testing';
 
 const env = (prefix: string, extra: Record<string, string> = {}) => ({ KAFKA_BROKERS: testBrokers().join(','), TOPIC_PREFIX: prefix, ...extra });
 
@@ -12,7 +12,7 @@ async function run(script: string, environment: Record<string, string>, args: st
 
 describe('npm run topics', () => {
   it('creates every topic and its .dlq with the configured partitions, and is idempotent', async () => {
-    const prefix = `c${secureRandom(3)}.`;
+    const prefix = testTopicPrefix();
     const first = await run('tools/cli/src/topics.js', env(prefix, { KAFKA_TOPIC_PARTITIONS: '3' }));
     expect(first.exitCode).toBe(0);
     expect(first.output).toContain(`topics ready: ${ALL_TOPICS.length * 2} created, 0 already there`);
@@ -46,7 +46,7 @@ describe('npm run topics', () => {
 
 describe('npm run demo and npm run tail', () => {
   it('publishes valid, varied predictions that tail shows as readable lines', async () => {
-    const prefix = `d${secureRandom(3)}.`;
+    const prefix = testTopicPrefix();
     expect((await run('tools/cli/src/topics.js', env(prefix))).exitCode).toBe(0);
 
     const demo = await run('tools/cli/src/demo.js', env(prefix), ['--count', '60', '--rate', '0', '--seed', '42']);

@@ -27,14 +27,19 @@ export async function applyOnce<T extends mongo.Document>(
     ...update,
     $push: { ...(update.$push ?? {}), [APPLIED_FIELD]: { $each: [eventId], $slice: -remember } },
   } as unknown as mongo.UpdateFilter<T>;
-  try {
-    const result = await collection.updateOne(filter, withMarker, { upsert: true });
-    return result.modifiedCount + result.upsertedCount > 0;
-  } catch (error) {
-    // The document exists and already holds eventId: the filter missed, the upsert collided.
-    if (isDuplicateKey(error)) return false;
-    throw error;
-  }
+  const applied = await upsertUnlessPresent(collection, filter, withMarker);
+  if (applied) await forgetOldest(collection, id, remember);
+  return applied;
+}
+
+/**
+ * Keeps the remembered ids bounded. `$push` with `$slice` would do it in the same write, but
+ * FerretDB v1 ignores `$slice` silently, so the oldest id is popped by a second, guarded write
+ * (only when the list is over its bound; a crash before it merely remembers one id more).
+ */
+async function forgetOldest<T extends mongo.Document>(collection: mongo.Collection<T>, id: string, remember: number): Promise<void> {
+  const overBound = { _id: id, [`${APPLIED_FIELD}.${remember}`]: { $exists: true } } as unknown as mongo.Filter<T>;
+  await collection.updateOne(overBound, { $pop: { [APPLIED_FIELD]: -1 } } as unknown as mongo.UpdateFilter<T>);
 }
 
 /**
@@ -49,8 +54,20 @@ export async function applyIfNewer<T extends mongo.Document>(
 ): Promise<boolean> {
   const filter = { _id: id, $or: [{ _version: { $lt: version } }, { _version: { $exists: false } }] } as unknown as mongo.Filter<T>;
   const withVersion = { ...update, $set: { ...(update.$set ?? {}), _version: version } } as unknown as mongo.UpdateFilter<T>;
+  return upsertUnlessPresent(collection, filter, withVersion);
+}
+
+/**
+ * Upserts with a guard in the filter. When the document exists but the guard rejects the
+ * update, the filter misses and the upsert's insert collides on _id: that means "already done".
+ */
+async function upsertUnlessPresent<T extends mongo.Document>(
+  collection: mongo.Collection<T>,
+  filter: mongo.Filter<T>,
+  update: mongo.UpdateFilter<T>,
+): Promise<boolean> {
   try {
-    const result = await collection.updateOne(filter, withVersion, { upsert: true });
+    const result = await collection.updateOne(filter, update, { upsert: true });
     return result.modifiedCount + result.upsertedCount > 0;
   } catch (error) {
     if (isDuplicateKey(error)) return false;

@@ -1,0 +1,47 @@
+import type { Consumer, EachBatchHandler, Kafka } from 'kafkajs';
+
+export interface ManualConsumerSpec {
+  groupId: string;
+  sessionTimeoutMs?: number;
+}
+
+/**
+ * The kafkajs consumer both our consumers use: read_committed, no topic auto-creation, and a
+ * short fetch long-poll, because a stopping consumer waits for the fetch in flight.
+ */
+export function manualConsumer(kafka: Kafka, spec: ManualConsumerSpec): Consumer {
+  return kafka.consumer({
+    groupId: spec.groupId,
+    sessionTimeout: spec.sessionTimeoutMs ?? 30_000,
+    heartbeatInterval: 3_000,
+    allowAutoTopicCreation: false,
+    readUncommitted: false,
+    maxWaitTimeInMs: 1_000,
+  });
+}
+
+/** Offsets are ours to resolve and commit: nothing is committed before its effect is stored. */
+export async function runManual(
+  consumer: Consumer,
+  topics: string[],
+  options: { fromBeginning?: boolean; concurrency?: number },
+  eachBatch: EachBatchHandler,
+): Promise<void> {
+  await consumer.connect();
+  await consumer.subscribe({ topics, fromBeginning: options.fromBeginning ?? true });
+  await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, partitionsConsumedConcurrently: options.concurrency ?? 1, eachBatch });
+}
+
+/**
+ * Disconnects (kafkajs lets the batch in flight finish); shortly before the shutdown budget
+ * runs out, `abort` cuts retry backoffs short so their messages are left for the next owner.
+ */
+export async function stopDraining(consumer: Consumer, abort: AbortController, shutdownTimeoutMs: number): Promise<void> {
+  const timer = setTimeout(() => abort.abort(), Math.max(0, shutdownTimeoutMs - 1_000));
+  try {
+    await consumer.disconnect();
+  } finally {
+    clearTimeout(timer);
+    abort.abort();
+  }
+}
