@@ -318,40 +318,34 @@ stop_all() {
   return 0
 }
 
+# component_status NAME EXTERNAL HOSTPORT PIDNAME LOCAL_ADDR CHECK...: one status line; fails
+# unless NAME is up (an external address must accept connections, a local one pass CHECK).
+component_status() {
+  local name=$1 external=$2 hostport=$3 local_addr=$4; shift 4
+  local pid
+  if [[ -n "$external" ]]; then
+    if port_open "${hostport%:*}" "${hostport##*:}"; then
+      printf '%-9s up       external %s\n' "$name" "$external"
+    else
+      printf '%-9s DOWN     external %s (not reachable)\n' "$name" "$external"; return 1
+    fi
+  elif pid="$(managed_pid "$name")"; then
+    if "$@"; then
+      printf '%-9s up       pid %-8s %s\n' "$name" "$pid" "$local_addr"
+    else
+      printf '%-9s STARTING pid %-8s %s (not answering yet)\n' "$name" "$pid" "$local_addr"; return 1
+    fi
+  else
+    printf '%-9s stopped\n' "$name"; return 1
+  fi
+}
+
 cmd_status() {
-  local ok=0 pid hp
-  if [[ -n "${KAFKA_BROKERS:-}" ]]; then
-    hp="$(broker_hostport "$KAFKA_BROKERS")"
-    if port_open "${hp%:*}" "${hp##*:}"; then
-      printf '%-9s up       external %s\n' kafka "$KAFKA_BROKERS"
-    else
-      printf '%-9s DOWN     external %s (not reachable)\n' kafka "$KAFKA_BROKERS"; ok=1
-    fi
-  elif pid="$(managed_pid kafka)"; then
-    if port_open "$HITL_KAFKA_HOST" "$HITL_KAFKA_PORT"; then
-      printf '%-9s up       pid %-8s %s\n' kafka "$pid" "$HITL_KAFKA_LOCAL_BROKERS"
-    else
-      printf '%-9s STARTING pid %-8s %s (port not open yet)\n' kafka "$pid" "$HITL_KAFKA_LOCAL_BROKERS"; ok=1
-    fi
-  else
-    printf '%-9s stopped\n' kafka; ok=1
-  fi
-  if [[ -n "${MONGODB_URI:-}" ]]; then
-    hp="$(mongo_hostport "$MONGODB_URI")"
-    if port_open "${hp%:*}" "${hp##*:}"; then
-      printf '%-9s up       external %s\n' ferretdb "$MONGODB_URI"
-    else
-      printf '%-9s DOWN     external %s (not reachable)\n' ferretdb "$MONGODB_URI"; ok=1
-    fi
-  elif pid="$(managed_pid ferretdb)"; then
-    if mongo_ping "$HITL_FERRETDB_HOST" "$HITL_FERRETDB_PORT"; then
-      printf '%-9s up       pid %-8s %s\n' ferretdb "$pid" "$HITL_FERRETDB_LOCAL_URI"
-    else
-      printf '%-9s STARTING pid %-8s %s (no ping reply)\n' ferretdb "$pid" "$HITL_FERRETDB_LOCAL_URI"; ok=1
-    fi
-  else
-    printf '%-9s stopped\n' ferretdb; ok=1
-  fi
+  local ok=0
+  component_status kafka "${KAFKA_BROKERS:-}" "$(broker_hostport "${KAFKA_BROKERS:-x:0}")" \
+    "$HITL_KAFKA_LOCAL_BROKERS" port_open "$HITL_KAFKA_HOST" "$HITL_KAFKA_PORT" || ok=1
+  component_status ferretdb "${MONGODB_URI:-}" "$(mongo_hostport "${MONGODB_URI:-mongodb://x:0}")" \
+    "$HITL_FERRETDB_LOCAL_URI" mongo_ping "$HITL_FERRETDB_HOST" "$HITL_FERRETDB_PORT" || ok=1
   return "$ok"
 }
 

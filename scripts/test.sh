@@ -72,6 +72,7 @@ elif (( ! UNIT_ONLY )); then
 fi
 
 # One closing line over every tier, in the plain form CI reads.
+# shellcheck disable=SC2016 # ${...} in the quoted JavaScript is not for bash
 node -e '
   const fs = require("fs");
   let passed = 0, failed = 0, skipped = 0;
