@@ -18,6 +18,14 @@ eval "$(bash "$ROOT/scripts/stack.sh" start)"
 set +a
 node dist/tools/cli/src/topics.js | tail -n 1
 
+# Each service owns its database (DESIGN.md): hitl_<service> on the same server.
+service_db_uri() {
+  local uri=$MONGODB_URI query="" rest
+  if [[ "$uri" == *\?* ]]; then query="?${uri#*\?}"; uri="${uri%%\?*}"; fi
+  rest="${uri#*://}"
+  printf '%s://%s/hitl_%s%s\n' "${uri%%://*}" "${rest%%/*}" "$1" "$query"
+}
+
 # name:port — the review app is the reviewers' door, so it gets the round number.
 SERVICES=(review:3000 scoring:3001 routing:3002 escalation:3003 feedback:3004)
 LOG_DIR="$HITL_LOCAL/logs"
@@ -29,7 +37,7 @@ for entry in "${SERVICES[@]}"; do
     log "$name already running (pid $(<"$pidfile"))"
     continue
   fi
-  HTTP_PORT=${HTTP_PORT_OVERRIDE:-$port} HTTP_HOST=127.0.0.1 \
+  MONGODB_URI="$(service_db_uri "$name")" HTTP_PORT="$port" HTTP_HOST=127.0.0.1 \
     setsid nohup node "dist/apps/$name/src/main.js" >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$pidfile"
 done
@@ -48,7 +56,7 @@ cat <<TXT
 
 HITL decision platform is up ($(elapsed_s "$T0") s)
   Kafka        $KAFKA_BROKERS
-  Database     $MONGODB_URI
+  Database     $(service_db_uri '<service>')
   review       http://127.0.0.1:3000/health/ready   (reviewer API and UI come with issue 5)
   scoring      http://127.0.0.1:3001/health/ready
   routing      http://127.0.0.1:3002/health/ready

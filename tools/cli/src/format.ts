@@ -23,7 +23,7 @@ const SUMMARY: Record<string, string[]> = {
 
 function show(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(',')}]`;
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(3);
+  if (typeof value === 'number') return String(Number(value.toFixed(3)));
   if (value && typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
