@@ -38,6 +38,7 @@ describe('consume-transform-produce in Kafka transactions', () => {
     transformer = new TransactionalTransformer(kafka, options(), {
       groupId,
       topic: Topics.PredictionSubmitted,
+      partitionsConsumedConcurrently: 2, // both partitions at once share one transactional producer
       transform: (events) =>
         events.map((event) => {
           if (event.data.predictionId === reject) throw new NonRetriableError('cannot score this one', 'UNSCORABLE');

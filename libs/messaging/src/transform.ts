@@ -20,6 +20,13 @@ export interface TransformSpec<K extends TopicName> {
   transform: (events: IncomingEvent<K>[]) => Promise<OutgoingEvent[]> | OutgoingEvent[];
   maxChunk?: number;
   partitionsConsumedConcurrently?: number;
+  sessionTimeoutMs?: number;
+  /**
+   * How long the broker keeps a transaction of a crashed instance open. Until it aborts it,
+   * read_committed readers of the output partitions wait (the last stable offset cannot pass
+   * it), so this bounds the stall after a kill -9. Default 10 s.
+   */
+  transactionTimeoutMs?: number;
 }
 
 /**
@@ -36,15 +43,21 @@ export class TransactionalTransformer<K extends TopicName> {
   private readonly producer: Producer;
   private readonly abort = new AbortController();
   private running = false;
+  /**
+   * One producer has one transaction at a time: partitions processed concurrently transform in
+   * parallel but commit one after another.
+   */
+  private commitQueue: Promise<unknown> = Promise.resolve();
 
   constructor(
     kafka: Kafka,
     private readonly options: ResolvedMessagingOptions,
     private readonly spec: TransformSpec<K>,
   ) {
-    this.consumer = manualConsumer(kafka, { groupId: spec.groupId });
+    this.consumer = manualConsumer(kafka, { groupId: spec.groupId, sessionTimeoutMs: spec.sessionTimeoutMs });
     this.producer = kafka.producer({
       transactionalId: `${spec.groupId}-${randomUUID()}`,
+      transactionTimeout: spec.transactionTimeoutMs ?? 10_000,
       idempotent: true,
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
@@ -161,6 +174,12 @@ export class TransactionalTransformer<K extends TopicName> {
       });
     }
     for (const { topic: dlq, message } of deadLetters) topicMessages.push({ topic: dlq, messages: [message] });
+    const turn = this.commitQueue.then(() => this.runTransaction(topic, partition, chunk, topicMessages));
+    this.commitQueue = turn.catch(() => undefined);
+    await turn;
+  }
+
+  private async runTransaction(topic: string, partition: number, chunk: KafkaMessage[], topicMessages: { topic: string; messages: Message[] }[]): Promise<void> {
     const transaction = await this.producer.transaction();
     try {
       if (topicMessages.length > 0) await transaction.sendBatch({ topicMessages, acks: -1 });

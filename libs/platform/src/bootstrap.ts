@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError } from './config/config-error';
 import { readConfig } from './config/read-config';
+import { readOrExit } from './startup';
 import { serviceEnvSchema, type ServiceConfig } from './config/service-config';
 import { createLogger, messagingLogger } from './logger';
 import { PlatformModule } from './platform.module';
@@ -14,24 +14,13 @@ export interface ServiceDefinition {
   module: (config: ServiceConfig) => DynamicModule;
 }
 
-/** Exit code for a configuration error (sysexits EX_CONFIG): the orchestrator must not retry blindly. */
-export const EXIT_CONFIG = 78;
 
 /**
  * Starts one service: validates the environment (a wrong value stops it, naming the variable),
  * boots Nest with Kafka, the database and health endpoints, and drains on SIGTERM/SIGINT.
  */
 export async function runService(definition: ServiceDefinition): Promise<void> {
-  let config: ServiceConfig;
-  try {
-    config = readConfig(serviceEnvSchema({ name: definition.name, httpPort: definition.defaultHttpPort }));
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${definition.name}: ${error.message}\n`);
-      process.exit(EXIT_CONFIG);
-    }
-    throw error;
-  }
+  const config = readOrExit(definition.name, () => readConfig(serviceEnvSchema({ name: definition.name, httpPort: definition.defaultHttpPort })));
   const logger = createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
   try {
     const app = await NestFactory.create(

@@ -7,4 +7,6 @@ export * from './config/topics-config';
 export * from './database/database.module';
 export * from './health/health.controller';
 export * from './logger';
+export * from './exit-codes';
 export * from './platform.module';
+export * from './startup';

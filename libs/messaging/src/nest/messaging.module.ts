@@ -28,7 +28,7 @@ export class MessagingModule implements OnApplicationShutdown {
         KafkaHealthIndicator,
         MessagingService,
       ],
-      exports: [EventPublisher, KafkaHealthIndicator, MessagingService, KAFKA_CLIENT],
+      exports: [EventPublisher, KafkaHealthIndicator, MessagingService, KAFKA_CLIENT, MESSAGING_OPTIONS],
     };
   }
 
