@@ -39,6 +39,7 @@ export default tseslint.config(
             { sourceTag: 'scope:messaging', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:testing'] },
             { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:contracts', 'scope:messaging', 'scope:testing'] },
             { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:contracts'] },
+            { sourceTag: 'scope:policy', onlyDependOnLibsWithTags: ['scope:contracts'] },
           ],
         },
       ],

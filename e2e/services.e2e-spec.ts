@@ -1,4 +1,8 @@
-import { freshDatabaseUri, RunningService, SERVICES, testBrokers, testTopicPrefix } from '@hitl/testing';
+import { ALL_TOPICS, dlqTopicOf, physicalTopic } from '@hitl/contracts';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createTopics, freshDatabaseUri, RunningService, SERVICES, testBrokers, testKafka, testTopicPrefix } from '@hitl/testing';
 
 describe('the five services', () => {
   const running: RunningService[] = [];
@@ -9,6 +13,7 @@ describe('the five services', () => {
 
   it('boot against the real broker and database, report ready, and stop cleanly on SIGTERM', async () => {
     const prefix = testTopicPrefix();
+    await createTopics(testKafka(), ALL_TOPICS.flatMap((topic) => [physicalTopic(topic, prefix), dlqTopicOf(physicalTopic(topic, prefix))]), 2);
     for (const name of SERVICES) {
       running.push(RunningService.start(name, { KAFKA_BROKERS: testBrokers().join(','), MONGODB_URI: freshDatabaseUri(name), TOPIC_PREFIX: prefix }));
     }
@@ -42,5 +47,15 @@ describe('the five services', () => {
     expect(service.process.exitCode).toBe(78);
     expect(service.process.output).toContain(`Invalid configuration: ${variable}:`);
     expect(service.process.output).toContain(JSON.stringify(value));
+  });
+
+  it.each(['scoring', 'routing'] as const)('%s refuses a broken policy file and names the field', async (name) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'hitl-policy-')), 'broken.yaml');
+    writeFileSync(file, readFileSync(resolve(__dirname, '../config/policy.default.yaml'), 'utf8').replace('humanReview: 0.70', 'humanReview: 7'));
+    const service = RunningService.start(name, { POLICY_FILE: file });
+    running.push(service);
+    await service.process.waitForExit(30_000);
+    expect(service.process.exitCode).toBe(78);
+    expect(service.process.output).toContain(`${name}: policy ${file}: defaults.bands.humanReview: Too big`);
   });
 });

@@ -65,7 +65,7 @@ describe('npm run demo and npm run tail', () => {
 
     const tail = ChildService.start(distEntry('tools/cli/src/tail.js'), env(prefix), ['prediction.submitted', '--from-beginning', '--dlq']);
     try {
-      const lines = await tail.waitForLines(/^\d\d:\d\d:\d\d\.\d{3} prediction\.submitted\[\d+@\d+\] demo-[a-z0-9]+-\d{6} category=\w+ recommendation=\w+ probability=0\.\d{3}/, 60);
+      const lines = await tail.waitForLines(/^\d\d:\d\d:\d\d\.\d{3} prediction\.submitted\[\d+@\d+\] demo-[a-z0-9]+-\d{6} category=\w+ recommendation=\w+ probability=0\.\d{1,3}/, 60);
       expect(lines).toHaveLength(60);
     } finally {
       tail.kill('SIGTERM');

@@ -1,0 +1,57 @@
+import type { Policy } from '@hitl/policy';
+import { routeScored } from '../route/route-scored';
+import { decisionFinalized, reviewRequested, type CaseOutput } from './outputs';
+import type { PredictionScored, ReviewCase } from './review-case';
+
+export type Transition = { applied: true; case: ReviewCase; outputs: CaseOutput[] } | { applied: false; case: ReviewCase; why: string };
+
+export function refuse(c: ReviewCase, why: string, now: Date): Transition {
+  return { applied: false, why, case: { ...c, history: [...c.history, { at: now.toISOString(), what: why, refused: true }] } };
+}
+
+/**
+ * A scored prediction opens a case, or — when the case waits for the producer's revision — is
+ * the refined prediction of its next round. Any other scored event for an existing case is a
+ * duplicate or stale and is refused (recorded, not applied).
+ */
+export function openCase(scored: PredictionScored, policy: Policy, now: Date, existing?: ReviewCase): Transition {
+  const round = scored.prediction.round;
+  // Without an existing case any round opens one: a refined prediction whose case we never saw
+  // is better decided than lost.
+  if (existing && (existing.state !== 'awaiting_revision' || round !== existing.round + 1)) {
+    return refuse(existing, `prediction.scored round ${round} ignored: case is ${existing.state} in round ${existing.round}`, now);
+  }
+  const route = routeScored(scored, policy);
+  const at = now.toISOString();
+  const base: ReviewCase = {
+    caseId: scored.prediction.predictionId,
+    state: 'awaiting_review',
+    round,
+    scored,
+    band: scored.score.band,
+    tier: route.kind === 'auto' ? route.tier : route.request.tier,
+    votes: [],
+    voters: [],
+    escalationLevel: existing?.escalationLevel ?? 0,
+    shadow: route.kind === 'review' && route.shadow,
+    automationWouldHave: route.kind === 'auto' ? 'auto_approve' : route.automationWouldHave,
+    auditSampled: route.kind === 'auto' && route.auditSampled,
+    submittedAt: existing?.submittedAt ?? scored.prediction.submittedAt,
+    history: [...(existing?.history ?? []), { at, what: `round ${round}: ${route.explanation}` }],
+  };
+  if (route.kind === 'auto') {
+    const c: ReviewCase = { ...base, state: 'finalized', finalized: { outcome: scored.prediction.recommendation, decidedBy: 'auto', at } };
+    return { applied: true, case: c, outputs: [decisionFinalized(c, scored.prediction.recommendation, 'auto', [], now)] };
+  }
+  const { slaMinutes, ...request } = route.request;
+  const c: ReviewCase = {
+    ...base,
+    request: {
+      ...request,
+      reason: existing ? 'revision' : request.reason,
+      requestedAt: at,
+      dueAt: new Date(now.getTime() + slaMinutes * 60_000).toISOString(),
+    },
+  };
+  return { applied: true, case: c, outputs: [reviewRequested(c, route.explanation)] };
+}

@@ -1,0 +1,65 @@
+import type { Topics } from '@hitl/contracts';
+import type { DecisionFinalized, ReviewCase, ReviewRequested, RevisionRequested } from './review-case';
+
+/** What a transition asks to publish; the adapter stores it with the case, then sends it. */
+export type CaseOutput =
+  | { topic: typeof Topics.ReviewRequested; data: ReviewRequested }
+  | { topic: typeof Topics.DecisionFinalized; data: DecisionFinalized }
+  | { topic: typeof Topics.RevisionRequested; data: RevisionRequested };
+
+export function reviewRequested(c: ReviewCase, explanation: string): CaseOutput {
+  const { prediction, score, triggers, policyVersion } = c.scored;
+  const request = c.request!;
+  return {
+    topic: 'review.requested',
+    data: {
+      caseId: c.caseId,
+      predictionId: prediction.predictionId,
+      tier: request.tier,
+      requiredApprovals: request.requiredApprovals,
+      eligibleRoles: request.eligibleRoles,
+      reason: request.reason,
+      priority: request.priority,
+      dueAt: request.dueAt,
+      round: c.round,
+      recommendation: prediction.recommendation,
+      score,
+      ...(triggers.length > 0 ? { triggers } : {}),
+      context: {
+        category: prediction.category,
+        input: prediction.input,
+        reasoning: prediction.reasoning,
+        ...(prediction.value !== undefined ? { value: prediction.value } : {}),
+        ...(prediction.currency ? { currency: prediction.currency } : {}),
+        ...(prediction.riskLevel ? { riskLevel: prediction.riskLevel } : {}),
+        ...(prediction.tags?.length ? { tags: prediction.tags } : {}),
+        modelVersion: prediction.modelVersion,
+        producer: prediction.producer,
+      },
+      explanation,
+      policyVersion,
+      requestedAt: request.requestedAt,
+    },
+  };
+}
+
+/** Latency runs from the producer's submittedAt of the first round to the final decision. */
+export function decisionFinalized(c: ReviewCase, outcome: string, decidedBy: 'auto' | 'human', approvers: { reviewerId: string; role: string }[], at: Date): CaseOutput {
+  return {
+    topic: 'decision.finalized',
+    data: {
+      caseId: c.caseId,
+      predictionId: c.scored.prediction.predictionId,
+      outcome,
+      decidedBy,
+      approvers,
+      band: c.band,
+      tier: c.tier,
+      policyVersion: c.scored.policyVersion,
+      finalizedAt: at.toISOString(),
+      latencyMs: Math.max(0, at.getTime() - Date.parse(c.submittedAt)),
+      ...(c.auditSampled ? { auditSampled: true } : {}),
+      ...(c.shadow ? { shadow: true } : {}),
+    },
+  };
+}

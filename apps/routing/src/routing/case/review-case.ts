@@ -1,0 +1,73 @@
+import type { Band, EventOf, Tier, Topics } from '@hitl/contracts';
+
+export type PredictionScored = EventOf<typeof Topics.PredictionScored>;
+export type ReviewDecided = EventOf<typeof Topics.ReviewDecided>;
+export type EscalationFired = EventOf<typeof Topics.EscalationFired>;
+export type ReviewRequested = EventOf<typeof Topics.ReviewRequested>;
+export type DecisionFinalized = EventOf<typeof Topics.DecisionFinalized>;
+export type RevisionRequested = EventOf<typeof Topics.RevisionRequested>;
+
+/**
+ * The life of a case (one prediction):
+ *
+ *   (scored) ─┬─▶ finalized                                   auto-approved
+ *             └─▶ awaiting_review ─┬─▶ finalized              one approver, or agreement
+ *                                  ├─▶ awaiting_second_approval ─▶ finalized | awaiting_arbiter
+ *                                  ├─▶ awaiting_arbiter ─▶ finalized
+ *                                  └─▶ awaiting_revision ─▶ awaiting_review (next round)
+ *
+ * Anything else is refused and recorded in the case's history.
+ */
+export const CaseStates = ['awaiting_review', 'awaiting_second_approval', 'awaiting_arbiter', 'awaiting_revision', 'finalized'] as const;
+export type CaseState = (typeof CaseStates)[number];
+
+export interface ReviewerVote {
+  decisionId: string;
+  reviewerId: string;
+  role: string;
+  action: 'approve' | 'override';
+  outcome: string;
+  agreesWithAi: boolean;
+  reason?: string;
+  decidedAt: string;
+}
+
+export interface CaseRequest {
+  tier: Tier;
+  requiredApprovals: number;
+  eligibleRoles: string[];
+  reason: ReviewRequested['reason'];
+  priority: number;
+  dueAt: string;
+  requestedAt: string;
+}
+
+export interface HistoryEntry {
+  at: string;
+  what: string;
+  /** Set when the event was refused (illegal in the case's state) rather than applied. */
+  refused?: boolean;
+}
+
+export interface ReviewCase {
+  caseId: string;
+  state: CaseState;
+  round: number;
+  scored: PredictionScored;
+  band: Band;
+  /** The tier the policy chose; a request may widen the roles but never lowers it. */
+  tier: Tier;
+  request?: CaseRequest;
+  /** Votes of the current round and stage (cleared when a new round starts). */
+  votes: ReviewerVote[];
+  /** Reviewers who voted in this round: separation of duties for the second approval and the arbiter. */
+  voters: string[];
+  escalationLevel: number;
+  shadow: boolean;
+  /** What automation would have done (recorded in shadow mode, and for every human case). */
+  automationWouldHave: 'auto_approve' | 'human_review';
+  auditSampled: boolean;
+  submittedAt: string;
+  finalized?: { outcome: string; decidedBy: 'auto' | 'human'; at: string };
+  history: HistoryEntry[];
+}

@@ -1,0 +1,126 @@
+import type { Tier } from '@hitl/contracts';
+import { loadPolicy } from '@hitl/policy';
+import { openCase, type Transition } from '../case/open-case';
+import type { CaseOutput } from '../case/outputs';
+import type { ReviewCase } from '../case/review-case';
+import { decision, scored } from '../fixtures.test-helper';
+import { decide } from './decide';
+import { escalate } from './escalate';
+
+const policy = loadPolicy();
+const now = new Date('2026-01-01T00:10:00.000Z');
+
+function open(id: string, category: string, overall = 0.8, band: 'human_review' | 'auto_approve_audit' = 'human_review'): ReviewCase {
+  const t = openCase(scored(id, { overall, band, category }), policy, now);
+  if (!t.applied) throw new Error(t.why);
+  return t.case;
+}
+
+function applied(t: Transition): { case: ReviewCase; outputs: CaseOutput[] } {
+  if (!t.applied) throw new Error(`refused: ${t.why}`);
+  return t;
+}
+
+const topics = (t: Transition) => (t.applied ? t.outputs.map((o) => o.topic) : []);
+
+describe('a single approver', () => {
+  it('approves in one action: the AI recommendation becomes the decision', () => {
+    const t = applied(decide(open('s1', 'refund'), decision('s1', 'ann', 'support_lead', 'approve'), policy, now));
+    expect(t.case.state).toBe('finalized');
+    expect(t.outputs).toEqual([expect.objectContaining({ topic: 'decision.finalized', data: expect.objectContaining({ outcome: 'approve', decidedBy: 'human', approvers: [{ reviewerId: 'ann', role: 'support_lead' }], tier: 'single_approver' }) })]);
+  });
+
+  it('overrides with a reason: the human outcome is final (no arbiter in a low-risk tier)', () => {
+    const t = applied(decide(open('s2', 'refund'), decision('s2', 'ann', 'support_lead', 'override'), policy, now));
+    expect(t.outputs[0]).toMatchObject({ topic: 'decision.finalized', data: { outcome: 'deny' } });
+  });
+
+  it('refuses a role that is not eligible, and records it', () => {
+    const t = decide(open('s3', 'refund'), decision('s3', 'bob', 'director', 'approve'), policy, now);
+    expect(t.applied).toBe(false);
+    expect(t.case.history.at(-1)).toMatchObject({ refused: true, what: expect.stringMatching(/not among the eligible roles/) });
+  });
+});
+
+describe('dual approval', () => {
+  const dual = () => open('d1', 'large_refund');
+
+  it('needs two distinct approvers who agree', () => {
+    const first = applied(decide(dual(), decision('d1', 'mia', 'manager', 'approve'), policy, now));
+    expect(first.case.state).toBe('awaiting_second_approval');
+    expect(first.outputs).toEqual([]);
+    const second = applied(decide(first.case, decision('d1', 'carl', 'compliance_officer', 'approve'), policy, now));
+    expect(second.case.state).toBe('finalized');
+    expect(second.outputs[0]).toMatchObject({ topic: 'decision.finalized', data: { approvers: [{ reviewerId: 'mia' }, { reviewerId: 'carl' }] } });
+  });
+
+  it('refuses the same reviewer twice', () => {
+    const first = applied(decide(dual(), decision('d1', 'mia', 'manager', 'approve'), policy, now));
+    const again = decide(first.case, decision('d1', 'mia', 'manager', 'approve'), policy, now);
+    expect(again).toMatchObject({ applied: false, why: 'mia cannot give both approvals' });
+  });
+
+  it('ignores a duplicated decision', () => {
+    const d = decision('d1', 'mia', 'manager', 'approve');
+    const first = applied(decide(dual(), d, policy, now));
+    expect(decide(first.case, d, policy, now)).toMatchObject({ applied: false, why: expect.stringMatching(/duplicate/) });
+  });
+
+  it('sends a disagreement to a senior arbiter who took no part; the arbiter decides', () => {
+    const first = applied(decide(dual(), decision('d1', 'mia', 'manager', 'approve'), policy, now));
+    const split = applied(decide(first.case, decision('d1', 'carl', 'compliance_officer', 'override'), policy, now));
+    expect(split.case.state).toBe('awaiting_arbiter');
+    expect(split.outputs[0]).toMatchObject({ topic: 'review.requested', data: { reason: 'disagreement', eligibleRoles: ['senior_reviewer'], requiredApprovals: 1 } });
+    expect(decide(split.case, decision('d1', 'mia', 'senior_reviewer', 'approve'), policy, now)).toMatchObject({ applied: false, why: 'mia cannot arbitrate a disagreement they are part of' });
+    const final = applied(decide(split.case, decision('d1', 'sam', 'senior_reviewer', 'override'), policy, now));
+    expect(final.outputs[0]).toMatchObject({ topic: 'decision.finalized', data: { outcome: 'deny', approvers: [{ reviewerId: 'mia' }, { reviewerId: 'carl' }, { reviewerId: 'sam' }] } });
+  });
+
+  it('sends an override of a confident AI in a high-risk tier to an arbiter even when the approvers agree', () => {
+    const confident = open('d2', 'large_refund', 0.9, 'auto_approve_audit');
+    const first = applied(decide(confident, decision('d2', 'mia', 'manager', 'override'), policy, now));
+    const second = applied(decide(first.case, decision('d2', 'carl', 'compliance_officer', 'override'), policy, now));
+    expect(second.case.state).toBe('awaiting_arbiter');
+  });
+});
+
+describe('request more info (the collaborative pattern)', () => {
+  it('goes back to the producer, takes the refined prediction into the same case, and escalates past the maximum rounds', () => {
+    let c = open('r1', 'refund');
+    for (let round = 1; round < 3; round++) {
+      const asked = applied(decide(c, decision('r1', 'ann', 'support_lead', 'request_info', { round }), policy, now));
+      expect(asked.case.state).toBe('awaiting_revision');
+      expect(asked.outputs[0]).toMatchObject({ topic: 'revision.requested', data: { round, maxRounds: 3 } });
+      expect(openCase(scored('r1', { round: round + 2 }), policy, now, asked.case).applied).toBe(false); // skipping a round is refused
+      const refined = applied(openCase(scored('r1', { round: round + 1, overall: 0.8 }), policy, now, asked.case));
+      expect(refined.case).toMatchObject({ state: 'awaiting_review', round: round + 1 });
+      expect(refined.outputs[0]).toMatchObject({ topic: 'review.requested', data: { reason: 'revision', round: round + 1 } });
+      c = refined.case;
+    }
+    const past = applied(decide(c, decision('r1', 'ann', 'support_lead', 'request_info', { round: 3 }), policy, now));
+    expect(past.outputs[0]).toMatchObject({ topic: 'review.requested', data: { reason: 'max_rounds', tier: 'dual_approval' satisfies Tier } });
+    expect((past.outputs[0].data as { eligibleRoles: string[] }).eligibleRoles).toContain('senior_reviewer');
+  });
+});
+
+describe('a finalized case', () => {
+  it('records a late decision and a late escalation without applying them', () => {
+    const done = applied(decide(open('f1', 'refund'), decision('f1', 'ann', 'support_lead', 'approve'), policy, now)).case;
+    const late = decide(done, decision('f1', 'ben', 'account_manager', 'override'), policy, now);
+    expect(late.applied).toBe(false);
+    expect(topics(late)).toEqual([]);
+    expect(escalate(late.case, { caseId: 'f1', level: 1, escalateTo: 'team_lead', reason: 'timeout', firedAt: now.toISOString() }, policy, now).applied).toBe(false);
+  });
+});
+
+describe('escalation', () => {
+  it('lets the named role act and raises the priority; the same level twice is a duplicate', () => {
+    const c = open('e1', 'refund');
+    const fired = { caseId: 'e1', level: 1, escalateTo: 'team_lead', reason: 'timeout' as const, firedAt: now.toISOString() };
+    const t = applied(escalate(c, fired, policy, now));
+    expect(t.outputs[0]).toMatchObject({ topic: 'review.requested', data: { reason: 'escalation', eligibleRoles: ['support_lead', 'account_manager', 'team_lead'] } });
+    expect((t.outputs[0].data as { priority: number }).priority).toBeGreaterThan(c.request!.priority);
+    expect(escalate(t.case, fired, policy, now).applied).toBe(false);
+    expect(applied(decide(t.case, decision('e1', 'tl', 'team_lead', 'approve'), policy, now)).case.state).toBe('finalized');
+  });
+});

@@ -1,0 +1,130 @@
+import { Tiers, type Tier } from '@hitl/contracts';
+import { rulesFor, type Policy } from '@hitl/policy';
+import { refuse, type Transition } from '../case/open-case';
+import { decisionFinalized, reviewRequested } from '../case/outputs';
+import type { CaseRequest, ReviewCase, ReviewDecided, ReviewerVote } from '../case/review-case';
+import { priorityOf } from '../route/priority';
+
+function nextTier(tier: Tier): Tier {
+  return Tiers[Math.min(Tiers.length - 1, Tiers.indexOf(tier) + 1)];
+}
+
+function slaOf(policy: Policy, tier: Tier): number {
+  return policy.tiers.find((t) => t.name === tier)!.slaMinutes;
+}
+
+function newRequest(c: ReviewCase, policy: Policy, now: Date, fields: Pick<CaseRequest, 'tier' | 'requiredApprovals' | 'eligibleRoles' | 'reason'>, bump = 1): CaseRequest {
+  return {
+    ...fields,
+    priority: priorityOf(fields.tier, c.band, c.scored.triggers, c.escalationLevel + bump),
+    requestedAt: now.toISOString(),
+    dueAt: new Date(now.getTime() + Math.max(1, slaOf(policy, fields.tier)) * 60_000).toISOString(),
+  };
+}
+
+/** The guide: a person overriding a high-confidence AI in a high-risk tier needs a senior arbiter. */
+function overridesConfidentAi(c: ReviewCase, vote: ReviewerVote, policy: Policy): boolean {
+  return !vote.agreesWithAi && c.scored.score.overall >= policy.arbitration.highConfidence && policy.arbitration.highRiskTiers.includes(c.tier);
+}
+
+function finalize(c: ReviewCase, outcome: string, votes: ReviewerVote[], now: Date, what: string): Transition {
+  const approvers = votes.map((v) => ({ reviewerId: v.reviewerId, role: v.role }));
+  const done: ReviewCase = {
+    ...c,
+    state: 'finalized',
+    votes,
+    finalized: { outcome, decidedBy: 'human', at: now.toISOString() },
+    history: [...c.history, { at: now.toISOString(), what }],
+  };
+  return { applied: true, case: done, outputs: [decisionFinalized(done, outcome, 'human', approvers, now)] };
+}
+
+function toArbiter(c: ReviewCase, votes: ReviewerVote[], voters: string[], policy: Policy, now: Date, why: string): Transition {
+  const request = newRequest(c, policy, now, { tier: c.tier, requiredApprovals: 1, eligibleRoles: policy.arbitration.roles, reason: 'disagreement' });
+  const next: ReviewCase = { ...c, state: 'awaiting_arbiter', votes, voters, request, history: [...c.history, { at: now.toISOString(), what: why }] };
+  return { applied: true, case: next, outputs: [reviewRequested(next, why)] };
+}
+
+/** request_info: back to the producer, or — past the policy's rounds — up to the next level. */
+function requestInfo(c: ReviewCase, d: ReviewDecided, policy: Policy, now: Date): Transition {
+  const maxRounds = rulesFor(policy, c.scored.prediction.category).maxRevisionRounds;
+  const at = now.toISOString();
+  if (c.round >= maxRounds) {
+    const tier = nextTier(c.tier);
+    const roles = [...new Set([...policy.seniorRoles, ...policy.tiers.find((t) => t.name === tier)!.eligibleRoles])];
+    const request = newRequest(c, policy, now, { tier, requiredApprovals: 1, eligibleRoles: roles, reason: 'max_rounds' });
+    const why = `round ${c.round} of ${maxRounds}: more information was asked once too often; up to ${tier} (${roles.join(', ')})`;
+    const next: ReviewCase = { ...c, state: 'awaiting_review', tier, request, votes: [], voters: [], history: [...c.history, { at, what: why }] };
+    return { applied: true, case: next, outputs: [reviewRequested(next, why)] };
+  }
+  const next: ReviewCase = { ...c, state: 'awaiting_revision', history: [...c.history, { at, what: `${d.reviewerId} asked the producer: ${d.reason}` }] };
+  return {
+    applied: true,
+    case: next,
+    outputs: [
+      {
+        topic: 'revision.requested',
+        data: {
+          caseId: c.caseId,
+          predictionId: c.scored.prediction.predictionId,
+          round: c.round,
+          question: d.reason ?? 'more information needed',
+          requestedBy: { reviewerId: d.reviewerId, role: d.role },
+          requestedAt: at,
+          maxRounds,
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * Applies one reviewer action to a case. Dual approval needs two distinct reviewers; a
+ * disagreement, or an override of a confident AI in a high-risk tier, goes to an arbiter who
+ * took no part, and whose decision is final.
+ */
+export function decide(c: ReviewCase, d: ReviewDecided, policy: Policy, now: Date): Transition {
+  if (c.state === 'finalized') return refuse(c, `decision ${d.decisionId} by ${d.reviewerId} recorded, not applied: the case is finalized`, now);
+  if (c.state === 'awaiting_revision') return refuse(c, `decision ${d.decisionId} refused: waiting for the producer's revision`, now);
+  if (d.round !== c.round) return refuse(c, `decision ${d.decisionId} is for round ${d.round}, the case is in round ${c.round}`, now);
+  if (c.votes.some((v) => v.decisionId === d.decisionId)) return refuse(c, `duplicate decision ${d.decisionId} ignored`, now);
+  const eligible = c.request?.eligibleRoles ?? [];
+  if (!eligible.includes(d.role)) return refuse(c, `${d.reviewerId} (${d.role}) is not among the eligible roles ${eligible.join(', ')}`, now);
+  if (c.voters.includes(d.reviewerId)) {
+    const stage = c.state === 'awaiting_arbiter' ? 'arbitrate a disagreement they are part of' : 'give both approvals';
+    return refuse(c, `${d.reviewerId} cannot ${stage}`, now);
+  }
+
+  if (d.action === 'escalate') {
+    // The escalation service turns this into escalation.fired; routing re-routes on that.
+    return { applied: true, case: { ...c, history: [...c.history, { at: now.toISOString(), what: `${d.reviewerId} escalated: ${d.reason}` }] }, outputs: [] };
+  }
+  if (d.action === 'request_info') return requestInfo(c, d, policy, now);
+
+  const vote: ReviewerVote = {
+    decisionId: d.decisionId,
+    reviewerId: d.reviewerId,
+    role: d.role,
+    action: d.action,
+    outcome: d.outcome ?? c.scored.prediction.recommendation,
+    agreesWithAi: d.agreesWithAi,
+    ...(d.reason ? { reason: d.reason } : {}),
+    decidedAt: d.decidedAt,
+  };
+  const votes = [...c.votes, vote];
+  const voters = [...c.voters, d.reviewerId];
+
+  if (c.state === 'awaiting_arbiter') return finalize(c, vote.outcome, votes, now, `arbiter ${d.reviewerId} decided ${vote.outcome}`);
+
+  const required = c.request?.requiredApprovals ?? 1;
+  if (votes.length < required) {
+    const next: ReviewCase = { ...c, state: 'awaiting_second_approval', votes, voters, history: [...c.history, { at: now.toISOString(), what: `${d.reviewerId} voted ${vote.outcome}; ${required - votes.length} more needed` }] };
+    return { applied: true, case: next, outputs: [] };
+  }
+  const outcomes = new Set(votes.map((v) => v.outcome));
+  if (outcomes.size > 1) return toArbiter(c, votes, voters, policy, now, `approvers disagree (${[...outcomes].join(' vs ')}): a senior arbiter decides`);
+  if (votes.some((v) => overridesConfidentAi(c, v, policy))) {
+    return toArbiter(c, votes, voters, policy, now, `override of a confident AI (${c.scored.score.overall.toFixed(2)}) in ${c.tier}: a senior arbiter decides`);
+  }
+  return finalize(c, vote.outcome, votes, now, `${votes.map((v) => v.reviewerId).join(' and ')} decided ${vote.outcome}`);
+}

@@ -1,0 +1,36 @@
+import type { Policy } from '@hitl/policy';
+import { refuse, type Transition } from '../case/open-case';
+import { reviewRequested } from '../case/outputs';
+import type { EscalationFired, ReviewCase } from '../case/review-case';
+import { priorityOf } from '../route/priority';
+
+/**
+ * escalation.fired re-routes an open case: the role it names may now act too, and the
+ * request's priority rises with the level. A level already applied is a duplicate.
+ */
+export function escalate(c: ReviewCase, fired: EscalationFired, policy: Policy, now: Date): Transition {
+  if (c.state === 'finalized') return refuse(c, `escalation level ${fired.level} (${fired.reason}) after finalization recorded, not applied`, now);
+  if (c.state === 'awaiting_revision') return refuse(c, `escalation level ${fired.level} recorded: the case waits for the producer`, now);
+  if (fired.level <= c.escalationLevel) return refuse(c, `escalation level ${fired.level} already applied`, now);
+  if (fired.round !== undefined && fired.round !== c.round) return refuse(c, `escalation for round ${fired.round} ignored in round ${c.round}`, now);
+  const request = c.request!;
+  const why = `escalated to ${fired.escalateTo} (level ${fired.level}, ${fired.reason})`;
+  const next: ReviewCase = {
+    ...c,
+    escalationLevel: fired.level,
+    request: {
+      ...request,
+      eligibleRoles: [...new Set([...request.eligibleRoles, fired.escalateTo])],
+      reason: 'escalation',
+      priority: priorityOf(request.tier, c.band, c.scored.triggers, fired.level),
+      requestedAt: now.toISOString(),
+      // The next step of the ladder if the escalation service said when; else the tier's SLA again.
+      dueAt:
+        fired.dueAt && Date.parse(fired.dueAt) >= now.getTime()
+          ? fired.dueAt
+          : new Date(now.getTime() + Math.max(1, policy.tiers.find((t) => t.name === request.tier)!.slaMinutes) * 60_000).toISOString(),
+    },
+    history: [...c.history, { at: now.toISOString(), what: why }],
+  };
+  return { applied: true, case: next, outputs: [reviewRequested(next, why)] };
+}

@@ -1,0 +1,80 @@
+import { Topics } from '@hitl/contracts';
+import { NonRetriableError, RetriableError } from '@hitl/messaging';
+import type { Policy } from '@hitl/policy';
+import { createHash } from 'node:crypto';
+import { openCase, type Transition } from '../case/open-case';
+import type { CaseOutput } from '../case/outputs';
+import type { EscalationFired, PredictionScored, ReviewCase, ReviewDecided } from '../case/review-case';
+import { decide } from '../decide/decide';
+import { escalate } from '../decide/escalate';
+import { OUTBOX_KEEP, type CaseDocument, type CaseStore } from '../store/case-store';
+
+/** Where a record sits in Kafka: the same position again means a redelivery of that record. */
+export interface RecordPosition {
+  partition: number;
+  offset: string;
+}
+
+export type RoutingInput = (
+  | { topic: typeof Topics.PredictionScored; id: string; data: PredictionScored }
+  | { topic: typeof Topics.ReviewDecided; id: string; data: ReviewDecided }
+  | { topic: typeof Topics.EscalationFired; id: string; data: EscalationFired }
+) & { position: RecordPosition };
+
+const MAX_CONFLICTS = 5;
+
+export function caseIdOf(input: RoutingInput): string {
+  return input.topic === Topics.PredictionScored ? input.data.prediction.predictionId : input.data.caseId;
+}
+
+/** The id an output event gets: the same input always yields the same ids, so consumers dedupe. */
+export function outputEventId(eventKey: string, index: number): string {
+  return createHash('sha256').update(`${eventKey}#${index}`).digest('hex').slice(0, 32);
+}
+
+/**
+ * Applies one input event to its case, exactly once: the new case state and the outputs it
+ * causes are one versioned write. The caller publishes the outputs in the same Kafka transaction
+ * as the input offset, so a read_committed consumer sees them once: a record redelivered after
+ * an aborted transaction finds its outputs in the case's outbox and sends them again; a
+ * duplicate record (same event id, another position) sends nothing.
+ */
+export class CaseProcessor {
+  constructor(
+    private readonly store: CaseStore,
+    private readonly policy: Policy,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async process(input: RoutingInput): Promise<{ eventKey: string; outputs: CaseOutput[]; applied: boolean }> {
+    const eventKey = `${input.topic}:${input.id}`;
+    for (let attempt = 1; attempt <= MAX_CONFLICTS; attempt++) {
+      const doc = await this.store.get(caseIdOf(input));
+      const earlier = doc?.outbox.find((entry) => entry.eventKey === eventKey);
+      if (earlier) {
+        // The same record again: its transaction was aborted (a crash), so nobody saw its outputs;
+        // send them again. Another record with the same event id is a duplicate: send nothing.
+        const redelivery = earlier.position?.partition === input.position.partition && earlier.position.offset === input.position.offset;
+        return { eventKey, outputs: redelivery ? earlier.outputs : [], applied: false };
+      }
+      const transition = this.transition(doc?.case, input);
+      const next: CaseDocument = {
+        _id: caseIdOf(input),
+        version: (doc?.version ?? 0) + 1,
+        case: transition.case,
+        outbox: [...(doc?.outbox ?? []), { eventKey, position: input.position, outputs: transition.applied ? transition.outputs : [] }].slice(-OUTBOX_KEEP),
+        updatedAt: this.clock(),
+      };
+      const written = doc ? await this.store.replace(next, doc.version) : await this.store.insert(next);
+      if (written) return { eventKey, outputs: transition.applied ? transition.outputs : [], applied: transition.applied };
+    }
+    throw new RetriableError(`case ${caseIdOf(input)}: ${MAX_CONFLICTS} concurrent updates in a row`);
+  }
+
+  private transition(existing: ReviewCase | undefined, input: RoutingInput): Transition {
+    const now = this.clock();
+    if (input.topic === Topics.PredictionScored) return openCase(input.data, this.policy, now, existing);
+    if (!existing) throw new NonRetriableError(`no case ${input.data.caseId} for ${input.topic} ${input.id}`, 'UNKNOWN_CASE');
+    return input.topic === Topics.ReviewDecided ? decide(existing, input.data, this.policy, now) : escalate(existing, input.data, this.policy, now);
+  }
+}

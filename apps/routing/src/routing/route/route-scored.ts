@@ -1,0 +1,92 @@
+import { Tiers, type Tier, type Trigger } from '@hitl/contracts';
+import { rulesFor, selectTier, type Policy, type TierPolicy } from '@hitl/policy';
+import type { CaseRequest, PredictionScored } from '../case/review-case';
+import { inAuditSample } from './audit-sample';
+import { priorityOf } from './priority';
+
+/** Tiers whose cases a confident AI may decide alone; dual approval and executive review never. */
+const AUTOMATABLE_TIERS: readonly Tier[] = ['automatic', 'single_approver'];
+
+export type Route =
+  | { kind: 'auto'; tier: Tier; auditSampled: boolean; explanation: string }
+  | { kind: 'review'; request: Omit<CaseRequest, 'requestedAt' | 'dueAt'> & { slaMinutes: number }; shadow: boolean; automationWouldHave: 'auto_approve' | 'human_review'; explanation: string };
+
+const tierRank = (tier: Tier) => Tiers.indexOf(tier);
+const higher = (a: Tier, b: Tier): Tier => (tierRank(a) >= tierRank(b) ? a : b);
+
+/** The least tier the triggers demand (critical flags and context triggers name one each). */
+function triggerMinTier(triggers: Trigger[], policy: Policy): Tier {
+  let min: Tier = 'automatic';
+  for (const trigger of triggers) {
+    const rule =
+      trigger.kind === 'critical_flag'
+        ? policy.criticalFlags.find((f) => f.name === trigger.name)
+        : policy.contextTriggers.find((c) => c.name === trigger.name);
+    if (rule) min = higher(min, rule.minTier);
+  }
+  return min;
+}
+
+function tierPolicy(policy: Policy, tier: Tier): TierPolicy {
+  return policy.tiers.find((t) => t.name === tier)!;
+}
+
+/**
+ * Decides what happens to a scored prediction: automatic approval, or a review request with its
+ * tier, roles, quorum, priority and the explanation of which rule chose them.
+ */
+export function routeScored(scored: PredictionScored, policy: Policy): Route {
+  const { prediction, score, triggers } = scored;
+  const rules = rulesFor(policy, prediction.category);
+  const selected = selectTier({ category: prediction.category, riskLevel: prediction.riskLevel, value: prediction.value }, policy, triggerMinTier(triggers, policy));
+  const band = score.band;
+  const confident = band === 'auto_approve' || band === 'auto_approve_audit';
+  const automatable = confident && triggers.length === 0 && AUTOMATABLE_TIERS.includes(selected.tier.name);
+  const because = [...selected.because];
+
+  if (automatable && !rules.shadowMode) {
+    const auditSampled = band === 'auto_approve_audit' && inAuditSample(prediction.predictionId, rules.auditSampleRate);
+    return {
+      kind: 'auto',
+      tier: selected.tier.name,
+      auditSampled,
+      explanation: `auto-approved: confidence ${score.overall.toFixed(2)} is in band ${band}; ${because.join('; ')}${auditSampled ? '; sampled for audit' : ''}`,
+    };
+  }
+
+  // A person decides. The automatic tier has no reviewers: its human work goes to single approvers.
+  let tier = higher(selected.tier.name, 'single_approver');
+  if (tier !== selected.tier.name) because.push(`a person must decide, so at least ${tier}`);
+  let roles = [...tierPolicy(policy, tier).eligibleRoles];
+  let reason: CaseRequest['reason'] = 'band';
+  if (band === 'senior_review') {
+    roles = tierRank(tier) >= tierRank('dual_approval') ? [...new Set([...roles, ...policy.seniorRoles])] : [...policy.seniorRoles];
+    because.push(`confidence ${score.overall.toFixed(2)} is below ${rules.bands.humanReview}: senior review`);
+  }
+  if (triggers.length > 0) {
+    reason = triggers.some((t) => t.kind === 'critical_flag') ? 'critical_flag' : 'context';
+    because.push(`triggers: ${triggers.map((t) => t.name).join(', ')}`);
+  } else if (automatable) {
+    reason = 'shadow';
+    because.push('shadow mode: automation would have approved');
+  } else if (confident) {
+    reason = 'tier';
+    because.push(`${tier} is never decided automatically`);
+  }
+  if (band === 'senior_review') tier = higher(tier, 'single_approver');
+  const tierRules = tierPolicy(policy, tier);
+  return {
+    kind: 'review',
+    request: {
+      tier,
+      requiredApprovals: Math.max(1, tierRules.requiredApprovals),
+      eligibleRoles: roles,
+      reason,
+      priority: priorityOf(tier, band, triggers),
+      slaMinutes: tierRules.slaMinutes,
+    },
+    shadow: rules.shadowMode,
+    automationWouldHave: automatable ? 'auto_approve' : 'human_review',
+    explanation: `${band.replace(/_/g, ' ')} (${score.overall.toFixed(2)}) → ${tier}: ${because.join('; ')}`,
+  };
+}

@@ -1,0 +1,142 @@
+import { ALL_TOPICS, dlqTopicOf, physicalTopic, Topics, type EventOf } from '@hitl/contracts';
+import { EventPublisher, resolveOptions } from '@hitl/messaging';
+import { createTopics, freshDatabaseUri, RunningService, testBrokers, testKafka, testTopicPrefix, TopicCollector, waitFor } from '@hitl/testing';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { decision, scored } from './fixtures.test-helper';
+
+type Finalized = EventOf<typeof Topics.DecisionFinalized>;
+type Requested = EventOf<typeof Topics.ReviewRequested>;
+
+/** The default policy plus a category in shadow mode. */
+function policyFile(): string {
+  const policy = parse(readFileSync(resolve(__dirname, '../../../../config/policy.default.yaml'), 'utf8'));
+  policy.categories = { ...policy.categories, shadow_claims: { shadowMode: true } };
+  const file = join(mkdtempSync(join(tmpdir(), 'hitl-policy-')), 'policy.yaml');
+  writeFileSync(file, stringify(policy));
+  return file;
+}
+
+describe('routing through the real broker and database', () => {
+  const prefix = testTopicPrefix();
+  const t = (topic: (typeof ALL_TOPICS)[number]) => physicalTopic(topic, prefix);
+  let routing: RunningService;
+  let publisher: EventPublisher;
+  let collector: TopicCollector;
+  const env = { KAFKA_BROKERS: testBrokers().join(','), TOPIC_PREFIX: prefix, MONGODB_URI: freshDatabaseUri('routing'), POLICY_FILE: policyFile(), CONSUMER_SESSION_TIMEOUT_MS: '6000' };
+
+  const finalized = (caseId: string) => collector.on(t(Topics.DecisionFinalized)).filter((m) => m.key === caseId).map((m) => m.json<Finalized>());
+  const requested = (caseId: string) => collector.on(t(Topics.ReviewRequested)).filter((m) => m.key === caseId).map((m) => m.json<Requested>());
+  const waitFinal = (caseId: string) => waitFor(() => finalized(caseId)[0], { description: `decision.finalized for ${caseId}` });
+  const waitRequests = async (caseId: string, n: number): Promise<Requested[]> => {
+    await waitFor(() => requested(caseId).length >= n, { description: `${n} review.requested for ${caseId}` });
+    return requested(caseId);
+  };
+
+  beforeAll(async () => {
+    const kafka = testKafka();
+    await createTopics(kafka, ALL_TOPICS.flatMap((topic) => [t(topic), dlqTopicOf(t(topic))]), 3);
+    collector = await TopicCollector.start(kafka, [t(Topics.DecisionFinalized), t(Topics.ReviewRequested), t(Topics.RevisionRequested), dlqTopicOf(t(Topics.ReviewDecided))]);
+    publisher = new EventPublisher(kafka, resolveOptions({ brokers: testBrokers(), clientId: 'hitl/test', topicPrefix: prefix }));
+    await publisher.connect();
+    routing = RunningService.start('routing', env);
+    await routing.waitUntilListening();
+    await routing.waitUntilReady();
+  });
+
+  afterAll(async () => {
+    await routing?.process.stop();
+    await publisher?.disconnect();
+    await collector?.stop();
+  });
+
+  it('auto-approves a confident case of an automatable tier: one decision, decided by auto', async () => {
+    await publisher.publish(Topics.PredictionScored, scored('auto-1', { overall: 0.97, band: 'auto_approve', category: 'refund', value: 40, riskLevel: 'low' }));
+    expect(await waitFinal('auto-1')).toMatchObject({ outcome: 'approve', decidedBy: 'auto', approvers: [], band: 'auto_approve', tier: 'single_approver' });
+    expect(requested('auto-1')).toEqual([]);
+  });
+
+  it('asks a person, and the approval becomes the decision', async () => {
+    await publisher.publish(Topics.PredictionScored, scored('human-1', { category: 'refund' }));
+    const [request] = await waitRequests('human-1', 1);
+    expect(request).toMatchObject({ tier: 'single_approver', eligibleRoles: ['support_lead', 'account_manager'], reason: 'band', round: 1 });
+    await publisher.publish(Topics.ReviewDecided, decision('human-1', 'ann', 'support_lead', 'approve'));
+    expect(await waitFinal('human-1')).toMatchObject({ decidedBy: 'human', approvers: [{ reviewerId: 'ann', role: 'support_lead' }] });
+  });
+
+  it('dual approval: the same reviewer twice is refused; two distinct approvers decide', async () => {
+    await publisher.publish(Topics.PredictionScored, scored('dual-1', { category: 'large_refund' }));
+    await waitRequests('dual-1', 1);
+    await publisher.publish(Topics.ReviewDecided, decision('dual-1', 'mia', 'manager', 'approve'));
+    await publisher.publish(Topics.ReviewDecided, decision('dual-1', 'mia', 'manager', 'approve'));
+    await publisher.publish(Topics.ReviewDecided, decision('dual-1', 'carl', 'compliance_officer', 'approve'));
+    expect((await waitFinal('dual-1')).approvers).toEqual([
+      { reviewerId: 'mia', role: 'manager' },
+      { reviewerId: 'carl', role: 'compliance_officer' },
+    ]);
+  });
+
+  it('a disagreement goes to a senior arbiter whose decision is final', async () => {
+    await publisher.publish(Topics.PredictionScored, scored('split-1', { category: 'large_refund' }));
+    await waitRequests('split-1', 1);
+    await publisher.publish(Topics.ReviewDecided, decision('split-1', 'mia', 'manager', 'approve'));
+    await publisher.publish(Topics.ReviewDecided, decision('split-1', 'carl', 'compliance_officer', 'override'));
+    const requests = await waitRequests('split-1', 2);
+    expect(requests[1]).toMatchObject({ reason: 'disagreement', eligibleRoles: ['senior_reviewer'] });
+    await publisher.publish(Topics.ReviewDecided, decision('split-1', 'sam', 'senior_reviewer', 'override'));
+    expect(await waitFinal('split-1')).toMatchObject({ outcome: 'deny' });
+  });
+
+  it('request info goes back to the producer; refined predictions re-enter the case; past the maximum rounds it escalates', async () => {
+    await publisher.publish(Topics.PredictionScored, scored('rev-1', { category: 'refund' }));
+    await waitRequests('rev-1', 1);
+    for (let round = 1; round <= 2; round++) {
+      await publisher.publish(Topics.ReviewDecided, decision('rev-1', 'ann', 'support_lead', 'request_info', { round }));
+      await waitFor(() => collector.on(t(Topics.RevisionRequested)).filter((m) => m.key === 'rev-1').length === round, { description: `revision ${round}` });
+      await publisher.publish(Topics.PredictionScored, scored('rev-1', { category: 'refund', round: round + 1 }));
+      expect((await waitRequests('rev-1', round + 1))[round]).toMatchObject({ reason: 'revision', round: round + 1 });
+    }
+    await publisher.publish(Topics.ReviewDecided, decision('rev-1', 'ann', 'support_lead', 'request_info', { round: 3 }));
+    expect((await waitRequests('rev-1', 4))[3]).toMatchObject({ reason: 'max_rounds', round: 3 });
+    expect(finalized('rev-1')).toEqual([]);
+  });
+
+  it('shadow mode: what automation would approve goes to a person, and the decision says shadow', async () => {
+    await publisher.publish(Topics.PredictionScored, scored('shadow-1', { overall: 0.99, band: 'auto_approve', category: 'shadow_claims', value: 10, riskLevel: 'low' }));
+    const [request] = await waitRequests('shadow-1', 1);
+    expect(request.reason).toBe('shadow');
+    await publisher.publish(Topics.ReviewDecided, decision('shadow-1', 'ann', 'support_lead', 'approve'));
+    expect(await waitFinal('shadow-1')).toMatchObject({ shadow: true, decidedBy: 'human' });
+  });
+
+  it('duplicated and reordered events still give exactly one decision', async () => {
+    const event = scored('dup-1', { overall: 0.97, band: 'auto_approve', category: 'refund', value: 40 });
+    await publisher.publish(Topics.PredictionScored, event, { id: 'same-id' });
+    await publisher.publish(Topics.PredictionScored, event, { id: 'same-id' });
+    await publisher.publish(Topics.PredictionScored, event, { id: 'another-id' }); // the producer sent it twice
+    await publisher.publish(Topics.ReviewDecided, decision('dup-1', 'ann', 'support_lead', 'override')); // late, on a finalized case
+    await publisher.publish(Topics.PredictionScored, scored('marker-1', { overall: 0.97, band: 'auto_approve', category: 'refund', value: 40 }));
+    await waitFinal('marker-1');
+    await waitFor(() => finalized('dup-1').length >= 1);
+    expect(finalized('dup-1')).toHaveLength(1);
+  });
+
+  it('SIGKILL mid-flow, then restart: every prediction is decided exactly once', async () => {
+    const ids = Array.from({ length: 120 }, (_, i) => `kill-${i}`);
+    await publisher.publishAll(ids.map((id) => ({ topic: Topics.PredictionScored, data: scored(id, { overall: 0.97, band: 'auto_approve', category: 'refund', value: 40 }) })));
+    await waitFor(() => ids.some((id) => finalized(id).length > 0), { description: 'the first decisions' }).catch((error: Error) => {
+      throw new Error(`${error.message}\n--- routing output ---\n${routing.process.output.slice(-4_000)}`);
+    });
+    routing.process.kill('SIGKILL');
+    await routing.process.waitForExit();
+    routing = RunningService.start('routing', env);
+    await routing.waitUntilListening();
+    await waitFor(() => ids.every((id) => finalized(id).length > 0), { timeoutMs: 90_000, description: 'all 120 decisions' });
+    await publisher.publish(Topics.PredictionScored, scored('marker-2', { overall: 0.97, band: 'auto_approve', category: 'refund', value: 40 }));
+    await waitFinal('marker-2');
+    const counts = ids.map((id) => finalized(id).length);
+    expect(counts.filter((n) => n !== 1)).toEqual([]);
+  });
+});

@@ -1,0 +1,58 @@
+import type { mongo } from 'mongoose';
+import { isDuplicateKey } from '@hitl/messaging';
+import type { CaseOutput } from '../case/outputs';
+import type { ReviewCase } from '../case/review-case';
+
+/** What each applied input event produced, kept so a redelivery re-emits the same outputs. */
+export interface OutboxEntry {
+  eventKey: string;
+  position?: { partition: number; offset: string };
+  outputs: CaseOutput[];
+}
+
+export interface CaseDocument {
+  _id: string;
+  /** Optimistic concurrency: every write names the version it read. */
+  version: number;
+  case: ReviewCase;
+  outbox: OutboxEntry[];
+  updatedAt: Date;
+}
+
+/** How many input events' outputs a case keeps (redeliveries come soon after the original). */
+export const OUTBOX_KEEP = 50;
+
+/**
+ * One document per case; every change is a single-document write guarded by the version it
+ * read, so two replicas (or two topics) changing one case never lose an update, without the
+ * multi-document transactions FerretDB lacks.
+ */
+export class CaseStore {
+  constructor(private readonly collection: mongo.Collection<CaseDocument>) {}
+
+  get(caseId: string): Promise<CaseDocument | null> {
+    return this.collection.findOne({ _id: caseId });
+  }
+
+  /** False when another writer got there first (re-read and re-apply). */
+  async insert(doc: CaseDocument): Promise<boolean> {
+    try {
+      await this.collection.insertOne(doc);
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  /** False when the stored version is no longer `expectedVersion`. */
+  async replace(doc: CaseDocument, expectedVersion: number): Promise<boolean> {
+    const result = await this.collection.replaceOne({ _id: doc._id, version: expectedVersion }, doc);
+    return result.matchedCount === 1;
+  }
+
+  async countByState(): Promise<Record<string, number>> {
+    const rows = await this.collection.aggregate<{ _id: string; n: number }>([{ $group: { _id: '$case.state', n: { $sum: 1 } } }]).toArray();
+    return Object.fromEntries(rows.map((r) => [r._id, r.n]));
+  }
+}

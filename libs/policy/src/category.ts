@@ -1,0 +1,41 @@
+import type { FactorWeights } from '@hitl/contracts';
+import type { BandEdges, InputRules, Policy } from './policy.schema';
+
+/** Everything scoring and routing need about one category, defaults and override merged. */
+export interface CategoryRules {
+  category: string;
+  weights: FactorWeights;
+  bands: BandEdges;
+  inputs: InputRules;
+  shadowMode: boolean;
+  maxRevisionRounds: number;
+  auditSampleRate: number;
+  coverageScale: number;
+  /** True when the policy has an entry for this category (otherwise: the defaults alone). */
+  configured: boolean;
+}
+
+/**
+ * The category's settings: each key of its override replaces the default's (lists replace,
+ * they are not appended: a category that lists its required fields lists all of them). Weights
+ * and bands are replaced as a whole, because they are only valid together (sum, order).
+ */
+export function rulesFor(policy: Policy, category: string): CategoryRules {
+  const own = Object.hasOwn(policy.categories, category) ? policy.categories[category] : undefined;
+  const d = policy.defaults;
+  return {
+    category,
+    weights: own?.weights ?? d.weights,
+    bands: own?.bands ?? d.bands,
+    inputs: { ...d.inputs, ...definedOnly(own?.inputs ?? {}) },
+    shadowMode: own?.shadowMode ?? d.shadowMode,
+    maxRevisionRounds: own?.maxRevisionRounds ?? d.maxRevisionRounds,
+    auditSampleRate: own?.auditSampleRate ?? d.auditSampleRate,
+    coverageScale: own?.coverageScale ?? d.coverageScale,
+    configured: own !== undefined,
+  };
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,212 @@
+import { FactorWeightsSchema, RiskLevels, RiskLevelSchema, TierSchema, Tiers } from '@hitl/contracts';
+import { z } from 'zod';
+
+/*
+ * The operator's control surface: one versioned document (YAML or JSON), validated at start-up.
+ * Every event the platform emits carries `version` as its policyVersion. A field's meaning is
+ * documented in docs/policy.md; the default (config/policy.default.yaml) reproduces the guide.
+ *
+ * Every object is strict: a misspelt key in an operator's file (`shadowmode: true`) must stop
+ * the service, not be dropped silently and leave the category automated.
+ */
+
+const slug = z.string().regex(/^[a-z][a-z0-9_.-]*$/, 'expected a lower-case name (a-z, 0-9, _ . -)');
+const role = slug;
+const unit = z.number().min(0).max(1);
+/** A field of `input`; dots reach into nested objects (`request.reason`). */
+const fieldPath = z.string().min(1).max(200);
+
+/**
+ * Scoring reports `<version>+cal.<category>.<n>` once a category is calibrated, and a
+ * policyVersion may be at most 100 characters: the base stays short and free of `+`.
+ */
+const policyVersion = z
+  .string()
+  .max(60)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected letters, digits, . _ - (no spaces, no +), starting with a letter or digit');
+
+/**
+ * Lower edges of the bands. A score s is in
+ *   auto_approve        when s >  autoApprove            (guide: > 0.95)
+ *   auto_approve_audit  when autoApproveAudit <= s <= autoApprove   (0.85 – 0.95, both inclusive)
+ *   human_review        when humanReview <= s < autoApproveAudit     (0.70 – 0.85)
+ *   senior_review       when s <  humanReview            (< 0.70)
+ * Equal edges are allowed: they empty a band (autoApprove 1 turns auto-approval off).
+ */
+export const BandEdgesSchema = z
+  .strictObject({ autoApprove: unit, autoApproveAudit: unit, humanReview: unit })
+  .refine((b) => b.autoApprove >= b.autoApproveAudit && b.autoApproveAudit >= b.humanReview, {
+    message: 'band edges must not increase: autoApprove >= autoApproveAudit >= humanReview',
+  });
+export type BandEdges = z.infer<typeof BandEdgesSchema>;
+
+/** How scoring judges a category's inputs (input quality and edge-case factors). */
+const inputRuleFields = {
+  /** Fields of `input` that must be present and non-empty; each missing one lowers input quality. */
+  requiredFields: z.array(fieldPath),
+  /** Numeric fields whose running mean/variance per category flag outliers (|z| > outlierZ). */
+  numericFields: z.array(fieldPath),
+  /** Categorical fields where a value never seen in this category counts as an edge case. */
+  categoricalFields: z.array(fieldPath),
+  outlierZ: z.number().positive(),
+  /** Statistics need this many observations before a value can be called an outlier. */
+  minObservations: z.number().int().min(1),
+};
+
+export const InputRulesSchema = z.strictObject({
+  requiredFields: inputRuleFields.requiredFields.default([]),
+  numericFields: inputRuleFields.numericFields.default([]),
+  categoricalFields: inputRuleFields.categoricalFields.default([]),
+  outlierZ: inputRuleFields.outlierZ.default(3),
+  minObservations: inputRuleFields.minObservations.default(30),
+});
+export type InputRules = z.infer<typeof InputRulesSchema>;
+
+/**
+ * A category's partial override. Built without defaults on purpose: zod 4 applies the defaults
+ * of a `.partial()` schema, which would reset every key the category did not mention.
+ */
+export const InputRulesOverrideSchema = z.strictObject(inputRuleFields).partial();
+
+export const CategoryPolicySchema = z.strictObject({
+  weights: FactorWeightsSchema.strict().optional(),
+  bands: BandEdgesSchema.optional(),
+  inputs: InputRulesOverrideSchema.optional(),
+  /** Everything to humans; the case records what automation would have done (guide: gradual rollout). */
+  shadowMode: z.boolean().optional(),
+  maxRevisionRounds: z.number().int().min(1).max(20).optional(),
+  /** A share (0..1) of this category's auto-approvals in the audit band sent for human audit. */
+  auditSampleRate: unit.optional(),
+  /** Labelled cases that make training-data coverage reach ~63% (coverage = 1 − e^(−n/k)). */
+  coverageScale: z.number().positive().optional(),
+});
+export type CategoryPolicy = z.infer<typeof CategoryPolicySchema>;
+
+export const TierPolicySchema = z.strictObject({
+  name: TierSchema,
+  /** Highest risk level this tier may decide. */
+  maxRisk: RiskLevelSchema,
+  /** Highest monetary value this tier may decide (null = no limit). */
+  maxValue: z.number().min(0).nullable(),
+  /** Categories that need at least this tier. */
+  categories: z.array(slug).default([]),
+  /** Roles that may review at this tier (empty for automatic). */
+  eligibleRoles: z.array(role).default([]),
+  requiredApprovals: z.number().int().min(0).max(5),
+  /** Minutes a review of this tier may wait (its dueAt) before the escalation ladder starts. */
+  slaMinutes: z.number().int().min(0),
+});
+export type TierPolicy = z.infer<typeof TierPolicySchema>;
+
+export const ContextTriggerSchema = z.strictObject({
+  name: slug,
+  /** Producer tags that fire it (e.g. vip). */
+  tags: z.array(slug).default([]),
+  /** Case-insensitive phrases searched in the reasoning and the string values of `input`. */
+  keywords: z.array(z.string().trim().min(2).max(100)).default([]),
+  /** The least tier a case with this trigger goes to. */
+  minTier: TierSchema,
+  /** Role the escalation service notifies at once. */
+  escalateTo: role,
+});
+export type ContextTrigger = z.infer<typeof ContextTriggerSchema>;
+
+export const CriticalFlagSchema = z.strictObject({
+  name: slug,
+  minTier: TierSchema,
+  escalateTo: role,
+});
+export type CriticalFlag = z.infer<typeof CriticalFlagSchema>;
+
+export const LadderStepSchema = z.strictObject({ afterMinutes: z.number().int().positive(), escalateTo: role });
+
+const DEFAULT_INPUTS = { requiredFields: [], numericFields: [], categoricalFields: [], outlierZ: 3, minObservations: 30 };
+
+export const PolicySchema = z
+  .strictObject({
+    version: policyVersion,
+    defaults: z.strictObject({
+      weights: FactorWeightsSchema.strict(),
+      bands: BandEdgesSchema,
+      inputs: InputRulesSchema.default(DEFAULT_INPUTS),
+      shadowMode: z.boolean().default(false),
+      maxRevisionRounds: z.number().int().min(1).max(20).default(3),
+      auditSampleRate: unit.default(0.05),
+      coverageScale: z.number().positive().default(50),
+    }),
+    categories: z.record(slug, CategoryPolicySchema).default({}),
+    /** In order from least to most oversight; each of the four tiers exactly once. */
+    tiers: z.array(TierPolicySchema).length(Tiers.length),
+    /** Who reviews the senior_review band (< humanReview) and arbitrates disagreements. */
+    seniorRoles: z.array(role).min(1),
+    arbitration: z.strictObject({
+      roles: z.array(role).min(1),
+      /** A human override of an AI at or above this confidence, in a tier listed below, goes to an arbiter. */
+      highConfidence: unit,
+      highRiskTiers: z.array(TierSchema),
+    }),
+    criticalFlags: z.array(CriticalFlagSchema),
+    contextTriggers: z.array(ContextTriggerSchema),
+    escalation: z.strictObject({ ladder: z.array(LadderStepSchema).min(1) }),
+  })
+  .superRefine((policy, ctx) => {
+    checkTierLadder(policy.tiers, ctx);
+    checkUniqueNames(policy.criticalFlags, 'criticalFlags', ctx);
+    checkUniqueNames(policy.contextTriggers, 'contextTriggers', ctx);
+    policy.contextTriggers.forEach((trigger, i) => {
+      if (trigger.tags.length === 0 && trigger.keywords.length === 0) {
+        ctx.addIssue({ code: 'custom', path: ['contextTriggers', i], message: `${trigger.name} needs tags or keywords, or it can never fire` });
+      }
+    });
+    policy.escalation.ladder.forEach((step, i, ladder) => {
+      if (i > 0 && step.afterMinutes <= ladder[i - 1].afterMinutes) {
+        ctx.addIssue({ code: 'custom', path: ['escalation', 'ladder', i, 'afterMinutes'], message: 'ladder steps must come later and later' });
+      }
+    });
+  });
+
+export type Policy = z.infer<typeof PolicySchema>;
+export type PolicyInput = z.input<typeof PolicySchema>;
+
+const riskRank = (risk: TierPolicy['maxRisk']) => RiskLevels.indexOf(risk);
+
+/**
+ * The tier rule ("the least tier that admits each dimension") needs a ladder: limits that never
+ * shrink going up, a top tier that admits everything (so every case has a tier), and each
+ * category in one tier only (otherwise "the tier that lists it" is ambiguous).
+ */
+function checkTierLadder(tiers: TierPolicy[], ctx: z.RefinementCtx): void {
+  const listedIn = new Map<string, string>();
+  tiers.forEach((tier, i) => {
+    if (tier.name !== Tiers[i]) {
+      ctx.addIssue({ code: 'custom', path: ['tiers', i, 'name'], message: `expected tier ${Tiers[i]} at position ${i}` });
+    }
+    if (tier.name !== 'automatic' && (tier.eligibleRoles.length === 0 || tier.requiredApprovals < 1)) {
+      ctx.addIssue({ code: 'custom', path: ['tiers', i], message: `${tier.name} needs eligible roles and at least one approval` });
+    }
+    const below = tiers[i - 1];
+    if (below && riskRank(tier.maxRisk) < riskRank(below.maxRisk)) {
+      ctx.addIssue({ code: 'custom', path: ['tiers', i, 'maxRisk'], message: `must not be lower than ${below.name}'s (${below.maxRisk})` });
+    }
+    if (below && (below.maxValue === null ? tier.maxValue !== null : tier.maxValue !== null && tier.maxValue < below.maxValue)) {
+      ctx.addIssue({ code: 'custom', path: ['tiers', i, 'maxValue'], message: `must not be lower than ${below.name}'s (${below.maxValue ?? 'no limit'})` });
+    }
+    tier.categories.forEach((category, j) => {
+      const other = listedIn.get(category);
+      if (other) ctx.addIssue({ code: 'custom', path: ['tiers', i, 'categories', j], message: `${category} is already listed in ${other}` });
+      else listedIn.set(category, tier.name);
+    });
+  });
+  const top = tiers[tiers.length - 1];
+  if (top && (top.maxRisk !== 'critical' || top.maxValue !== null)) {
+    ctx.addIssue({ code: 'custom', path: ['tiers', tiers.length - 1], message: 'the top tier must admit every case: maxRisk critical and maxValue null' });
+  }
+}
+
+function checkUniqueNames(items: { name: string }[], field: string, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    if (seen.has(item.name)) ctx.addIssue({ code: 'custom', path: [field, i, 'name'], message: `${item.name} appears twice` });
+    seen.add(item.name);
+  });
+}
