@@ -39,10 +39,10 @@ async function ensureWith(admin: Admin, layout: TopicLayout): Promise<TopicRepor
   const existing = new Set(await admin.listTopics());
   const missing = wanted.filter((topic) => !existing.has(topic));
   if (missing.length > 0) {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((topic) => ({ topic, numPartitions: layout.partitions, replicationFactor: layout.replicationFactor })),
-    });
+    await createTopicsAndWait(
+      admin,
+      missing.map((topic) => ({ topic, numPartitions: layout.partitions, replicationFactor: layout.replicationFactor })),
+    );
   }
   const present = wanted.filter((topic) => existing.has(topic));
   const mismatched: TopicReport['mismatched'] = [];
@@ -55,4 +55,30 @@ async function ensureWith(admin: Admin, layout: TopicLayout): Promise<TopicRepor
     }
   }
   return { created: missing, existing: present, mismatched };
+}
+
+/**
+ * Creates topics and waits until every partition has a leader. kafkajs' own `waitForLeaders`
+ * gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker answers for a moment after
+ * creating a topic, so we poll the metadata ourselves until the deadline.
+ */
+export async function createTopicsAndWait(
+  admin: Admin,
+  topics: { topic: string; numPartitions: number; replicationFactor: number }[],
+  timeoutMs = 30_000,
+): Promise<void> {
+  await admin.createTopics({ waitForLeaders: false, topics });
+  const names = topics.map((t) => t.topic);
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics: names });
+      if (metadata.length === names.length && metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100)); // metadata poll interval
+  }
+  throw new Error(`topics ${names.join(', ')} have no leaders after ${timeoutMs} ms${last instanceof Error ? `: ${last.message}` : ''}`);
 }

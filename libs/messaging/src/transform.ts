@@ -58,6 +58,10 @@ export class TransactionalTransformer<K extends TopicName> {
     this.producer = kafka.producer({
       transactionalId: `${spec.groupId}-${randomUUID()}`,
       transactionTimeout: spec.transactionTimeoutMs ?? 10_000,
+      // The broker answers CONCURRENT_TRANSACTIONS while it still writes the markers of the
+      // previous commit (a few ms). kafkajs retries it with the client's backoff (200 ms+), which
+      // would cap a hop at a few transactions per second; the Java client retries it in ~20 ms.
+      retry: { initialRetryTime: 10, maxRetryTime: 1_000, retries: 15 },
       idempotent: true,
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,

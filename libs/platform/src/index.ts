@@ -1,5 +1,6 @@
 export * from './bootstrap';
 export * from './config/config-error';
+export * from './config/database-uri';
 export * from './config/fields';
 export * from './config/read-config';
 export * from './config/service-config';

@@ -20,7 +20,16 @@ export async function createTopics(kafka: Kafka, topics: string[], partitions = 
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })) });
+    // Not kafkajs' waitForLeaders: it gives up on the UNKNOWN_TOPIC_OR_PARTITION a KRaft broker
+    // answers for a moment after creating a topic.
+    await admin.createTopics({ waitForLeaders: false, topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })) });
+    await waitFor(
+      async () => {
+        const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+        return metadata.every((t) => t.partitions.length === partitions && t.partitions.every((p) => p.leader >= 0));
+      },
+      { timeoutMs: 30_000, intervalMs: 100, description: `leaders for ${topics.length} new topic(s)` },
+    );
   } finally {
     await admin.disconnect();
   }

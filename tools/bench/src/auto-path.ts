@@ -3,7 +3,8 @@
 // throughput and submitted → finalized latency (p50/p95/p99), next to kafkajs' own produce →
 // consume throughput on the same broker in the same run. Not a test: it asserts nothing.
 import { ALL_TOPICS, decodeEvent, dlqTopicOf, physicalTopic, Topics, type EventOf } from '@hitl/contracts';
-import { createKafka, ensureTopics, EventPublisher, resolveOptions, tailTopics } from '@hitl/messaging';
+import { createKafka, createTopicsAndWait, ensureTopics, EventPublisher, resolveOptions, tailTopics } from '@hitl/messaging';
+import { withDatabase } from '@hitl/platform';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -12,7 +13,7 @@ import { summarize } from './stats';
 
 const ROOT = resolve(__dirname, '../../../..');
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-const mongoBase = (process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017').replace(/\/[^/?]*(\?.*)?$/, '');
+const mongoBase = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017';
 
 type Prediction = EventOf<typeof Topics.PredictionSubmitted>;
 
@@ -38,7 +39,7 @@ function confidentRefund(id: string): Prediction {
 
 function startService(name: string, prefix: string, run: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, [resolve(ROOT, `dist/apps/${name}/src/main.js`)], {
-    env: { ...process.env, HTTP_PORT: '0', HTTP_HOST: '127.0.0.1', TOPIC_PREFIX: prefix, KAFKA_BROKERS: brokers.join(','), MONGODB_URI: `${mongoBase}/bench_${run}_${name}`, LOG_LEVEL: 'warn' },
+    env: { ...process.env, HTTP_PORT: '0', HTTP_HOST: '127.0.0.1', TOPIC_PREFIX: prefix, KAFKA_BROKERS: brokers.join(','), MONGODB_URI: withDatabase(mongoBase, `bench_${run}_${name}`) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -62,7 +63,7 @@ async function rawPassThrough(prefix: string, count: number): Promise<number> {
   const topic = `${prefix}raw`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 6, replicationFactor: 1 }] });
+  await createTopicsAndWait(admin, [{ topic, numPartitions: 6, replicationFactor: 1 }]);
   await admin.disconnect();
   const value = Buffer.alloc(1_000, 'x');
   let seen = 0;
@@ -102,7 +103,15 @@ async function main(): Promise<void> {
   let done!: () => void;
   const all = new Promise<void>((r) => (done = r));
   const finalized = physicalTopic(Topics.DecisionFinalized, prefix);
-  const stopTail = await tailTopics(kafka, [finalized, dlqTopicOf(physicalTopic(Topics.PredictionSubmitted, prefix))], true, (record) => {
+  const scoredTopic = physicalTopic(Topics.PredictionScored, prefix);
+  let scored = 0;
+  let lastScored = 0;
+  const stopTail = await tailTopics(kafka, [finalized, scoredTopic, dlqTopicOf(physicalTopic(Topics.PredictionSubmitted, prefix))], true, (record) => {
+    if (record.topic === scoredTopic) {
+      scored++;
+      lastScored = Date.now();
+      return;
+    }
     if (record.topic !== finalized) throw new Error(`dead letter during the bench: ${record.headers.dlq_error}`);
     const event = decodeEvent(Topics.DecisionFinalized, { key: record.key, value: record.value, headers: record.headers }).data;
     latencies.push(Date.now() - Date.parse(event.finalizedAt) + event.latencyMs);
@@ -130,10 +139,11 @@ async function main(): Promise<void> {
     ['kafkajs raw produce→consume (1 KB, same broker)', `${Math.round(raw).toLocaleString('en')}/s`],
     ['auto path: predictions decided', `${count.toLocaleString('en')}`],
     ['auto path: publish rate (bench producer)', `${Math.round(count / ((published - started) / 1_000)).toLocaleString('en')}/s`],
+    ['scoring alone: submitted → scored', `${Math.round(scored / ((lastScored - started) / 1_000)).toLocaleString('en')}/s`],
     ['auto path: throughput submitted → finalized', `${Math.round(count / seconds).toLocaleString('en')}/s`],
     ['auto path / raw', `${((count / seconds / raw) * 100).toFixed(1)} %`],
     ['latency p50 / p95 / p99 / max', `${summary.p50} / ${summary.p95} / ${summary.p99} / ${summary.max} ms`],
-    ['CPU seconds per 1,000 decisions (scoring + routing)', `${(((cpu[0] + cpu[1]) / count) * 1_000).toFixed(2)}`],
+    ['CPU seconds per 1,000 decisions: scoring / routing', `${((cpu[0] / count) * 1_000).toFixed(2)} / ${((cpu[1] / count) * 1_000).toFixed(2)}`],
   ];
   const width = Math.max(...rows.map((r) => r[0].length));
   process.stdout.write(`\nAuto path benchmark (${ALL_TOPICS.length} topics x 6 partitions, one broker, 2 cores)\n`);

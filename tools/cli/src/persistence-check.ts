@@ -2,6 +2,8 @@
 //   persistence-check write <id>   creates topic persist-<id> (3 partitions) with one record,
 //                                  and a document in database test_persist_<id>
 //   persistence-check verify <id>  checks both are still there, then removes them
+import { createTopicsAndWait } from '@hitl/messaging';
+import { withDatabase } from '@hitl/platform';
 import mongoose from 'mongoose';
 import { cliSetup, fail, runMain } from './cli-support';
 
@@ -10,13 +12,13 @@ runMain('persistence-check', async () => {
   if (!['write', 'verify'].includes(mode) || !/^[a-z0-9]+$/.test(id ?? '')) fail('persistence-check', 'usage: persistence-check write|verify <id>');
   const { kafka } = cliSetup('persistence-check');
   const topic = `persist-${id}`;
-  const mongoUri = `${(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/hitl').replace(/\/[^/?]*(\?.*)?$/, '')}/test_persist_${id}`;
+  const mongoUri = withDatabase(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017', `test_persist_${id}`);
   const db = await mongoose.createConnection(mongoUri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
   const admin = kafka.admin();
   await admin.connect();
   try {
     if (mode === 'write') {
-      await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3, replicationFactor: 1 }] });
+      await createTopicsAndWait(admin, [{ topic, numPartitions: 3, replicationFactor: 1 }]);
       const producer = kafka.producer();
       await producer.connect();
       await producer.send({ topic, acks: -1, messages: [{ key: id, value: 'survives kill -9' }] });

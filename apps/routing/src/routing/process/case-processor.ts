@@ -23,6 +23,12 @@ export type RoutingInput = (
 
 const MAX_CONFLICTS = 5;
 
+export interface ProcessResult {
+  eventKey: string;
+  outputs: CaseOutput[];
+  applied: boolean;
+}
+
 export function caseIdOf(input: RoutingInput): string {
   return input.topic === Topics.PredictionScored ? input.data.prediction.predictionId : input.data.caseId;
 }
@@ -46,7 +52,7 @@ export class CaseProcessor {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  async process(input: RoutingInput): Promise<{ eventKey: string; outputs: CaseOutput[]; applied: boolean }> {
+  async process(input: RoutingInput): Promise<ProcessResult> {
     const eventKey = `${input.topic}:${input.id}`;
     for (let attempt = 1; attempt <= MAX_CONFLICTS; attempt++) {
       const doc = await this.store.get(caseIdOf(input));
@@ -69,6 +75,24 @@ export class CaseProcessor {
       if (written) return { eventKey, outputs: transition.applied ? transition.outputs : [], applied: transition.applied };
     }
     throw new RetriableError(`case ${caseIdOf(input)}: ${MAX_CONFLICTS} concurrent updates in a row`);
+  }
+
+  /**
+   * The fast path for prediction.scored events of cases this chunk has not seen yet: open them
+   * all with one insert. Returns the result per input; undefined where the case existed already
+   * (the caller then takes the ordinary path, which reads it).
+   */
+  async openMany(inputs: (RoutingInput & { topic: typeof Topics.PredictionScored })[]): Promise<(ProcessResult | undefined)[]> {
+    const now = this.clock();
+    const prepared = inputs.map((input) => {
+      const eventKey = `${input.topic}:${input.id}`;
+      const transition = openCase(input.data, this.policy, now);
+      const outputs = transition.applied ? transition.outputs : [];
+      const doc: CaseDocument = { _id: caseIdOf(input), version: 1, case: transition.case, outbox: [{ eventKey, position: input.position, outputs }], updatedAt: now };
+      return { doc, result: { eventKey, outputs, applied: transition.applied } };
+    });
+    const existed = await this.store.insertNew(prepared.map((p) => p.doc));
+    return prepared.map((p) => (existed.has(p.doc._id) ? undefined : p.result));
   }
 
   private transition(existing: ReviewCase | undefined, input: RoutingInput): Transition {

@@ -1,7 +1,7 @@
 import { Topics, type TopicName } from '@hitl/contracts';
 import { KAFKA_CLIENT, MESSAGING_OPTIONS, TransactionalTransformer, type IncomingEvent, type Kafka, type MessagingModuleOptions, type OutgoingEvent } from '@hitl/messaging';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { CaseProcessor, outputEventId, type RoutingInput } from './case-processor';
+import { caseIdOf, CaseProcessor, outputEventId, type ProcessResult, type RoutingInput } from './case-processor';
 
 const INPUTS = [Topics.PredictionScored, Topics.ReviewDecided, Topics.EscalationFired] as const;
 type RoutingTopic = (typeof INPUTS)[number];
@@ -44,12 +44,28 @@ export class RoutingPipeline implements OnApplicationBootstrap, BeforeApplicatio
     await Promise.all(this.transformers.map((t) => t.stop()));
   }
 
-  /** In order: two events of one case in a chunk must see each other's effects. */
+  /**
+   * In order per case: two events of one case in a chunk must see each other's effects. The
+   * first scored event of each case in the chunk is opened in one bulk insert (the auto path's
+   * hot loop); everything else is applied one by one.
+   */
   private async route(events: IncomingEvent<RoutingTopic>[]): Promise<OutgoingEvent[]> {
+    const inputs = events.map(
+      (event) => ({ topic: event.topic, id: event.id, data: event.data, position: { partition: event.partition, offset: event.offset } }) as RoutingInput,
+    );
+    const results: (ProcessResult | undefined)[] = new Array(inputs.length);
+    const seen = new Set<string>();
+    const fresh: number[] = [];
+    inputs.forEach((input, i) => {
+      const caseId = caseIdOf(input);
+      if (input.topic === Topics.PredictionScored && !seen.has(caseId)) fresh.push(i);
+      seen.add(caseId);
+    });
+    const opened = await this.processor.openMany(fresh.map((i) => inputs[i] as RoutingInput & { topic: typeof Topics.PredictionScored }));
+    fresh.forEach((i, k) => (results[i] = opened[k]));
     const out: OutgoingEvent[] = [];
-    for (const event of events) {
-      const input = { topic: event.topic, id: event.id, data: event.data, position: { partition: event.partition, offset: event.offset } } as RoutingInput;
-      const { eventKey, outputs } = await this.processor.process(input);
+    for (const [i, event] of events.entries()) {
+      const { eventKey, outputs } = results[i] ?? (await this.processor.process(inputs[i]));
       outputs.forEach((output, index) =>
         out.push({ topic: output.topic as TopicName, data: output.data, id: outputEventId(eventKey, index), traceContext: event.traceContext } as OutgoingEvent),
       );

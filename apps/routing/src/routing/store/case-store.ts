@@ -45,6 +45,23 @@ export class CaseStore {
     }
   }
 
+  /**
+   * Inserts many new cases in one request; returns the ids that already existed (they were not
+   * written). Cheaper than a lookup per case: FerretDB answers a lookup of a missing _id by
+   * scanning the collection, while an insert finds the duplicate through the unique index.
+   */
+  async insertNew(docs: CaseDocument[]): Promise<Set<string>> {
+    if (docs.length === 0) return new Set();
+    try {
+      await this.collection.insertMany(docs, { ordered: false });
+      return new Set();
+    } catch (error) {
+      const writeErrors = (error as { writeErrors?: { index: number; code?: number }[] }).writeErrors;
+      if (!writeErrors || writeErrors.some((w) => w.code !== 11000)) throw error;
+      return new Set(writeErrors.map((w) => docs[w.index]._id));
+    }
+  }
+
   /** False when the stored version is no longer `expectedVersion`. */
   async replace(doc: CaseDocument, expectedVersion: number): Promise<boolean> {
     const result = await this.collection.replaceOne({ _id: doc._id, version: expectedVersion }, doc);
