@@ -136,6 +136,9 @@ export function demoPrediction(r: () => number, i: number, runId: string, now = 
     reasoning: s.reasoning,
     input: s.input(r, i),
     tags: tagsFor(r, s.category),
+    // Mature producers measure their own training-data coverage (the guide's checkSimilarExamples);
+    // without it scoring computes coverage from labelled cases, which a new install has none of.
+    ...(s.producer !== 'triage-ai' ? { signals: { trainingDataCoverage: Math.round(between(r, 0.55, 0.995) * 1_000) / 1_000 } } : {}),
     submittedAt: now.toISOString(),
     round: 1,
   };
