@@ -63,7 +63,7 @@ describe('npm run demo and npm run tail', () => {
       await collector.stop();
     }
 
-    const tail = ChildService.start(distEntry('tools/cli/src/tail.js'), env(prefix), ['prediction.submitted', '--from-beginning', '--dlq']);
+    const tail = ChildService.start(distEntry('tools/cli/src/tail.js'), env(prefix), [Topics.PredictionSubmitted, '--from-beginning', '--dlq']);
     try {
       const lines = await tail.waitForLines(/^\d\d:\d\d:\d\d\.\d{3} prediction\.submitted\[\d+@\d+\] demo-[a-z0-9]+-\d{6} category=\w+ recommendation=\w+ probability=0\.\d{1,3}/, 60);
       expect(lines).toHaveLength(60);

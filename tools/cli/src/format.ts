@@ -1,4 +1,4 @@
-import { DlqHeaders } from '@hitl/contracts';
+import { DlqHeaders, Topics } from '@hitl/contracts';
 import type { TailRecord } from '@hitl/messaging';
 
 const DLQ_HEADERS = [DlqHeaders.errorCode, DlqHeaders.error, DlqHeaders.consumerGroup, DlqHeaders.attempts];
@@ -9,16 +9,16 @@ function field(data: Record<string, unknown>, path: string): unknown {
 
 /** The few fields that tell what an event is about, per event type. */
 const SUMMARY: Record<string, string[]> = {
-  'prediction.submitted': ['category', 'recommendation', 'probability', 'value', 'riskLevel', 'tags', 'round'],
-  'prediction.scored': ['prediction.category', 'score.overall', 'score.band', 'triggers', 'policyVersion'],
-  'review.requested': ['tier', 'reason', 'eligibleRoles', 'priority', 'dueAt', 'round'],
-  'review.decided': ['reviewerId', 'role', 'action', 'outcome', 'agreesWithAi', 'reason'],
-  'escalation.fired': ['level', 'escalateTo', 'reason'],
-  'decision.finalized': ['outcome', 'decidedBy', 'band', 'tier', 'latencyMs'],
-  'revision.requested': ['round', 'question'],
-  'feedback.captured': ['category', 'override', 'reviewerId', 'reviewTimeMs'],
-  'retraining.triggered': ['category', 'modelVersion', 'overrideRate', 'sampleSize'],
-  'thresholds.calibrated': ['category', 'bands', 'mode'],
+  [Topics.PredictionSubmitted]: ['category', 'recommendation', 'probability', 'value', 'riskLevel', 'tags', 'round'],
+  [Topics.PredictionScored]: ['prediction.category', 'score.overall', 'score.band', 'triggers', 'policyVersion'],
+  [Topics.ReviewRequested]: ['tier', 'reason', 'eligibleRoles', 'priority', 'dueAt', 'round'],
+  [Topics.ReviewDecided]: ['reviewerId', 'role', 'action', 'outcome', 'agreesWithAi', 'reason'],
+  [Topics.EscalationFired]: ['level', 'escalateTo', 'reason'],
+  [Topics.DecisionFinalized]: ['outcome', 'decidedBy', 'band', 'tier', 'latencyMs'],
+  [Topics.RevisionRequested]: ['round', 'question'],
+  [Topics.FeedbackCaptured]: ['category', 'override', 'reviewerId', 'reviewTimeMs'],
+  [Topics.RetrainingTriggered]: ['category', 'modelVersion', 'overrideRate', 'sampleSize'],
+  [Topics.ThresholdsCalibrated]: ['category', 'bands', 'mode'],
 };
 
 function show(value: unknown): string {

@@ -1,4 +1,4 @@
-import type { Topics } from '@hitl/contracts';
+import { Topics } from '@hitl/contracts';
 import type { DecisionFinalized, ReviewCase, ReviewRequested, RevisionRequested } from './review-case';
 
 /** What a transition asks to publish; the adapter stores it with the case, then sends it. */
@@ -11,7 +11,7 @@ export function reviewRequested(c: ReviewCase, explanation: string): CaseOutput 
   const { prediction, score, triggers, policyVersion } = c.scored;
   const request = c.request!;
   return {
-    topic: 'review.requested',
+    topic: Topics.ReviewRequested,
     data: {
       caseId: c.caseId,
       predictionId: prediction.predictionId,
@@ -46,7 +46,7 @@ export function reviewRequested(c: ReviewCase, explanation: string): CaseOutput 
 /** Latency runs from the producer's submittedAt of the first round to the final decision. */
 export function decisionFinalized(c: ReviewCase, outcome: string, decidedBy: 'auto' | 'human', approvers: { reviewerId: string; role: string }[], at: Date): CaseOutput {
   return {
-    topic: 'decision.finalized',
+    topic: Topics.DecisionFinalized,
     data: {
       caseId: c.caseId,
       predictionId: c.scored.prediction.predictionId,

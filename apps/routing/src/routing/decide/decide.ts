@@ -1,4 +1,4 @@
-import { Tiers, type Tier } from '@hitl/contracts';
+import { Tiers, Topics, type Tier } from '@hitl/contracts';
 import { rulesFor, type Policy } from '@hitl/policy';
 import { refuse, type Transition } from '../case/open-case';
 import { decisionFinalized, reviewRequested } from '../case/outputs';
@@ -63,7 +63,7 @@ function requestInfo(c: ReviewCase, d: ReviewDecided, policy: Policy, now: Date)
     case: next,
     outputs: [
       {
-        topic: 'revision.requested',
+        topic: Topics.RevisionRequested,
         data: {
           caseId: c.caseId,
           predictionId: c.scored.prediction.predictionId,
