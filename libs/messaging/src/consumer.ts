@@ -51,7 +51,6 @@ export class EventConsumer {
   private readonly registrations = new Map<string, Registration>();
   private readonly abort = new AbortController();
   private running = false;
-  private crashed: unknown;
 
   constructor(
     kafka: Kafka,
@@ -61,7 +60,6 @@ export class EventConsumer {
   ) {
     this.consumer = manualConsumer(kafka, spec);
     this.consumer.on(this.consumer.events.CRASH, (event) => {
-      this.crashed = event.payload.error;
       this.options.logger.error('consumer crashed', { group: spec.groupId, error: errorMessage(event.payload.error) });
     });
   }
@@ -80,10 +78,6 @@ export class EventConsumer {
 
   isRunning(): boolean {
     return this.running;
-  }
-
-  lastCrash(): unknown {
-    return this.crashed;
   }
 
   async start(): Promise<void> {

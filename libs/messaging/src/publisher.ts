@@ -69,7 +69,11 @@ export class EventPublisher {
   async sendRaw(records: { topic: string; message: Message }[]): Promise<void> {
     if (records.length === 0) return;
     const byTopic = new Map<string, Message[]>();
-    for (const { topic, message } of records) byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+    for (const { topic, message } of records) {
+      const messages = byTopic.get(topic) ?? [];
+      messages.push(message);
+      byTopic.set(topic, messages);
+    }
     await this.producer.sendBatch({
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       acks: -1,

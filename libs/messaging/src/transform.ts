@@ -1,4 +1,4 @@
-import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { physicalTopic, type TopicName } from '@hitl/contracts';
 import { randomUUID } from 'node:crypto';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
@@ -174,7 +174,7 @@ export class TransactionalTransformer<K extends TopicName> {
     for (const [outTopic, group] of groupByTopic(outputs, this.options.topicPrefix)) {
       topicMessages.push({
         topic: outTopic,
-        messages: group.map((event) => toKafkaMessage(event, this.options.clientId, event.traceContext ?? trace.deleteSpan(ROOT_CONTEXT))),
+        messages: group.map((event) => toKafkaMessage(event, this.options.clientId, event.traceContext ?? ROOT_CONTEXT)),
       });
     }
     for (const { topic: dlq, message } of deadLetters) topicMessages.push({ topic: dlq, messages: [message] });

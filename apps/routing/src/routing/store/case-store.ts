@@ -67,9 +67,4 @@ export class CaseStore {
     const result = await this.collection.replaceOne({ _id: doc._id, version: expectedVersion }, doc);
     return result.matchedCount === 1;
   }
-
-  async countByState(): Promise<Record<string, number>> {
-    const rows = await this.collection.aggregate<{ _id: string; n: number }>([{ $group: { _id: '$case.state', n: { $sum: 1 } } }]).toArray();
-    return Object.fromEntries(rows.map((r) => [r._id, r.n]));
-  }
 }
