@@ -55,6 +55,7 @@ describe('loadPolicy', () => {
     expect(policy.contextTriggers.map((t) => t.name)).toEqual(['legal_action', 'media_exposure', 'vip_customer']);
     expect(policy.defaults).toMatchObject({ maxRevisionRounds: 3, auditSampleRate: 0.05, shadowMode: false });
     expect(policy.tiers.map((t) => t.slaMinutes)).toEqual([30, 60, 120, 240]);
+    expect(policy.tiers.map((t) => t.autoApprove)).toEqual([true, true, false, false]);
   });
 
   it('finds the default file from the compiled location too (dist/libs/policy/src)', () => {
@@ -117,6 +118,9 @@ describe('loadPolicy', () => {
     ['a shrinking risk limit', 'tiers.2.maxRisk', 'low', /tiers\[2\]\.maxRisk: must not be lower than single_approver's \(medium\)/],
     ['a capped top tier', 'tiers.3.maxValue', 1e9, /tiers\[3\]: the top tier must admit every case/],
     ['a category in two tiers', 'tiers.2.categories', ['refund'], /tiers\[2\]\.categories\[0\]: refund is already listed in single_approver/],
+    ['an automatic tier that needs people', 'tiers.0.autoApprove', false, /tiers\[0\]\.autoApprove: the automatic tier has no reviewers/],
+    ['automation above a tier without it', 'tiers.3.autoApprove', true, /tiers\[3\]\.autoApprove: cannot allow automatic approval when dual_approval below it does not/],
+    ['a tier without autoApprove', 'tiers.1.autoApprove', undefined, /tiers\[1\]\.autoApprove: Invalid input: expected boolean/],
     ['a trigger that cannot fire', 'contextTriggers.0.keywords', [], /contextTriggers\[0\]: legal_action needs tags or keywords/],
     ['a ladder going back in time', 'escalation.ladder.1.afterMinutes', 20, /escalation\.ladder\[1\]\.afterMinutes: ladder steps must come later/],
     ['an unknown tier', 'arbitration.highRiskTiers', ['dual'], /arbitration\.highRiskTiers\[0\]: Invalid option/],

@@ -95,6 +95,12 @@ export const TierPolicySchema = z.strictObject({
   requiredApprovals: z.number().int().min(0).max(5),
   /** Minutes a review of this tier may wait (its dueAt) before the escalation ladder starts. */
   slaMinutes: z.number().int().min(0),
+  /**
+   * Whether a confident AI (band auto_approve or auto_approve_audit, no trigger) may decide a case
+   * of this tier alone. The guide's "clear-cut refunds under $50" are single-approver cases the AI
+   * approves; dual approval and executive review always need people.
+   */
+  autoApprove: z.boolean(),
 });
 export type TierPolicy = z.infer<typeof TierPolicySchema>;
 
@@ -181,10 +187,16 @@ function checkTierLadder(tiers: TierPolicy[], ctx: z.RefinementCtx): void {
     if (tier.name !== Tiers[i]) {
       ctx.addIssue({ code: 'custom', path: ['tiers', i, 'name'], message: `expected tier ${Tiers[i]} at position ${i}` });
     }
+    const below = tiers[i - 1];
+    if (tier.name === 'automatic' && !tier.autoApprove) {
+      ctx.addIssue({ code: 'custom', path: ['tiers', i, 'autoApprove'], message: 'the automatic tier has no reviewers: it must allow automatic approval' });
+    }
+    if (tier.autoApprove && below && !below.autoApprove) {
+      ctx.addIssue({ code: 'custom', path: ['tiers', i, 'autoApprove'], message: `cannot allow automatic approval when ${below.name} below it does not` });
+    }
     if (tier.name !== 'automatic' && (tier.eligibleRoles.length === 0 || tier.requiredApprovals < 1)) {
       ctx.addIssue({ code: 'custom', path: ['tiers', i], message: `${tier.name} needs eligible roles and at least one approval` });
     }
-    const below = tiers[i - 1];
     if (below && riskRank(tier.maxRisk) < riskRank(below.maxRisk)) {
       ctx.addIssue({ code: 'custom', path: ['tiers', i, 'maxRisk'], message: `must not be lower than ${below.name}'s (${below.maxRisk})` });
     }

@@ -62,6 +62,15 @@ describe('routing: the guide tier table', () => {
     expect(route.explanation).toMatch(/large_refund/);
   });
 
+  it('lets the policy decide which tiers a confident AI may decide alone (tiers[].autoApprove)', () => {
+    const strict: Policy = { ...policy, tiers: policy.tiers.map((t) => (t.name === 'single_approver' ? { ...t, autoApprove: false } : t)) };
+    const refund = scored('r', { overall: 0.97, band: 'auto_approve', category: 'refund', value: 40, riskLevel: 'low' });
+    expect(routeScored(refund, policy).kind).toBe('auto');
+    const route = routeScored(refund, strict);
+    expect(review(route)).toMatchObject({ tier: 'single_approver', reason: 'tier' });
+    expect(route.explanation).toMatch(/single_approver is never decided automatically/);
+  });
+
   it('executive review goes to director or legal counsel', () => {
     expect(review(routeScored(scored('e', { overall: 0.8, band: 'human_review', category: 'reputation_risk' }), policy)).eligibleRoles).toEqual(['director', 'legal_counsel']);
   });

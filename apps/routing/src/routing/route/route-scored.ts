@@ -4,9 +4,6 @@ import type { CaseRequest, PredictionScored } from '../case/review-case';
 import { inAuditSample } from './audit-sample';
 import { priorityOf } from './priority';
 
-/** Tiers whose cases a confident AI may decide alone; dual approval and executive review never. */
-const AUTOMATABLE_TIERS: readonly Tier[] = ['automatic', 'single_approver'];
-
 export type Route =
   | { kind: 'auto'; tier: Tier; auditSampled: boolean; explanation: string }
   | { kind: 'review'; request: Omit<CaseRequest, 'requestedAt' | 'dueAt'> & { slaMinutes: number }; shadow: boolean; automationWouldHave: 'auto_approve' | 'human_review'; explanation: string };
@@ -41,7 +38,7 @@ export function routeScored(scored: PredictionScored, policy: Policy): Route {
   const selected = selectTier({ category: prediction.category, riskLevel: prediction.riskLevel, value: prediction.value }, policy, triggerMinTier(triggers, policy));
   const band = score.band;
   const confident = band === 'auto_approve' || band === 'auto_approve_audit';
-  const automatable = confident && triggers.length === 0 && AUTOMATABLE_TIERS.includes(selected.tier.name);
+  const automatable = confident && triggers.length === 0 && selected.tier.autoApprove;
   const because = [...selected.because];
 
   if (automatable && !rules.shadowMode) {
