@@ -49,7 +49,7 @@ describe('npm run demo and npm run tail', () => {
     const prefix = testTopicPrefix();
     expect((await run('tools/cli/src/topics.js', env(prefix))).exitCode).toBe(0);
 
-    const demo = await run('tools/cli/src/demo.js', env(prefix), ['--count', '60', '--rate', '0', '--seed', '42']);
+    const demo = await run('tools/cli/src/demo.js', env(prefix), ['--count', '60', '--rate', '0', '--seed', '42', '--no-follow']);
     expect(demo.exitCode).toBe(0);
     expect(demo.output).toContain('published 60 predictions (seed 42');
 
@@ -65,7 +65,7 @@ describe('npm run demo and npm run tail', () => {
 
     const tail = ChildService.start(distEntry('tools/cli/src/tail.js'), env(prefix), [Topics.PredictionSubmitted, '--from-beginning', '--dlq']);
     try {
-      const lines = await tail.waitForLines(/^\d\d:\d\d:\d\d\.\d{3} prediction\.submitted\[\d+@\d+\] demo-[a-z0-9]+-\d{6} category=\w+ recommendation=\w+ probability=0\.\d{1,3}/, 60);
+      const lines = await tail.waitForLines(/^\d\d:\d\d:\d\d\.\d{3} prediction\.submitted\[\d+@\d+\] demo-[a-z0-9]+-[a-z0-9]+-\d{6} category=\w+ recommendation=\w+ probability=0\.\d{1,3}/, 60);
       expect(lines).toHaveLength(60);
     } finally {
       tail.kill('SIGTERM');
