@@ -1,4 +1,6 @@
-// npm run bench:auto -- [--count 20000] [--rate 0]
+// npm run bench:auto -- [--count 20000] [--rate 0] [--batch 500]
+// --rate 0 offers load as fast as the producer can (throughput at saturation); --rate N offers N
+// predictions a second, evenly (latency below saturation).
 // Pushes predictions through the real scoring and routing services on the auto path and prints
 // throughput and submitted → finalized latency (p50/p95/p99), next to kafkajs' own produce →
 // consume throughput on the same broker in the same run. Not a test: it asserts nothing.
@@ -86,14 +88,17 @@ async function rawPassThrough(prefix: string, count: number): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { count: { type: 'string', default: '20000' }, batch: { type: 'string', default: '500' } } });
+  const { values } = parseArgs({ options: { count: { type: 'string', default: '20000' }, batch: { type: 'string', default: '500' }, rate: { type: 'string', default: '0' } } });
   const count = Number(values.count);
-  const batch = Number(values.batch);
+  const rate = Number(values.rate);
+  // Paced runs send a small batch every 20 ms, so the offered load is even, not bursts.
+  const batch = rate > 0 ? Math.max(1, Math.round(rate / 50)) : Number(values.batch);
+  if (!(count > 0) || !(batch > 0) || !(rate >= 0)) throw new Error('--count and --batch must be positive, --rate >= 0');
   const run = randomBytes(3).toString('hex');
   const prefix = `bench-${run}.`;
   const kafka = createKafka(resolveOptions({ brokers, clientId: 'hitl/bench' }));
   await ensureTopics(kafka, { partitions: 6, replicationFactor: 1, prefix });
-  process.stderr.write(`bench ${run}: ${count} predictions, topics ${prefix}*\n`);
+  process.stderr.write(`bench ${run}: ${count} predictions ${rate > 0 ? `offered at ${rate}/s` : 'as fast as possible'}, topics ${prefix}*\n`);
 
   const raw = await rawPassThrough(prefix, count);
   const services = [await startService('scoring', prefix, run), await startService('routing', prefix, run)];
@@ -124,6 +129,10 @@ async function main(): Promise<void> {
   const started = Date.now();
   for (let i = 0; i < count; i += batch) {
     await publisher.publishAll(Array.from({ length: Math.min(batch, count - i) }, (_, j) => ({ topic: Topics.PredictionSubmitted, data: confidentRefund(`b${run}-${i + j}`) })));
+    if (rate > 0) {
+      const wait = started + ((i + batch) / rate) * 1_000 - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait)); // pacing the offered load
+    }
   }
   const published = Date.now();
   await all;
@@ -138,6 +147,7 @@ async function main(): Promise<void> {
   const rows = [
     ['kafkajs raw produce→consume (1 KB, same broker)', `${Math.round(raw).toLocaleString('en')}/s`],
     ['auto path: predictions decided', `${count.toLocaleString('en')}`],
+    ['offered load', rate > 0 ? `${rate.toLocaleString('en')}/s` : 'as fast as possible'],
     ['auto path: publish rate (bench producer)', `${Math.round(count / ((published - started) / 1_000)).toLocaleString('en')}/s`],
     ['scoring alone: submitted → scored', `${Math.round(scored / ((lastScored - started) / 1_000)).toLocaleString('en')}/s`],
     ['auto path: throughput submitted → finalized', `${Math.round(count / seconds).toLocaleString('en')}/s`],
