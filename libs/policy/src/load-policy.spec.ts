@@ -56,6 +56,10 @@ describe('loadPolicy', () => {
     expect(policy.defaults).toMatchObject({ maxRevisionRounds: 3, auditSampleRate: 0.05, shadowMode: false });
     expect(policy.tiers.map((t) => t.slaMinutes)).toEqual([30, 60, 120, 240]);
     expect(policy.tiers.map((t) => t.autoApprove)).toEqual([true, true, false, false]);
+    // The guide's approvers, its escalation ladder, a senior reviewer, the fraud investigator and admin.
+    expect(policy.roles.map((r) => r.name).sort()).toEqual(
+      ['account_manager', 'admin', 'compliance_officer', 'department_head', 'director', 'legal_counsel', 'manager', 'on_call_manager', 'senior_investigator', 'senior_reviewer', 'support_lead', 'team_lead'],
+    );
   });
 
   it('finds the default file from the compiled location too (dist/libs/policy/src)', () => {
@@ -121,6 +125,11 @@ describe('loadPolicy', () => {
     ['an automatic tier that needs people', 'tiers.0.autoApprove', false, /tiers\[0\]\.autoApprove: the automatic tier has no reviewers/],
     ['automation above a tier without it', 'tiers.3.autoApprove', true, /tiers\[3\]\.autoApprove: cannot allow automatic approval when dual_approval below it does not/],
     ['a tier without autoApprove', 'tiers.1.autoApprove', undefined, /tiers\[1\]\.autoApprove: Invalid input: expected boolean/],
+    ['an undeclared tier role', 'tiers.1.eligibleRoles', ['support_lead', 'suport_lead'], /tiers\[1\]\.eligibleRoles\[1\]: role suport_lead is not declared in roles/],
+    ['an undeclared ladder role', 'escalation.ladder.0.escalateTo', 'team_leader', /escalation\.ladder\[0\]\.escalateTo: role team_leader is not declared in roles/],
+    ['an undeclared flag role', 'criticalFlags.0.escalateTo', 'investigator', /criticalFlags\[0\]\.escalateTo: role investigator is not declared in roles/],
+    ['no admin role', 'roles', [{ name: 'support_lead', description: 'x' }], /roles: must declare the admin role/],
+    ['a role declared twice', 'roles.1.name', 'support_lead', /roles\[1\]\.name: support_lead appears twice/],
     ['a trigger that cannot fire', 'contextTriggers.0.keywords', [], /contextTriggers\[0\]: legal_action needs tags or keywords/],
     ['a ladder going back in time', 'escalation.ladder.1.afterMinutes', 20, /escalation\.ladder\[1\]\.afterMinutes: ladder steps must come later/],
     ['an unknown tier', 'arbitration.highRiskTiers', ['dual'], /arbitration\.highRiskTiers\[0\]: Invalid option/],

@@ -126,50 +126,64 @@ export type CriticalFlag = z.infer<typeof CriticalFlagSchema>;
 
 export const LadderStepSchema = z.strictObject({ afterMinutes: z.number().int().positive(), escalateTo: role });
 
+export const RoleSchema = z.strictObject({
+  name: role,
+  /** What people in this role do, shown to reviewers and admins. */
+  description: z.string().trim().min(1).max(200),
+});
+export type RoleDefinition = z.infer<typeof RoleSchema>;
+
+/** The role that administers the workbench (audit log, users); it reviews nothing by itself. */
+export const ADMIN_ROLE = 'admin';
+
 const DEFAULT_INPUTS = { requiredFields: [], numericFields: [], categoricalFields: [], outlierZ: 3, minObservations: 30 };
 
-export const PolicySchema = z
-  .strictObject({
-    version: policyVersion,
-    defaults: z.strictObject({
-      weights: FactorWeightsSchema.strict(),
-      bands: BandEdgesSchema,
-      inputs: InputRulesSchema.default(DEFAULT_INPUTS),
-      shadowMode: z.boolean().default(false),
-      maxRevisionRounds: z.number().int().min(1).max(20).default(3),
-      auditSampleRate: unit.default(0.05),
-      coverageScale: z.number().positive().default(50),
-    }),
-    categories: z.record(slug, CategoryPolicySchema).default({}),
-    /** In order from least to most oversight; each of the four tiers exactly once. */
-    tiers: z.array(TierPolicySchema).length(Tiers.length),
-    /** Who reviews the senior_review band (< humanReview) and arbitrates disagreements. */
-    seniorRoles: z.array(role).min(1),
-    arbitration: z.strictObject({
-      roles: z.array(role).min(1),
-      /** A human override of an AI at or above this confidence, in a tier listed below, goes to an arbiter. */
-      highConfidence: unit,
-      highRiskTiers: z.array(TierSchema),
-    }),
-    criticalFlags: z.array(CriticalFlagSchema),
-    contextTriggers: z.array(ContextTriggerSchema),
-    escalation: z.strictObject({ ladder: z.array(LadderStepSchema).min(1) }),
-  })
-  .superRefine((policy, ctx) => {
-    checkTierLadder(policy.tiers, ctx);
-    checkUniqueNames(policy.criticalFlags, 'criticalFlags', ctx);
-    checkUniqueNames(policy.contextTriggers, 'contextTriggers', ctx);
-    policy.contextTriggers.forEach((trigger, i) => {
-      if (trigger.tags.length === 0 && trigger.keywords.length === 0) {
-        ctx.addIssue({ code: 'custom', path: ['contextTriggers', i], message: `${trigger.name} needs tags or keywords, or it can never fire` });
-      }
-    });
-    policy.escalation.ladder.forEach((step, i, ladder) => {
-      if (i > 0 && step.afterMinutes <= ladder[i - 1].afterMinutes) {
-        ctx.addIssue({ code: 'custom', path: ['escalation', 'ladder', i, 'afterMinutes'], message: 'ladder steps must come later and later' });
-      }
-    });
+const PolicyObject = z.strictObject({
+  version: policyVersion,
+  defaults: z.strictObject({
+    weights: FactorWeightsSchema.strict(),
+    bands: BandEdgesSchema,
+    inputs: InputRulesSchema.default(DEFAULT_INPUTS),
+    shadowMode: z.boolean().default(false),
+    maxRevisionRounds: z.number().int().min(1).max(20).default(3),
+    auditSampleRate: unit.default(0.05),
+    coverageScale: z.number().positive().default(50),
+  }),
+  categories: z.record(slug, CategoryPolicySchema).default({}),
+  /** In order from least to most oversight; each of the four tiers exactly once. */
+  tiers: z.array(TierPolicySchema).length(Tiers.length),
+  /** Who reviews the senior_review band (< humanReview) and arbitrates disagreements. */
+  seniorRoles: z.array(role).min(1),
+  arbitration: z.strictObject({
+    roles: z.array(role).min(1),
+    /** A human override of an AI at or above this confidence, in a tier listed below, goes to an arbiter. */
+    highConfidence: unit,
+    highRiskTiers: z.array(TierSchema),
+  }),
+  criticalFlags: z.array(CriticalFlagSchema),
+  contextTriggers: z.array(ContextTriggerSchema),
+  escalation: z.strictObject({ ladder: z.array(LadderStepSchema).min(1) }),
+  /** Every role a user may hold; each role named anywhere else must be declared here. */
+  roles: z.array(RoleSchema).min(1),
+});
+
+export const PolicySchema = PolicyObject.superRefine((policy, ctx) => {
+  checkTierLadder(policy.tiers, ctx);
+  checkUniqueNames(policy.roles, 'roles', ctx);
+  checkRolesDeclared(policy, ctx);
+  checkUniqueNames(policy.criticalFlags, 'criticalFlags', ctx);
+  checkUniqueNames(policy.contextTriggers, 'contextTriggers', ctx);
+  policy.contextTriggers.forEach((trigger, i) => {
+    if (trigger.tags.length === 0 && trigger.keywords.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['contextTriggers', i], message: `${trigger.name} needs tags or keywords, or it can never fire` });
+    }
   });
+  policy.escalation.ladder.forEach((step, i, ladder) => {
+    if (i > 0 && step.afterMinutes <= ladder[i - 1].afterMinutes) {
+      ctx.addIssue({ code: 'custom', path: ['escalation', 'ladder', i, 'afterMinutes'], message: 'ladder steps must come later and later' });
+    }
+  });
+});
 
 export type Policy = z.infer<typeof PolicySchema>;
 export type PolicyInput = z.input<typeof PolicySchema>;
@@ -213,6 +227,21 @@ function checkTierLadder(tiers: TierPolicy[], ctx: z.RefinementCtx): void {
   if (top && (top.maxRisk !== 'critical' || top.maxValue !== null)) {
     ctx.addIssue({ code: 'custom', path: ['tiers', tiers.length - 1], message: 'the top tier must admit every case: maxRisk critical and maxValue null' });
   }
+}
+
+/** A typo in a role name would make a queue nobody can see: every role used must be declared. */
+function checkRolesDeclared(policy: z.output<typeof PolicyObject>, ctx: z.RefinementCtx): void {
+  const declared = new Set(policy.roles.map((r) => r.name));
+  if (!declared.has(ADMIN_ROLE)) ctx.addIssue({ code: 'custom', path: ['roles'], message: `must declare the ${ADMIN_ROLE} role` });
+  const check = (name: string, path: (string | number)[]) => {
+    if (!declared.has(name)) ctx.addIssue({ code: 'custom', path, message: `role ${name} is not declared in roles` });
+  };
+  policy.tiers.forEach((t, i) => t.eligibleRoles.forEach((r, j) => check(r, ['tiers', i, 'eligibleRoles', j])));
+  policy.seniorRoles.forEach((r, i) => check(r, ['seniorRoles', i]));
+  policy.arbitration.roles.forEach((r, i) => check(r, ['arbitration', 'roles', i]));
+  policy.criticalFlags.forEach((f, i) => check(f.escalateTo, ['criticalFlags', i, 'escalateTo']));
+  policy.contextTriggers.forEach((t, i) => check(t.escalateTo, ['contextTriggers', i, 'escalateTo']));
+  policy.escalation.ladder.forEach((s, i) => check(s.escalateTo, ['escalation', 'ladder', i, 'escalateTo']));
 }
 
 function checkUniqueNames(items: { name: string }[], field: string, ctx: z.RefinementCtx): void {
