@@ -1,25 +1,27 @@
 #!/usr/bin/env bash
 # Installs, idempotently, everything the project needs locally (all under .local/, nothing
-# global except the optional Debian chromium package):
+# global except Debian's chromium package):
 #   1. Node 22            .local/node (skipped when the machine's node is >= 22)
 #   2. npm dependencies   npm ci (lock present, node_modules missing/older) | npm install
 #   3. Kafka jars         .local/kafka/libs via Maven   (skipped when KAFKA_BROKERS is set)
 #   4. FerretDB binary    .local/bin/ferretdb via Go    (skipped when MONGODB_URI is set)
-#   5. chromium           apt-get, only with --with-browser
-# Fast (a few seconds) when everything is present. Needs java 17+, mvn and go for steps 3/4.
+#   5. chromium           apt-get chromium for the browser tests (skipped when
+#                         $CHROMIUM_PATH, default /usr/bin/chromium, is executable)
+# Fast (a few seconds) when everything is present. Needs java 17+, mvn and go for steps 3/4;
+# step 5 needs apt-get and root (or sudo); without them it warns and carries on, and only the
+# browser tests fail, naming CHROMIUM_PATH.
 #
-# Usage: scripts/setup.sh [--with-browser] [--force]
-#   --with-browser  also install Debian's chromium (/usr/bin/chromium) for playwright-core
+# Usage: scripts/setup.sh [--force]
 #   --force         reinstall the Kafka jars and rebuild FerretDB even if present
+#   --with-browser  accepted for older callers; chromium is always ensured now
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/env.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib/env.sh"
 
-WITH_BROWSER=0
 FORCE=0
 for arg in "$@"; do
   case "$arg" in
-    --with-browser) WITH_BROWSER=1 ;;
+    --with-browser) ;; # the default since the browser tests joined npm test
     --force) FORCE=1 ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown argument: $arg (see --help)" ;;
@@ -191,25 +193,48 @@ install_ferretdb() {
   record ferretdb installed "$(elapsed_s "$t")" "$HITL_FERRETDB_BIN $HITL_FERRETDB_VERSION"
 }
 
-# --- 5. chromium (optional) -----------------------------------------------------------------
+# --- 5. chromium -----------------------------------------------------------------------------
+# The browser tests (libs/testing/src/browser.ts) drive this executable through playwright-core;
+# playwright's own browser download is never used. fonts-liberation (Arial/Times metrics) is
+# what chromium would have recommended; the other recommends (upower, udev, printing, ...) are
+# of no use headless.
+CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
+chromium_version() { "$CHROMIUM" --version 2>/dev/null </dev/null || echo "$CHROMIUM"; }
 install_browser() {
-  local t
+  local t sudo=()
   t=$(now_ms)
-  if (( ! WITH_BROWSER )); then
-    record chromium skip "$(elapsed_s "$t")" "not requested (--with-browser)"
+  if [[ -x "$CHROMIUM" ]]; then
+    record chromium skip "$(elapsed_s "$t")" "$(chromium_version)"
     return
   fi
-  if [[ -x /usr/bin/chromium ]]; then
-    record chromium skip "$(elapsed_s "$t")" "$(/usr/bin/chromium --version 2>/dev/null </dev/null || echo /usr/bin/chromium)"
+  if [[ -n "${CHROMIUM_PATH:-}" && "$CHROMIUM_PATH" != /usr/bin/chromium ]]; then
+    warn "CHROMIUM_PATH=$CHROMIUM_PATH is not executable; browser tests will fail (unset it to use Debian's /usr/bin/chromium)"
+    record chromium missing "$(elapsed_s "$t")" "CHROMIUM_PATH=$CHROMIUM_PATH not executable"
     return
   fi
-  command -v apt-get >/dev/null 2>&1 || die "--with-browser needs apt-get (Debian) to install chromium"
-  (( EUID == 0 )) || die "--with-browser needs root to apt-get install chromium"
-  log "apt-get install chromium"
-  DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >&2
-  [[ -x /usr/bin/chromium ]] || die "chromium installed but /usr/bin/chromium is missing"
-  record chromium installed "$(elapsed_s "$t")" "$(/usr/bin/chromium --version 2>/dev/null </dev/null || true)"
+  if ! command -v apt-get >/dev/null 2>&1; then
+    warn "no $CHROMIUM and no apt-get (not Debian): install Chromium yourself and set CHROMIUM_PATH to its executable, or the browser tests fail"
+    record chromium missing "$(elapsed_s "$t")" "no apt-get; set CHROMIUM_PATH"
+    return
+  fi
+  if (( EUID != 0 )); then
+    if ! command -v sudo >/dev/null 2>&1; then
+      warn "installing chromium needs root (no sudo here): run 'apt-get install chromium' as root or set CHROMIUM_PATH, or the browser tests fail"
+      record chromium missing "$(elapsed_s "$t")" "not root, no sudo; set CHROMIUM_PATH"
+      return
+    fi
+    sudo=(sudo)
+  fi
+  log "installing Debian's chromium for the browser tests: apt-get update, apt-get install chromium (~110 MB)"
+  if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 ||
+    ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+      chromium fonts-liberation >&2; then
+    warn "apt-get install chromium failed (see above); browser tests will fail until $CHROMIUM exists (or CHROMIUM_PATH names one)"
+    record chromium missing "$(elapsed_s "$t")" "apt-get failed"
+    return
+  fi
+  [[ -x "$CHROMIUM" ]] || die "apt-get installed chromium but $CHROMIUM is missing"
+  record chromium installed "$(elapsed_s "$t")" "$(chromium_version)"
 }
 
 install_node

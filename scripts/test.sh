@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command (npm test): everything a change must pass, against the real stack.
-#   1. setup      install whatever is missing (Node 22, npm deps, Kafka jars, FerretDB)
+#   1. setup      install whatever is missing (Node 22, npm deps, Kafka jars, FerretDB, chromium)
 #   2. static     build, typecheck, lint (Nx module boundaries), AsyncAPI/JSON Schema freshness
 #   3. unit       pure rules, no infrastructure
 #   4. stack      start Kafka + FerretDB unless running or KAFKA_BROKERS / MONGODB_URI are set

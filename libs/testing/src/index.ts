@@ -5,3 +5,4 @@ export * from './events';
 export * from './tracing';
 export * from './wait-for';
 export * from './services';
+export * from './browser';
