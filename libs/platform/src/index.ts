@@ -11,3 +11,4 @@ export * from './logger';
 export * from './exit-codes';
 export * from './platform.module';
 export * from './startup';
+export * from './database/versioned-writes';

@@ -12,7 +12,7 @@ export class RoutingModule {
     return {
       module: RoutingModule,
       providers: [
-        { provide: CaseStore, useFactory: (db: Connection) => new CaseStore(db.collection<CaseDocument>('cases')), inject: [DB_CONNECTION] },
+        { provide: CaseStore, useFactory: (db: Connection) => new CaseStore(db.collection<CaseDocument>('cases'), db.collection('case_claims')), inject: [DB_CONNECTION] },
         { provide: CaseProcessor, useFactory: (store: CaseStore) => new CaseProcessor(store, policy), inject: [CaseStore] },
         RoutingPipeline,
       ],

@@ -13,6 +13,11 @@ export interface ApplyOnceOptions {
  * happened are one single-document write, so there is no window in which a crash leaves one
  * without the other. Works without multi-document transactions (FerretDB) and on MongoDB.
  * Returns true if applied, false if this event had been applied before.
+ *
+ * One writer per document at a time: FerretDB v1.24 does not evaluate an update's filter
+ * atomically with its write, so two concurrent writers of the same document can both pass the
+ * guard. Consumers get that from Kafka (one partition, one consumer, in order); where several
+ * writers may meet, use VersionedWrites (@hitl/platform).
  */
 export async function applyOnce<T extends mongo.Document>(
   collection: mongo.Collection<T>,

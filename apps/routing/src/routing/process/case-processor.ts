@@ -73,6 +73,7 @@ export class CaseProcessor {
       };
       const written = doc ? await this.store.replace(next, doc.version) : await this.store.insert(next);
       if (written) return { eventKey, outputs: transition.applied ? transition.outputs : [], applied: transition.applied };
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt)); // let the winner finish its write
     }
     throw new RetriableError(`case ${caseIdOf(input)}: ${MAX_CONFLICTS} concurrent updates in a row`);
   }

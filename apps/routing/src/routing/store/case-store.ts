@@ -1,5 +1,6 @@
 import type { mongo } from 'mongoose';
 import { isDuplicateKey } from '@hitl/messaging';
+import { VersionedWrites } from '@hitl/platform';
 import type { CaseOutput } from '../case/outputs';
 import type { ReviewCase } from '../case/review-case';
 
@@ -23,12 +24,20 @@ export interface CaseDocument {
 export const OUTBOX_KEEP = 50;
 
 /**
- * One document per case; every change is a single-document write guarded by the version it
- * read, so two replicas (or two topics) changing one case never lose an update, without the
+ * One document per case; every change is a single-document write of the version after the one
+ * it read (VersionedWrites: atomic on FerretDB too, where a version-guarded replaceOne is not),
+ * so two replicas (or two topics) changing one case never lose an update, without the
  * multi-document transactions FerretDB lacks.
  */
 export class CaseStore {
-  constructor(private readonly collection: mongo.Collection<CaseDocument>) {}
+  private readonly writes: VersionedWrites<CaseDocument>;
+
+  constructor(
+    private readonly collection: mongo.Collection<CaseDocument>,
+    claims: mongo.Collection<never>,
+  ) {
+    this.writes = new VersionedWrites(collection, claims as never);
+  }
 
   get(caseId: string): Promise<CaseDocument | null> {
     return this.collection.findOne({ _id: caseId });
@@ -64,7 +73,6 @@ export class CaseStore {
 
   /** False when the stored version is no longer `expectedVersion`. */
   async replace(doc: CaseDocument, expectedVersion: number): Promise<boolean> {
-    const result = await this.collection.replaceOne({ _id: doc._id, version: expectedVersion }, doc);
-    return result.matchedCount === 1;
+    return this.writes.write({ ...doc, version: expectedVersion + 1 });
   }
 }

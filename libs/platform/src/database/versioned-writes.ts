@@ -1,0 +1,98 @@
+import { isDuplicateKey } from '@hitl/messaging';
+import type { Collection } from 'mongodb';
+
+export interface Versioned {
+  _id: string;
+  version: number;
+}
+
+interface Claim<T> {
+  _id: string;
+  doc: T;
+  at: Date;
+}
+
+export interface VersionedWritesOptions {
+  /** A claim older than this whose document never reached it was left by a crashed writer. */
+  staleClaimMs?: number;
+  now?: () => Date;
+}
+
+/**
+ * Compare-and-set of whole documents that is atomic on FerretDB too. FerretDB v1.24 (SQLite)
+ * evaluates an update's filter and writes in separate steps, so `replaceOne({_id, version: v})`
+ * lets several concurrent writers all "win" and all but one lose their change (measured: 19 of
+ * 20 rounds with 8 writers had several winners). An insert on `_id` is atomic there (and on
+ * MongoDB), so each new version is first claimed by inserting `<id>#<version>` into a claims
+ * collection: exactly one writer gets a version, and only it writes the document.
+ *
+ * Version 1 is the document's own insert (atomic on `_id`). A writer that crashes between its
+ * claim and its write leaves the claim with the full document in it; once the claim is older
+ * than `staleClaimMs`, the next writer to run into it finishes the write for it. Each write then
+ * removes the claim of the version before, so the claims collection holds about one entry per
+ * live document; a writer whose read is that old finds, after claiming, that the document has
+ * moved past the version it read, and gives way.
+ */
+export class VersionedWrites<T extends Versioned> {
+  private readonly staleClaimMs: number;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly docs: Collection<T>,
+    private readonly claims: Collection<Claim<T>>,
+    options: VersionedWritesOptions = {},
+  ) {
+    this.staleClaimMs = options.staleClaimMs ?? 10_000;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /**
+   * Stores `next` (whose `version` is the version read + 1) unless another writer got that
+   * version first; false then, and the caller reads again and retries.
+   */
+  async write(next: T): Promise<boolean> {
+    if (next.version === 1) return this.insertFirst(next);
+    const claimId = `${next._id}#${next.version}`;
+    try {
+      await this.claims.insertOne({ _id: claimId, doc: next, at: this.now() });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      await this.finishAbandoned(claimId, next.version);
+      return false;
+    }
+    // The claim of an old version can be taken again once its writer removed it (below): a
+    // writer that read long ago must find the document moved on, and give way.
+    const current = await this.docs.findOne({ _id: next._id } as never);
+    if ((current as Versioned | null)?.version !== next.version - 1) {
+      await this.claims.deleteOne({ _id: claimId });
+      return false;
+    }
+    await this.docs.replaceOne({ _id: next._id } as never, next as never);
+    await this.claims.deleteOne({ _id: `${next._id}#${next.version - 1}` });
+    return true;
+  }
+
+  /** Inserts version 1, or says someone else already created the document. */
+  private async insertFirst(next: T): Promise<boolean> {
+    try {
+      await this.docs.insertOne(next as never);
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Forgets a document's last claim (when the document itself is removed). */
+  async forget(id: string, version: number): Promise<void> {
+    await this.claims.deleteOne({ _id: `${id}#${version}` });
+  }
+
+  private async finishAbandoned(claimId: string, version: number): Promise<void> {
+    const claim = await this.claims.findOne({ _id: claimId });
+    if (!claim || this.now().getTime() - claim.at.getTime() < this.staleClaimMs) return;
+    // Its writer died between claim and write. Guarded by the version before: the guard is not
+    // atomic on FerretDB, but nobody can claim a later version until this one is written.
+    await this.docs.replaceOne({ _id: claim.doc._id, version: version - 1 } as never, claim.doc as never);
+  }
+}
