@@ -57,13 +57,16 @@ cat <<TXT
 HITL decision platform is up ($(elapsed_s "$T0") s)
   Kafka        $KAFKA_BROKERS
   Database     $(service_db_uri '<service>')
-  review       http://127.0.0.1:3000/health/ready   (reviewer API and UI come with issue 5)
+  Reviewer UI  http://127.0.0.1:3000/   (log in as sam, dana, morgan…; password review-demo)
+  Review API   http://127.0.0.1:3000/docs
+  review       http://127.0.0.1:3000/health/ready
   scoring      http://127.0.0.1:3001/health/ready
   routing      http://127.0.0.1:3002/health/ready
   escalation   http://127.0.0.1:3003/health/ready
   feedback     http://127.0.0.1:3004/health/ready
   logs         $LOG_DIR/<service>.log
 
+  The guide's examples: npm run demo -- --guide
   Publish demo traffic:  npm run demo -- --count 100
   Watch any topic:       npm run tail -- decision.finalized --dlq
   Stop everything:       npm stop

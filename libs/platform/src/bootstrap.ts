@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { DynamicModule } from '@nestjs/common';
+import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { readConfig } from './config/read-config';
 import { readOrExit } from './startup';
@@ -12,6 +12,8 @@ export interface ServiceDefinition {
   defaultHttpPort: number;
   /** The app's own module; the platform (config, Kafka, database, health) is wired around it. */
   module: (config: ServiceConfig) => DynamicModule;
+  /** HTTP set-up before listening (middleware, OpenAPI document), for services that serve people. */
+  configure?: (app: INestApplication, config: ServiceConfig) => void | Promise<void>;
 }
 
 
@@ -52,6 +54,7 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    await definition.configure?.(app, config);
     await app.listen(config.HTTP_PORT, config.HTTP_HOST);
     const url = await app.getUrl();
     logger.log({ message: 'ready', url, kafka: config.KAFKA_BROKERS.join(','), pid: process.pid }, 'bootstrap');

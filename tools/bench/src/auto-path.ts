@@ -6,16 +6,10 @@
 // consume throughput on the same broker in the same run. Not a test: it asserts nothing.
 import { ALL_TOPICS, decodeEvent, dlqTopicOf, physicalTopic, Topics, type EventOf } from '@hitl/contracts';
 import { createKafka, createTopicsAndWait, ensureTopics, EventPublisher, resolveOptions, tailTopics } from '@hitl/messaging';
-import { withDatabase } from '@hitl/platform';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchBrokers as brokers, cpuSeconds, startService } from './service-process';
 import { summarize } from './stats';
-
-const ROOT = resolve(__dirname, '../../../..');
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-const mongoBase = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017';
 
 type Prediction = EventOf<typeof Topics.PredictionSubmitted>;
 
@@ -37,27 +31,6 @@ function confidentRefund(id: string): Prediction {
     submittedAt: new Date().toISOString(),
     round: 1,
   };
-}
-
-function startService(name: string, prefix: string, run: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [resolve(ROOT, `dist/apps/${name}/src/main.js`)], {
-    env: { ...process.env, HTTP_PORT: '0', HTTP_HOST: '127.0.0.1', TOPIC_PREFIX: prefix, KAFKA_BROKERS: brokers.join(','), MONGODB_URI: withDatabase(mongoBase, `bench_${run}_${name}`) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  return new Promise((ok, fail) => {
-    const timer = setInterval(() => {
-      if (output.includes('"message":"ready"')) {
-        clearInterval(timer);
-        ok(child);
-      } else if (child.exitCode !== null) {
-        clearInterval(timer);
-        fail(new Error(`${name} exited:\n${output.slice(-2_000)}`));
-      }
-    }, 50);
-  });
 }
 
 async function rawPassThrough(prefix: string, count: number): Promise<number> {
@@ -158,13 +131,6 @@ async function main(): Promise<void> {
   const width = Math.max(...rows.map((r) => r[0].length));
   process.stdout.write(`\nAuto path benchmark (${ALL_TOPICS.length} topics x 6 partitions, one broker, 2 cores)\n`);
   for (const [k, v] of rows) process.stdout.write(`  ${k.padEnd(width)}  ${v}\n`);
-}
-
-/** utime + stime of a process from /proc, in seconds (Linux). */
-async function cpuSeconds(pid: number): Promise<number> {
-  const { readFile } = await import('node:fs/promises');
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 main().then(

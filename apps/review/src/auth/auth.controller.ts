@@ -1,0 +1,54 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { LoginBody } from '../cases/bodies';
+import { originOf } from '../http/origin';
+import { ZodBody } from '../http/openapi';
+import { ZodPipe } from '../http/zod.pipe';
+import { REVIEW_SETTINGS, type ReviewSettings } from '../review-settings';
+import type { Principal } from './authenticator';
+import { LoginService } from './login.service';
+import { SESSION_COOKIE, Sessions } from './session';
+import { CurrentUser, SessionGuard } from './session.guard';
+
+@ApiTags('auth')
+@Controller('api/auth')
+export class AuthController {
+  constructor(
+    private readonly logins: LoginService,
+    private readonly sessions: Sessions,
+    @Inject(REVIEW_SETTINGS) private readonly settings: ReviewSettings,
+  ) {}
+
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Log in; sets the session cookie and returns the token for API clients' })
+  @ZodBody(LoginBody)
+  async login(@Body(new ZodPipe(LoginBody)) body: LoginBody, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ user: Principal; token: string; expiresInMinutes: number }> {
+    const session = await this.logins.login(body.username, body.password, originOf(req));
+    if (!session) throw new UnauthorizedException('wrong username or password');
+    setSessionCookie(res, session.token, this.sessions.ttlMinutes, this.settings.REVIEW_COOKIE_SECURE);
+    return { ...session, expiresInMinutes: this.sessions.ttlMinutes };
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @UseGuards(SessionGuard)
+  @ApiCookieAuth()
+  async logout(@CurrentUser() user: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+    await this.logins.logout(user, originOf(req));
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+  }
+
+  @Get('me')
+  @UseGuards(SessionGuard)
+  @ApiCookieAuth()
+  @ApiOkResponse({ description: 'The logged-in reviewer and their roles' })
+  me(@CurrentUser() user: Principal): Principal {
+    return user;
+  }
+}
+
+export function setSessionCookie(res: Response, token: string, ttlMinutes: number, secure: boolean): void {
+  res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure, maxAge: ttlMinutes * 60_000, path: '/' });
+}

@@ -1,0 +1,104 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import type { Principal } from '../auth/authenticator';
+import { CurrentUser, SessionGuard } from '../auth/session.guard';
+import { originOf } from '../http/origin';
+import { CaseErrors, ZodBody } from '../http/openapi';
+import { ZodPipe } from '../http/zod.pipe';
+import { ApproveBody, EscalateBody, OverrideBody, QueueQuery, RequestInfoBody } from './bodies';
+import { ReviewService } from './review.service';
+import { detailOf, summaryOf } from './views';
+
+const CaseId = ApiParam({ name: 'caseId', description: 'The case id (= predictionId)' });
+
+@ApiTags('review')
+@ApiCookieAuth()
+@UseGuards(SessionGuard)
+@Controller('api')
+export class CasesController {
+  constructor(private readonly review: ReviewService) {}
+
+  @Get('queue')
+  @ApiOperation({ summary: 'The cases waiting for you: your roles, not voted on by you; by priority, then due time' })
+  @ApiQuery({ name: 'tier', required: false, enum: ['automatic', 'single_approver', 'dual_approval', 'executive_review'] })
+  @ApiQuery({ name: 'category', required: false })
+  @ApiQuery({ name: 'minPriority', required: false, type: Number })
+  @ApiQuery({ name: 'dueBefore', required: false, description: 'ISO 8601 time' })
+  @ApiQuery({ name: 'escalated', required: false, enum: ['true', 'false'] })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1..100, default 20' })
+  @ApiQuery({ name: 'offset', required: false, type: Number })
+  @CaseErrors(400)
+  async queue(@CurrentUser() user: Principal, @Query(new ZodPipe(QueueQuery)) query: QueueQuery) {
+    const now = new Date();
+    const { items, total } = this.review.queue(user, query);
+    return { total, limit: query.limit, offset: query.offset, items: items.map((item) => summaryOf(item, now)) };
+  }
+
+  @Get('cases/:caseId')
+  @CaseId
+  @ApiOperation({ summary: 'The case: prediction, input, AI recommendation and reasoning, confidence with factors, routing explanation, history, similar past cases' })
+  @ApiOkResponse({ description: 'The case as the review screen shows it' })
+  @CaseErrors()
+  async detail(@CurrentUser() user: Principal, @Param('caseId') caseId: string) {
+    return detailOf(await this.review.detail(user, caseId), new Date());
+  }
+
+  @Post('cases/:caseId/claim')
+  @HttpCode(200)
+  @CaseId
+  @ApiOperation({ summary: 'Work on the case: a lease others see; claiming again renews it' })
+  @CaseErrors(409)
+  async claim(@CurrentUser() user: Principal, @Param('caseId') caseId: string, @Req() req: Request) {
+    return summaryOf(await this.review.claim(user, caseId, originOf(req)), new Date());
+  }
+
+  @Delete('cases/:caseId/claim')
+  @HttpCode(204)
+  @CaseId
+  @ApiOperation({ summary: 'Let go of the case' })
+  @CaseErrors(409)
+  async release(@CurrentUser() user: Principal, @Param('caseId') caseId: string, @Req() req: Request): Promise<void> {
+    await this.review.release(user, caseId, originOf(req));
+  }
+
+  @Post('cases/:caseId/approve')
+  @HttpCode(200)
+  @CaseId
+  @ApiOperation({ summary: 'Agree with the AI: one call, no body needed' })
+  @ZodBody(ApproveBody, false)
+  @CaseErrors(400, 409, 503)
+  approve(@CurrentUser() user: Principal, @Param('caseId') caseId: string, @Body(new ZodPipe(ApproveBody)) body: ApproveBody, @Req() req: Request) {
+    return this.review.act(user, caseId, { action: 'approve', body }, originOf(req));
+  }
+
+  @Post('cases/:caseId/override')
+  @HttpCode(200)
+  @CaseId
+  @ApiOperation({ summary: 'Decide otherwise than the AI: outcome and reason required' })
+  @ZodBody(OverrideBody)
+  @CaseErrors(400, 409, 503)
+  override(@CurrentUser() user: Principal, @Param('caseId') caseId: string, @Body(new ZodPipe(OverrideBody)) body: OverrideBody, @Req() req: Request) {
+    return this.review.act(user, caseId, { action: 'override', body }, originOf(req));
+  }
+
+  @Post('cases/:caseId/request-info')
+  @HttpCode(200)
+  @CaseId
+  @ApiOperation({ summary: 'Ask the producer a question (a revision round)' })
+  @ZodBody(RequestInfoBody)
+  @CaseErrors(400, 409, 503)
+  requestInfo(@CurrentUser() user: Principal, @Param('caseId') caseId: string, @Body(new ZodPipe(RequestInfoBody)) body: RequestInfoBody, @Req() req: Request) {
+    return this.review.act(user, caseId, { action: 'request_info', body }, originOf(req));
+  }
+
+  @Post('cases/:caseId/escalate')
+  @HttpCode(200)
+  @CaseId
+  @ApiOperation({ summary: 'Hand the case up the escalation ladder: reason required' })
+  @ZodBody(EscalateBody)
+  @CaseErrors(400, 409, 503)
+  escalate(@CurrentUser() user: Principal, @Param('caseId') caseId: string, @Body(new ZodPipe(EscalateBody)) body: EscalateBody, @Req() req: Request) {
+    return this.review.act(user, caseId, { action: 'escalate', body }, originOf(req));
+  }
+}

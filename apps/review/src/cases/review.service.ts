@@ -1,0 +1,198 @@
+import { Topics, type EventOf } from '@hitl/contracts';
+import { EventPublisher } from '@hitl/messaging';
+import { ConflictException, ForbiddenException, HttpException, Inject, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Principal } from '../auth/authenticator';
+import { AUDIT_TRAIL, type AuditTrail, type RequestOrigin } from '../audit-trail';
+import { activeClaim, onDecided, type QueueItem } from '../queue/queue-item';
+import { QueueStore } from '../queue/queue-store';
+import { REVIEW_SETTINGS, type ReviewSettings } from '../review-settings';
+import type { ApproveBody, EscalateBody, OverrideBody, QueueQuery, RequestInfoBody } from './bodies';
+import { similarCases, type PastCase } from './similar';
+
+type ReviewDecided = EventOf<typeof Topics.ReviewDecided>;
+
+export type Action =
+  | { action: 'approve'; body: ApproveBody }
+  | { action: 'override'; body: OverrideBody }
+  | { action: 'request_info'; body: RequestInfoBody }
+  | { action: 'escalate'; body: EscalateBody };
+
+export interface CaseDetail {
+  item: QueueItem;
+  claim: QueueItem['claim'];
+  similar: PastCase[];
+  /** The caller's role for acting, or why they cannot act now. */
+  canAct: { role: string } | { reason: string };
+}
+
+/**
+ * The reviewer's door: what they may see, claim and decide. Every rule that can refuse is
+ * checked inside the case's compare-and-set, so two reviewers (or two replicas) racing on the
+ * same case cannot both win.
+ */
+@Injectable()
+export class ReviewService {
+  constructor(
+    private readonly store: QueueStore,
+    private readonly publisher: EventPublisher,
+    @Inject(AUDIT_TRAIL) private readonly audit: AuditTrail,
+    @Inject(REVIEW_SETTINGS) private readonly settings: ReviewSettings,
+  ) {}
+
+  /** Answered from this replica's in-memory view (see QueueView). */
+  queue(user: Principal, q: QueueQuery): { items: QueueItem[]; total: number } {
+    return this.store.view.query({ ...q, roles: user.roles, userId: user.id });
+  }
+
+  /** A case that is not in the queue: finalized (409 to act on), or unknown (404). */
+  private async notOpen(user: Principal, caseId: string): Promise<HttpException> {
+    const closed = await this.store.get(caseId);
+    return visibility(closed ?? undefined, user, caseId) ?? actRefusal(closed!, user, new Date()) ?? new NotFoundException(`no case ${caseId} waits for review`);
+  }
+
+  /** The case as the caller may see it; the first view records when they started on it. */
+  async detail(user: Principal, caseId: string): Promise<CaseDetail> {
+    const now = new Date();
+    let problem: HttpException | undefined;
+    let found: QueueItem | undefined;
+    const changed = await this.store.change(caseId, (item) => {
+      found = item;
+      problem = visibility(item, user, caseId);
+      if (problem || !item || item.openedBy[user.id]) return undefined;
+      return { ...item, openedBy: { ...item.openedBy, [user.id]: now.toISOString() } };
+    });
+    const item = changed ?? found ?? (await this.store.get(caseId)) ?? undefined;
+    problem = visibility(item, user, caseId);
+    if (problem) throw problem;
+    const similar = similarCases(item!, await this.store.pastCases(item!.category));
+    const refusal = actRefusal(item!, user, now);
+    return { item: item!, claim: activeClaim(item!, now) ?? null, similar, canAct: refusal ? { reason: refusal.message } : { role: actingRole(item!, user)! } };
+  }
+
+  /** One reviewer works a case at a time: a lease, renewed by claiming again, released by acting. */
+  async claim(user: Principal, caseId: string, from: RequestOrigin): Promise<QueueItem> {
+    const now = new Date();
+    let problem: HttpException | undefined;
+    let missing = false;
+    const item = await this.store.change(caseId, (current) => {
+      missing = !current;
+      problem = current ? (visibility(current, user, caseId) ?? actRefusal(current, user, now)) : undefined;
+      if (problem || !current) return undefined;
+      const mine = activeClaim(current!, now)?.by === user.id ? current!.claim! : undefined;
+      return { ...current!, claim: { by: user.id, name: user.name, at: mine?.at ?? now.toISOString(), until: new Date(now.getTime() + this.settings.REVIEW_LEASE_SECONDS * 1_000).toISOString() } };
+    });
+    if (missing) throw await this.notOpen(user, caseId);
+    if (problem) throw problem;
+    await this.audit.record({ actor: user, action: 'claim', target: caseId, from, details: { until: item!.claim!.until } });
+    return item!;
+  }
+
+  async release(user: Principal, caseId: string, from: RequestOrigin): Promise<void> {
+    const now = new Date();
+    let problem: HttpException | undefined;
+    let missing = false;
+    await this.store.change(caseId, (current) => {
+      missing = !current;
+      problem = current ? visibility(current, user, caseId) : undefined;
+      if (problem || !current) return undefined;
+      const claim = activeClaim(current, now);
+      if (!claim) return undefined;
+      if (claim.by !== user.id) {
+        problem = new ConflictException(`case ${caseId} is claimed by ${claim.name}, not by you`);
+        return undefined;
+      }
+      return { ...current, claim: null };
+    });
+    if (missing) throw await this.notOpen(user, caseId);
+    if (problem) throw problem;
+    await this.audit.record({ actor: user, action: 'release', target: caseId, from });
+  }
+
+  /**
+   * Approve, override, request info or escalate: reserve the case (a lease marked with the
+   * decision in flight), publish review.decided, then record the vote. Routing decides what the
+   * vote means; a crash after publishing is repaired by our own consumer of review.decided.
+   */
+  async act(user: Principal, caseId: string, act: Action, from: RequestOrigin): Promise<ReviewDecided> {
+    const now = new Date();
+    const decisionId = randomUUID();
+    let problem: HttpException | undefined;
+    let decided: ReviewDecided | undefined;
+    let missing = false;
+    await this.store.change(caseId, (item) => {
+      missing = !item;
+      problem = item ? (visibility(item, user, caseId) ?? actRefusal(item, user, now, act.body.role)) : undefined;
+      if (problem || !item) return undefined;
+      const current = item;
+      const mine = activeClaim(current, now)?.by === user.id ? current.claim! : undefined;
+      decided = {
+        caseId,
+        decisionId,
+        reviewerId: user.id,
+        role: actingRole(current, user, act.body.role)!,
+        action: act.action,
+        ...(act.action === 'approve' ? { outcome: current.recommendation, ...(act.body.comment ? { reason: act.body.comment } : {}) } : {}),
+        ...(act.action === 'override' ? { outcome: act.body.outcome, reason: act.body.reason } : {}),
+        ...(act.action === 'request_info' ? { reason: act.body.question } : {}),
+        ...(act.action === 'escalate' ? { reason: act.body.reason } : {}),
+        agreesWithAi: act.action === 'approve' || (act.action === 'escalate' ? true : false),
+        round: current.round,
+        startedAt: earliest(current.openedBy[user.id], mine?.at, now.toISOString()),
+        decidedAt: now.toISOString(),
+      };
+      const until = new Date(now.getTime() + this.settings.REVIEW_LEASE_SECONDS * 1_000).toISOString();
+      return { ...current, claim: { by: user.id, name: user.name, at: mine?.at ?? now.toISOString(), until, acting: decisionId } };
+    });
+    if (missing) throw await this.notOpen(user, caseId);
+    if (problem) throw problem;
+    try {
+      await this.publisher.publish(Topics.ReviewDecided, decided!, { id: decisionId });
+    } catch (error) {
+      await this.store.change(caseId, (item) => (item?.claim?.acting === decisionId ? { ...item, claim: { ...item.claim, acting: undefined } } : undefined));
+      throw new ServiceUnavailableException(`could not publish the decision, nothing was recorded; try again (${error instanceof Error ? error.message : String(error)})`);
+    }
+    await this.store.change(caseId, (item) => onDecided(item, decided!));
+    await this.audit.record({ actor: user, action: act.action, target: caseId, from, details: { decisionId, role: decided!.role, round: decided!.round, ...(decided!.outcome ? { outcome: decided!.outcome } : {}), ...(decided!.reason ? { reason: decided!.reason } : {}) } });
+    return decided!;
+  }
+}
+
+/** 404 for an unknown case, 403 when none of the caller's roles may see it. */
+function visibility(item: QueueItem | undefined, user: Principal, caseId: string): HttpException | undefined {
+  if (!item) return new NotFoundException(`no case ${caseId} waits for review`);
+  if (!item.eligibleRoles.some((r) => user.roles.includes(r))) {
+    return new ForbiddenException(`case ${caseId} is for ${item.eligibleRoles.join(', ')}; your roles: ${user.roles.join(', ')}`);
+  }
+  return undefined;
+}
+
+/** Why the caller cannot act on the case now (409 for the case's state, 403 for separation of duties). */
+function actRefusal(item: QueueItem, user: Principal, now: Date, wantedRole?: string): HttpException | undefined {
+  if (item.status === 'finalized') return new ConflictException(`case ${item._id} is already finalized (${item.finalized?.outcome})`);
+  if (item.status === 'deciding') return new ConflictException(`case ${item._id} is already decided; waiting for the final decision`);
+  if (item.status === 'waiting_producer') return new ConflictException(`case ${item._id} is waiting for the producer's answer to a request for information`);
+  if (item.voters.includes(user.id)) {
+    return new ForbiddenException(
+      item.reason === 'disagreement'
+        ? `separation of duties: you cannot arbitrate a disagreement you are part of (case ${item._id})`
+        : `separation of duties: you already gave an approval on case ${item._id}; the next one must come from someone else`,
+    );
+  }
+  if (wantedRole !== undefined && !actingRole(item, user, wantedRole)) {
+    return new ForbiddenException(`you cannot act as ${wantedRole} on case ${item._id}: eligible roles are ${item.eligibleRoles.join(', ')}`);
+  }
+  const claim = activeClaim(item, now);
+  if (claim && claim.by !== user.id) return new ConflictException(`case ${item._id} is claimed by ${claim.name} until ${claim.until}`);
+  if (claim?.acting) return new ConflictException(`an action on case ${item._id} is already in progress`);
+  return undefined;
+}
+
+function actingRole(item: QueueItem, user: Principal, wanted?: string): string | undefined {
+  if (wanted !== undefined) return user.roles.includes(wanted) && item.eligibleRoles.includes(wanted) ? wanted : undefined;
+  return user.roles.find((r) => item.eligibleRoles.includes(r));
+}
+
+function earliest(...times: (string | undefined)[]): string {
+  return times.filter((t): t is string => t !== undefined).sort()[0];
+}

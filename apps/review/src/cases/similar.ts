@@ -1,0 +1,44 @@
+import type { QueueItem } from '../queue/queue-item';
+
+/** A finalized case as the "similar past cases" panel shows it. */
+export interface PastCase {
+  caseId: string;
+  recommendation: string;
+  outcome: string;
+  decidedBy: string;
+  agreedWithAi: boolean;
+  confidence: number;
+  value?: number;
+  finalizedAt: string;
+}
+
+export function pastCaseOf(item: QueueItem): PastCase {
+  return {
+    caseId: item._id,
+    recommendation: item.recommendation,
+    outcome: item.finalized!.outcome,
+    decidedBy: item.finalized!.decidedBy,
+    agreedWithAi: item.finalized!.outcome === item.recommendation,
+    confidence: item.score.overall,
+    ...(item.context.value !== undefined ? { value: item.context.value } : {}),
+    finalizedAt: item.finalized!.finalizedAt,
+  };
+}
+
+/**
+ * The few past cases of the category most like this one: closest confidence, same
+ * recommendation, similar value. Enough for "what did we do last time", not a model.
+ */
+export function similarCases(item: QueueItem, candidates: PastCase[], count = 3): PastCase[] {
+  const value = item.context.value;
+  const distance = (c: PastCase) =>
+    Math.abs(c.confidence - item.score.overall) +
+    (c.recommendation === item.recommendation ? 0 : 0.5) +
+    (value !== undefined && c.value !== undefined ? Math.min(1, Math.abs(Math.log((c.value + 1) / (value + 1))) / 4) : 0.25);
+  return candidates
+    .filter((c) => c.caseId !== item._id)
+    .map((c) => ({ c, d: distance(c) }))
+    .sort((a, b) => a.d - b.d)
+    .slice(0, count)
+    .map(({ c }) => c);
+}

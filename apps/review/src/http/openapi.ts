@@ -1,0 +1,32 @@
+import { ApiBody, ApiResponse } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { applyDecorators } from '@nestjs/common';
+import { z } from 'zod';
+
+/** The zod schema that validates a body is also what /openapi.json documents: one source. */
+export function ZodBody(schema: z.ZodType, required = true): MethodDecorator {
+  return ApiBody({ schema: jsonSchema(schema), required });
+}
+
+export function jsonSchema(schema: z.ZodType): SchemaObject {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest as SchemaObject;
+}
+
+const ErrorBody: SchemaObject = {
+  type: 'object',
+  properties: { statusCode: { type: 'integer' }, message: { type: 'string' }, error: { type: 'string' }, field: { type: 'string', description: 'the bad field (400 only)' } },
+};
+
+/** The error answers every case endpoint can give. */
+export function CaseErrors(...extra: number[]): MethodDecorator {
+  const all: Record<number, string> = {
+    400: 'a bad field, named in `field` and `message`',
+    401: 'no valid session',
+    403: 'none of your roles may act on this case, or separation of duties',
+    404: 'no such case in the review queue',
+    409: 'claimed by someone else, already decided, or finalized',
+    503: 'the decision could not be published; nothing was recorded',
+  };
+  return applyDecorators(...[401, 403, 404, ...extra].map((status) => ApiResponse({ status, description: all[status], schema: ErrorBody })));
+}

@@ -1,0 +1,76 @@
+import { exampleOf, Topics } from '@hitl/contracts';
+import { reviewRequest } from '../review-client.test-helper';
+import { activeClaim, onDecided, onEscalated, onFinalized, onRequested, type QueueItem, type ReviewDecided } from './queue-item';
+
+const now = new Date('2026-01-06T10:00:00Z');
+const open = (overrides: Parameters<typeof reviewRequest>[1] = {}) => onRequested(undefined, 'ev-1', reviewRequest('c1', overrides), now)!;
+const vote = (reviewerId: string, action: ReviewDecided['action'] = 'approve', extra: Partial<ReviewDecided> = {}): ReviewDecided => ({
+  caseId: 'c1',
+  decisionId: `d-${reviewerId}-${action}`,
+  reviewerId,
+  role: 'manager',
+  action,
+  outcome: action === 'approve' ? 'approve' : action === 'override' ? 'deny' : undefined,
+  reason: action === 'approve' ? undefined : 'because',
+  agreesWithAi: action !== 'override',
+  round: 1,
+  startedAt: now.toISOString(),
+  decidedAt: now.toISOString(),
+  ...extra,
+});
+
+describe('the review read model', () => {
+  it('opens a case from its first request and ignores the same event again', () => {
+    const item = open();
+    expect(item).toMatchObject({ _id: 'c1', status: 'open', round: 1, approvals: 0, voters: [], requests: [{ round: 1, reason: 'band' }] });
+    expect(onRequested(item, 'ev-1', reviewRequest('c1'), now)).toBeUndefined();
+  });
+
+  it('dual approval: open after the first approval, deciding after the second; the same decision twice counts once', () => {
+    let item: QueueItem = open({ tier: 'dual_approval', requiredApprovals: 2 });
+    item = onDecided(item, vote('morgan'))!;
+    expect(item).toMatchObject({ status: 'open', approvals: 1, voters: ['morgan'] });
+    expect(onDecided(item, vote('morgan'))).toBeUndefined();
+    item = onDecided(item, vote('casey'))!;
+    expect(item).toMatchObject({ status: 'deciding', approvals: 2, voters: ['morgan', 'casey'] });
+  });
+
+  it('an arbiter request starts a new stage in the same round: approvals reset, voters kept', () => {
+    let item: QueueItem = open({ requiredApprovals: 2 });
+    item = onDecided(onDecided(item, vote('morgan'))!, vote('casey', 'override'))!;
+    item = onRequested(item, 'ev-2', reviewRequest('c1', { reason: 'disagreement', requiredApprovals: 1, eligibleRoles: ['senior_reviewer'] }), now)!;
+    expect(item).toMatchObject({ status: 'open', approvals: 0, voters: ['morgan', 'casey'], eligibleRoles: ['senior_reviewer'], reason: 'disagreement' });
+  });
+
+  it('request_info waits for the producer; the next round is new work for everyone', () => {
+    let item: QueueItem = { ...open(), claim: { by: 'sam', name: 'Sam', at: now.toISOString(), until: '2026-01-06T10:10:00Z' } };
+    item = onDecided(item, vote('sam', 'request_info'))!;
+    expect(item).toMatchObject({ status: 'waiting_producer', claim: null });
+    item = onRequested(item, 'ev-2', reviewRequest('c1', { round: 2, reason: 'revision' }), now)!;
+    expect(item).toMatchObject({ status: 'open', round: 2, voters: [], approvals: 0, openedBy: {} });
+    expect(item.requests.map((r) => r.round)).toEqual([1, 2]);
+  });
+
+  it('a vote of an earlier round is history only', () => {
+    const item = onRequested(open(), 'ev-2', reviewRequest('c1', { round: 2 }), now)!;
+    const after = onDecided(item, vote('sam', 'approve', { round: 1 }))!;
+    expect(after).toMatchObject({ status: 'open', approvals: 0, voters: [] });
+    expect(after.votes).toHaveLength(1);
+  });
+
+  it('escalation widens the roles and marks the case; finalization closes it and is never reopened', () => {
+    let item = onEscalated(open(), 'ev-e', { caseId: 'c1', level: 1, escalateTo: 'team_lead', reason: 'timeout', firedAt: now.toISOString() })!;
+    expect(item).toMatchObject({ escalated: true, eligibleRoles: ['support_lead', 'account_manager', 'team_lead'], escalations: [{ level: 1, escalateTo: 'team_lead' }] });
+    item = onFinalized(item, 'ev-f', { ...exampleOf(Topics.DecisionFinalized), caseId: 'c1', predictionId: 'c1', outcome: 'approve' })!;
+    expect(item).toMatchObject({ status: 'finalized', finalized: { outcome: 'approve' }, claim: null });
+    expect(onRequested(item, 'ev-late', reviewRequest('c1', { reason: 'escalation' }), now)).toMatchObject({ status: 'finalized' });
+    expect(onFinalized(undefined, 'ev-x', exampleOf(Topics.DecisionFinalized))).toBeUndefined(); // auto-approved: never queued
+  });
+
+  it('a claim counts only until it expires', () => {
+    const claim = { by: 'sam', name: 'Sam', at: now.toISOString(), until: '2026-01-06T10:10:00Z' };
+    expect(activeClaim({ claim }, new Date('2026-01-06T10:09:59Z'))).toEqual(claim);
+    expect(activeClaim({ claim }, new Date('2026-01-06T10:10:00Z'))).toBeUndefined();
+    expect(activeClaim({ claim: null }, now)).toBeUndefined();
+  });
+});

@@ -1,0 +1,227 @@
+import type { EventOf, Topics } from '@hitl/contracts';
+
+export type ReviewRequested = EventOf<typeof Topics.ReviewRequested>;
+export type ReviewDecided = EventOf<typeof Topics.ReviewDecided>;
+export type EscalationFired = EventOf<typeof Topics.EscalationFired>;
+export type DecisionFinalized = EventOf<typeof Topics.DecisionFinalized>;
+
+/**
+ * Where a case stands for reviewers:
+ * - open: waiting for someone eligible (for a dual case, until both approvals are in);
+ * - deciding: enough approvals given, waiting for routing's final decision;
+ * - waiting_producer: a reviewer asked the producer for more information;
+ * - finalized: decided; kept for history and as a similar past case.
+ */
+export type QueueStatus = 'open' | 'deciding' | 'waiting_producer' | 'finalized';
+
+export interface Vote {
+  decisionId: string;
+  reviewerId: string;
+  role: string;
+  action: ReviewDecided['action'];
+  outcome?: string;
+  reason?: string;
+  round: number;
+  startedAt: string;
+  decidedAt: string;
+}
+
+export interface RequestRecord {
+  round: number;
+  tier: ReviewRequested['tier'];
+  reason: ReviewRequested['reason'];
+  eligibleRoles: string[];
+  requiredApprovals: number;
+  priority: number;
+  requestedAt: string;
+  dueAt: string;
+  explanation: string;
+}
+
+export interface Claim {
+  by: string;
+  name: string;
+  at: string;
+  until: string;
+  /** The decision being published right now: a second click meanwhile is refused. */
+  acting?: string;
+}
+
+/** One case in the review app's own read model (one document per case). */
+export interface QueueItem {
+  _id: string;
+  predictionId: string;
+  status: QueueStatus;
+  round: number;
+  tier: ReviewRequested['tier'];
+  category: string;
+  eligibleRoles: string[];
+  requiredApprovals: number;
+  /** Approvals and overrides in the current stage (a new request, e.g. an arbiter's, starts a stage). */
+  approvals: number;
+  /** Who voted in this round: separation of duties for the second approval and for the arbiter. */
+  voters: string[];
+  priority: number;
+  dueAt: string;
+  requestedAt: string;
+  reason: ReviewRequested['reason'];
+  explanation: string;
+  recommendation: string;
+  score: ReviewRequested['score'];
+  triggers: NonNullable<ReviewRequested['triggers']>;
+  context: ReviewRequested['context'];
+  policyVersion: string;
+  escalated: boolean;
+  escalations: Pick<EscalationFired, 'level' | 'escalateTo' | 'reason' | 'firedAt'>[];
+  requests: RequestRecord[];
+  votes: Vote[];
+  /** When each reviewer first opened the case (startedAt of their decision). */
+  openedBy: Record<string, string>;
+  claim?: Claim | null;
+  finalized?: Pick<DecisionFinalized, 'outcome' | 'decidedBy' | 'approvers' | 'finalizedAt' | 'latencyMs'> | null;
+  /** Event ids already applied (bounded): redelivery changes nothing. */
+  applied: string[];
+  version: number;
+  updatedAt: Date;
+}
+
+const REMEMBER_EVENTS = 200;
+
+function remember(item: QueueItem, eventId: string): string[] {
+  return [...item.applied, eventId].slice(-REMEMBER_EVENTS);
+}
+
+/** A new request for the case: a first request, a new round, an arbiter, an escalation re-route. */
+export function onRequested(item: QueueItem | undefined, eventId: string, e: ReviewRequested, now: Date): QueueItem | undefined {
+  if (item?.applied.includes(eventId)) return undefined;
+  if (item && (item.status === 'finalized' || e.round < item.round)) {
+    return { ...item, applied: remember(item, eventId) }; // late: a finalized case is not reopened
+  }
+  const newRound = !item || e.round > item.round;
+  const record: RequestRecord = {
+    round: e.round,
+    tier: e.tier,
+    reason: e.reason,
+    eligibleRoles: e.eligibleRoles,
+    requiredApprovals: e.requiredApprovals,
+    priority: e.priority,
+    requestedAt: e.requestedAt,
+    dueAt: e.dueAt,
+    explanation: e.explanation,
+  };
+  // What the latest request says about the case: the same whether it opens or updates it.
+  const fromRequest = {
+    status: 'open' as const,
+    round: e.round,
+    tier: e.tier,
+    category: e.context.category,
+    eligibleRoles: e.eligibleRoles,
+    requiredApprovals: e.requiredApprovals,
+    approvals: 0,
+    priority: e.priority,
+    dueAt: e.dueAt,
+    requestedAt: e.requestedAt,
+    reason: e.reason,
+    explanation: e.explanation,
+    recommendation: e.recommendation,
+    score: e.score,
+    triggers: e.triggers ?? [],
+    context: e.context,
+    policyVersion: e.policyVersion,
+  };
+  const base: QueueItem = item ?? {
+    _id: e.caseId,
+    predictionId: e.predictionId,
+    ...fromRequest,
+    voters: [],
+    escalated: false,
+    escalations: [],
+    requests: [],
+    votes: [],
+    openedBy: {},
+    claim: null,
+    finalized: null,
+    applied: [],
+    version: 0,
+    updatedAt: now,
+  };
+  return {
+    ...base,
+    ...fromRequest,
+    voters: newRound ? [] : base.voters,
+    escalated: base.escalated || e.reason === 'escalation',
+    requests: [...base.requests, record],
+    // A new round is new work: whoever held the case lets go, and everyone opens it afresh.
+    claim: newRound ? null : base.claim,
+    openedBy: newRound ? {} : base.openedBy,
+    applied: remember(base, eventId),
+  };
+}
+
+/** A reviewer's action, seen on Kafka (ours, or another replica's): idempotent by decisionId. */
+export function onDecided(item: QueueItem | undefined, e: ReviewDecided): QueueItem | undefined {
+  if (!item || item.votes.some((v) => v.decisionId === e.decisionId)) return undefined;
+  return withVote(item, toVote(e));
+}
+
+export function toVote(e: ReviewDecided): Vote {
+  return {
+    decisionId: e.decisionId,
+    reviewerId: e.reviewerId,
+    role: e.role,
+    action: e.action,
+    ...(e.outcome !== undefined ? { outcome: e.outcome } : {}),
+    ...(e.reason !== undefined ? { reason: e.reason } : {}),
+    round: e.round,
+    startedAt: e.startedAt,
+    decidedAt: e.decidedAt,
+  };
+}
+
+/** Records a vote; only a vote of the current round on an open case moves it along. */
+export function withVote(item: QueueItem, vote: Vote): QueueItem {
+  const votes = [...item.votes, vote];
+  if (item.status !== 'open' || vote.round !== item.round) return { ...item, votes };
+  const released = item.claim?.by === vote.reviewerId ? null : item.claim;
+  if (vote.action === 'request_info') return { ...item, votes, status: 'waiting_producer', claim: null };
+  if (vote.action === 'escalate') return { ...item, votes, claim: released };
+  const approvals = item.approvals + 1;
+  return {
+    ...item,
+    votes,
+    approvals,
+    voters: item.voters.includes(vote.reviewerId) ? item.voters : [...item.voters, vote.reviewerId],
+    status: approvals >= item.requiredApprovals ? 'deciding' : 'open',
+    claim: released,
+  };
+}
+
+export function onEscalated(item: QueueItem | undefined, eventId: string, e: EscalationFired): QueueItem | undefined {
+  if (!item || item.applied.includes(eventId)) return undefined;
+  if (item.status === 'finalized') return { ...item, applied: remember(item, eventId) };
+  return {
+    ...item,
+    escalated: true,
+    escalations: [...item.escalations, { level: e.level, escalateTo: e.escalateTo, reason: e.reason, firedAt: e.firedAt }],
+    // Routing re-routes with a new request; until it arrives the new role may already see the case.
+    eligibleRoles: item.eligibleRoles.includes(e.escalateTo) ? item.eligibleRoles : [...item.eligibleRoles, e.escalateTo],
+    applied: remember(item, eventId),
+  };
+}
+
+export function onFinalized(item: QueueItem | undefined, eventId: string, e: DecisionFinalized): QueueItem | undefined {
+  // A case decided without a review request (auto-approved) never was in the queue.
+  if (!item || item.applied.includes(eventId)) return undefined;
+  return {
+    ...item,
+    status: 'finalized',
+    claim: null,
+    finalized: { outcome: e.outcome, decidedBy: e.decidedBy, approvers: e.approvers, finalizedAt: e.finalizedAt, latencyMs: e.latencyMs },
+    applied: remember(item, eventId),
+  };
+}
+
+/** The claim, if it is still someone's at `now`. */
+export function activeClaim(item: Pick<QueueItem, 'claim'>, now: Date): Claim | undefined {
+  return item.claim && Date.parse(item.claim.until) > now.getTime() ? item.claim : undefined;
+}

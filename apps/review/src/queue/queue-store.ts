@@ -1,0 +1,109 @@
+import { VersionedWrites } from '@hitl/platform';
+import type { Collection } from 'mongodb';
+import { pastCaseOf, type PastCase } from '../cases/similar';
+import type { QueueItem } from './queue-item';
+import { QueueView } from './queue-view';
+
+const MAX_ATTEMPTS = 50;
+/** Past cases kept per category for the "similar past cases" panel. */
+const PAST_PER_CATEGORY = 50;
+
+export class ConcurrentChangeError extends Error {}
+
+interface PastCases {
+  _id: string;
+  cases: PastCase[];
+  version: number;
+}
+
+/**
+ * The review app's read model. `queue` holds the cases not yet finalized, one document each,
+ * changed only by read → pure reducer → write-if-unchanged (a version compare-and-set), so Kafka
+ * handlers, reviewer actions and other replicas never overwrite each other. A finalized case
+ * moves to `closed`, and joins its category's last few in `past_cases`: every hot lookup is by
+ * _id, the one lookup FerretDB answers without decoding the whole collection. Single-document
+ * writes only (FerretDB has no multi-document transactions), each new version claimed first
+ * (VersionedWrites: FerretDB's version-guarded replaceOne is not atomic); each step is idempotent.
+ */
+export class QueueStore {
+  private readonly openWrites: VersionedWrites<QueueItem>;
+  private readonly pastWrites: VersionedWrites<PastCases>;
+
+  constructor(
+    private readonly open: Collection<QueueItem>,
+    private readonly closed: Collection<QueueItem>,
+    private readonly past: Collection<PastCases>,
+    claims: Collection<never>,
+    readonly view = new QueueView(),
+  ) {
+    // One claims collection for both: claim ids are `<document id>#<version>`, categories and
+    // case ids do not collide because past-case documents are keyed `past:<category>`.
+    this.openWrites = new VersionedWrites(open, claims as never);
+    this.pastWrites = new VersionedWrites(past, claims as never);
+  }
+
+  async get(id: string): Promise<QueueItem | null> {
+    return (await this.open.findOne({ _id: id })) ?? (await this.closed.findOne({ _id: id }));
+  }
+
+  /**
+   * Applies `reduce` to the current document (undefined when there is none) and stores the
+   * result unless someone changed the document meanwhile, in which case it reads and reduces
+   * again. `reduce` returning undefined means "nothing to change". A finalized result is moved
+   * out of the queue.
+   */
+  async change(id: string, reduce: (item: QueueItem | undefined) => QueueItem | undefined, now = () => new Date()): Promise<QueueItem | undefined> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = (await this.open.findOne({ _id: id })) ?? undefined;
+      const next = reduce(current);
+      if (!next) {
+        if (current?.status === 'finalized') await this.close(current); // a move cut short by a crash
+        return undefined;
+      }
+      const stored: QueueItem = { ...next, _id: id, version: (current?.version ?? 0) + 1, updatedAt: now() };
+      if (!(await this.openWrites.write(stored))) {
+        await backoff(attempt); // another writer got this version: read and reduce again
+        continue;
+      }
+      this.view.upsert(stored);
+      if (stored.status === 'finalized') await this.close(stored);
+      return stored;
+    }
+    throw new ConcurrentChangeError(`case ${id} kept changing under ${MAX_ATTEMPTS} attempts`);
+  }
+
+  /** Finalized: into `closed` and its category's past cases, then out of the queue. */
+  private async close(item: QueueItem): Promise<void> {
+    await this.closed.replaceOne({ _id: item._id }, item, { upsert: true });
+    await this.rememberPast(item);
+    await this.open.deleteOne({ _id: item._id, status: 'finalized' });
+    await this.openWrites.forget(item._id, item.version);
+    this.view.remove(item._id);
+  }
+
+  private async rememberPast(item: QueueItem): Promise<void> {
+    const id = `past:${item.category}`;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const doc = await this.past.findOne({ _id: id });
+      if (doc?.cases.some((c) => c.caseId === item._id)) return;
+      const cases = [...(doc?.cases ?? []), pastCaseOf(item)].slice(-PAST_PER_CATEGORY);
+      if (await this.pastWrites.write({ _id: id, cases, version: (doc?.version ?? 0) + 1 })) return;
+      await backoff(attempt);
+    }
+    throw new ConcurrentChangeError(`past cases of ${item.category} kept changing`);
+  }
+
+  async pastCases(category: string): Promise<PastCase[]> {
+    return (await this.past.findOne({ _id: `past:${category}` }))?.cases ?? [];
+  }
+
+  /** Every case not yet finalized (at start-up, and to learn what other replicas wrote). */
+  async reloadView(): Promise<void> {
+    this.view.reload(await this.open.find({}).toArray());
+  }
+}
+
+/** A few milliseconds, growing, with jitter: room for the writer that won to finish. */
+function backoff(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 * (attempt + 1))));
+}

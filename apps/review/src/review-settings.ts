@@ -1,0 +1,24 @@
+import { positiveInt } from '@hitl/platform';
+import { z } from 'zod';
+
+export const REVIEW_SETTINGS = Symbol('REVIEW_SETTINGS');
+
+/** The review service's own settings, on top of every service's (README: Configuration). */
+export const reviewEnvSchema = z.object({
+  /**
+   * Signs session tokens (HS256); every replica needs the same one. Unset: a random secret per
+   * process, so sessions end on restart and work with one replica only (fine for npm start).
+   */
+  REVIEW_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  REVIEW_SESSION_TTL_MINUTES: positiveInt(7 * 24 * 60).default(480),
+  /** How long a claim keeps a case a reviewer's; claiming again renews it. */
+  REVIEW_LEASE_SECONDS: positiveInt(24 * 3600).default(600),
+  /**
+   * How often each replica reloads its in-memory queue from the database, to learn what other
+   * replicas wrote (with one replica every change passes through it anyway).
+   */
+  REVIEW_VIEW_REFRESH_MS: positiveInt(3_600_000).default(30_000),
+  /** Send the session cookie only over HTTPS (set behind TLS). */
+  REVIEW_COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+});
+export type ReviewSettings = z.output<typeof reviewEnvSchema>;

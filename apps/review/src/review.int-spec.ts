@@ -1,0 +1,228 @@
+import { ALL_TOPICS, dlqTopicOf, exampleOf, physicalTopic, Topics, type EventOf } from '@hitl/contracts';
+import { EventPublisher, resolveOptions } from '@hitl/messaging';
+import { createTopics, freshDatabaseUri, RunningService, secureRandom, testBrokers, testKafka, testTopicPrefix, TopicCollector, waitFor } from '@hitl/testing';
+import { MongoClient } from 'mongodb';
+import { AuditLog } from './audit';
+import { ReviewClient, reviewRequest } from './review-client.test-helper';
+
+type Decided = EventOf<typeof Topics.ReviewDecided>;
+
+const LEASE_SECONDS = 3;
+
+// The review API against the real broker and FerretDB. The test plays routing: it publishes
+// review.requested / decision.finalized and reads the review.decided the API emits.
+describe('review API through the real broker and database', () => {
+  const prefix = testTopicPrefix();
+  const t = (topic: (typeof ALL_TOPICS)[number]) => physicalTopic(topic, prefix);
+  const databaseUri = freshDatabaseUri('review');
+  let review: RunningService;
+  let publisher: EventPublisher;
+  let collector: TopicCollector;
+  const as: Record<string, ReviewClient> = {};
+  const id = (name: string) => `${name}-${secureRandom(3)}`;
+
+  const decided = (caseId: string) => collector.on(t(Topics.ReviewDecided)).filter((m) => m.key === caseId).map((m) => m.json<Decided>());
+  const waitDecided = (caseId: string, n = 1) => waitFor(() => (decided(caseId).length >= n ? decided(caseId) : undefined), { description: `${n} review.decided for ${caseId}` });
+
+  /** Publishes a request as routing would and waits until the read model has it. */
+  async function request(caseId: string, overrides: Parameters<typeof reviewRequest>[1] = {}, viewer = 'admin'): Promise<void> {
+    await publisher.publish(Topics.ReviewRequested, reviewRequest(caseId, overrides));
+    const client = as[viewer] ?? as.sam;
+    await waitFor(async () => (await client.get(`/api/cases/${caseId}`)).status !== 404, { description: `case ${caseId} in the review read model` });
+  }
+
+  beforeAll(async () => {
+    const kafka = testKafka();
+    await createTopics(kafka, ALL_TOPICS.flatMap((topic) => [t(topic), dlqTopicOf(t(topic))]), 3);
+    collector = await TopicCollector.start(kafka, [t(Topics.ReviewDecided)]);
+    publisher = new EventPublisher(kafka, resolveOptions({ brokers: testBrokers(), clientId: 'hitl/test', topicPrefix: prefix }));
+    await publisher.connect();
+    review = RunningService.start('review', { KAFKA_BROKERS: testBrokers().join(','), TOPIC_PREFIX: prefix, MONGODB_URI: databaseUri, REVIEW_LEASE_SECONDS: String(LEASE_SECONDS), REVIEW_VIEW_REFRESH_MS: '1000' });
+    await review.waitUntilListening();
+    await review.waitUntilReady();
+    for (const user of ['sam', 'jamie', 'alex', 'morgan', 'quinn', 'casey', 'riley', 'robin', 'dana']) as[user] = await ReviewClient.login(review.url, user);
+  });
+
+  afterAll(async () => {
+    await review?.process.stop();
+    await publisher?.disconnect();
+    await collector?.stop();
+  });
+
+  it('approve: one call emits review.decided agreeing with the AI, with when the reviewer started', async () => {
+    const caseId = id('approve');
+    await request(caseId, {}, 'sam');
+    const opened = await as.sam.get<{ recommendation: string; canAct: { role: string } }>(`/api/cases/${caseId}`);
+    expect(opened.body.canAct).toEqual({ role: 'support_lead' });
+    const answer = await as.sam.act(caseId, 'approve');
+    expect(answer.status).toBe(200);
+    const [event] = await waitDecided(caseId);
+    expect(event).toMatchObject({ caseId, reviewerId: 'sam', role: 'support_lead', action: 'approve', outcome: opened.body.recommendation, agreesWithAi: true, round: 1 });
+    expect(Date.parse(event.startedAt)).toBeLessThanOrEqual(Date.parse(event.decidedAt));
+    // Decided: nobody can act on it any more, and it left every queue.
+    expect(await as.sam.act(caseId, 'approve')).toMatchObject({ status: 409, body: { message: expect.stringContaining('already decided') } });
+    expect(await as.jamie.act(caseId, 'approve')).toMatchObject({ status: 409 });
+    const queue = await as.jamie.get<{ items: { caseId: string }[] }>('/api/queue?limit=100');
+    expect(queue.body.items.map((i) => i.caseId)).not.toContain(caseId);
+  });
+
+  it('override needs an outcome and a reason; request_info a question; escalate a reason (400 names the field)', async () => {
+    const caseId = id('rules');
+    await request(caseId, {}, 'sam');
+    expect(await as.sam.act(caseId, 'override', { outcome: 'deny' })).toMatchObject({ status: 400, body: { field: 'reason', message: expect.stringMatching(/^reason: /) } });
+    expect(await as.sam.act(caseId, 'override', { outcome: 'deny', reason: '   ' })).toMatchObject({ status: 400, body: { field: 'reason' } });
+    expect(await as.sam.act(caseId, 'override', { reason: 'x' })).toMatchObject({ status: 400, body: { field: 'outcome' } });
+    expect(await as.sam.act(caseId, 'request-info', {})).toMatchObject({ status: 400, body: { field: 'question' } });
+    expect(await as.sam.act(caseId, 'escalate', {})).toMatchObject({ status: 400, body: { field: 'reason' } });
+    expect(await as.sam.act(caseId, 'approve', { verdict: 'yes' })).toMatchObject({ status: 400, body: { message: expect.stringContaining('unknown field verdict') } });
+    expect(decided(caseId)).toEqual([]);
+
+    expect((await as.sam.act(caseId, 'override', { outcome: 'deny', reason: 'Serial number is on the fraud list' })).status).toBe(200);
+    expect((await waitDecided(caseId))[0]).toMatchObject({ action: 'override', outcome: 'deny', reason: 'Serial number is on the fraud list', agreesWithAi: false });
+  });
+
+  it('request_info and escalate each emit their review.decided; a case waiting for the producer takes no action', async () => {
+    const ask = id('ask');
+    await request(ask, {}, 'sam');
+    expect((await as.sam.act(ask, 'request-info', { question: 'Which serial number?' })).status).toBe(200);
+    expect((await waitDecided(ask))[0]).toMatchObject({ action: 'request_info', reason: 'Which serial number?', reviewerId: 'sam' });
+    expect(await as.jamie.act(ask, 'approve')).toMatchObject({ status: 409, body: { message: expect.stringContaining('waiting for the producer') } });
+
+    const up = id('escalate');
+    await request(up, {}, 'sam');
+    expect((await as.alex.act(up, 'escalate', { reason: 'Customer threatens to churn; above my authority' })).status).toBe(200);
+    expect((await waitDecided(up))[0]).toMatchObject({ action: 'escalate', reviewerId: 'alex', role: 'account_manager', reason: 'Customer threatens to churn; above my authority' });
+  });
+
+  it('401 without a session, 403 for a role not eligible, 404 for an unknown case', async () => {
+    const exec = id('exec');
+    await request(exec, { tier: 'executive_review', eligibleRoles: ['director', 'legal_counsel'] }, 'dana');
+    expect((await ReviewClient.anonymous(review.url).get('/api/queue')).status).toBe(401);
+    expect((await ReviewClient.anonymous(review.url).act(exec, 'approve')).status).toBe(401);
+    expect((await as.sam.get(`/api/cases/${exec}`)).status).toBe(403);
+    expect(await as.sam.act(exec, 'approve')).toMatchObject({ status: 403, body: { message: expect.stringContaining('director, legal_counsel') } });
+    const queue = await as.sam.get<{ items: { caseId: string }[] }>('/api/queue?limit=100');
+    expect(queue.body.items.map((i) => i.caseId)).not.toContain(exec);
+    expect((await as.dana.get<{ items: { caseId: string }[] }>('/api/queue?tier=executive_review&limit=100')).body.items.map((i) => i.caseId)).toContain(exec);
+    expect((await as.sam.get('/api/cases/no-such-case')).status).toBe(404);
+    expect((await as.sam.act('no-such-case', 'approve')).status).toBe(404);
+  });
+
+  it('a claim is a lease: others get 409 and see who holds it; after it expires they can take the case', async () => {
+    const caseId = id('lease');
+    await request(caseId, {}, 'sam');
+    const claimed = await as.jamie.post<{ claimedBy: { id: string; name: string } }>(`/api/cases/${caseId}/claim`);
+    expect(claimed).toMatchObject({ status: 200, body: { claimedBy: { id: 'jamie', name: 'Jamie Support' } } });
+    expect(await as.sam.act(caseId, 'approve')).toMatchObject({ status: 409, body: { message: expect.stringContaining('claimed by Jamie Support') } });
+    expect(await as.sam.post(`/api/cases/${caseId}/claim`)).toMatchObject({ status: 409 });
+    const row = (await as.sam.get<{ items: { caseId: string; claimedBy: { id: string } | null }[] }>('/api/queue?limit=100')).body.items.find((i) => i.caseId === caseId);
+    expect(row?.claimedBy?.id).toBe('jamie');
+    // The lease runs out without jamie acting: the case is free again.
+    await waitFor(async () => (await as.sam.post(`/api/cases/${caseId}/claim`)).status === 200, { timeoutMs: (LEASE_SECONDS + 10) * 1_000, description: 'the lease to expire' });
+    expect((await as.sam.act(caseId, 'approve')).status).toBe(200);
+    expect((await waitDecided(caseId))[0]).toMatchObject({ reviewerId: 'sam' });
+  });
+
+  it('separation of duties: one person cannot give both approvals of a dual case, nor arbitrate a disagreement they are part of', async () => {
+    const caseId = id('dual');
+    const dual = { tier: 'dual_approval' as const, requiredApprovals: 2, eligibleRoles: ['manager', 'compliance_officer', 'senior_reviewer'] };
+    await request(caseId, dual, 'morgan');
+    expect((await as.morgan.act(caseId, 'approve')).status).toBe(200);
+    expect(await as.morgan.act(caseId, 'approve')).toMatchObject({ status: 403, body: { message: expect.stringContaining('separation of duties') } });
+    // The second approver still sees it; the first no longer does.
+    expect((await as.quinn.get<{ items: { caseId: string; approvals: string }[] }>('/api/queue?limit=100')).body.items.find((i) => i.caseId === caseId)?.approvals).toBe('1/2');
+    expect((await as.morgan.get<{ items: { caseId: string }[] }>('/api/queue?limit=100')).body.items.map((i) => i.caseId)).not.toContain(caseId);
+    expect((await as.riley.act(caseId, 'override', { outcome: 'deny', reason: 'Goods were not returned' })).status).toBe(200);
+    await waitDecided(caseId, 2);
+
+    // The approvers disagree: routing asks a senior arbiter in the same round.
+    await publisher.publish(Topics.ReviewRequested, reviewRequest(caseId, { ...dual, requiredApprovals: 1, eligibleRoles: ['senior_reviewer'], reason: 'disagreement', priority: 80 }));
+    await waitFor(async () => (await as.robin.get<{ reason: string }>(`/api/cases/${caseId}`)).body.reason === 'disagreement', { description: 'the arbiter request' });
+    expect(await as.riley.act(caseId, 'approve')).toMatchObject({ status: 403, body: { message: expect.stringContaining('cannot arbitrate a disagreement you are part of') } });
+    expect((await as.robin.act(caseId, 'approve')).status).toBe(200);
+    expect((await waitDecided(caseId, 3))[2]).toMatchObject({ reviewerId: 'robin', role: 'senior_reviewer' });
+  });
+
+  it('a finalized case takes no action (409) and shows its outcome', async () => {
+    const caseId = id('final');
+    await request(caseId, {}, 'sam');
+    await publisher.publish(Topics.DecisionFinalized, { ...exampleOf(Topics.DecisionFinalized), caseId, predictionId: caseId, outcome: 'approve', decidedBy: 'human', approvers: [{ reviewerId: 'x', role: 'support_lead' }] });
+    await waitFor(async () => (await as.sam.get<{ status: string }>(`/api/cases/${caseId}`)).body.status === 'finalized', { description: 'the case to be finalized' });
+    expect(await as.sam.act(caseId, 'approve')).toMatchObject({ status: 409, body: { message: expect.stringContaining('already finalized') } });
+  });
+
+  it('the queue: only your roles, by priority then due time, filterable and paginated', async () => {
+    const tag = secureRandom(3);
+    const soon = new Date(Date.now() + 600_000).toISOString();
+    const later = new Date(Date.now() + 7_200_000).toISOString();
+    const context = { ...exampleOf(Topics.ReviewRequested).context, category: `q_${tag}` };
+    const cases = [
+      [`q-${tag}-low`, { priority: 10 }],
+      [`q-${tag}-high-late`, { priority: 90, dueAt: later }],
+      [`q-${tag}-high-soon`, { priority: 90, dueAt: soon }],
+      [`q-${tag}-mid`, { priority: 50, tier: 'dual_approval' as const }],
+    ] as const;
+    for (const [caseId, extra] of cases) await publisher.publish(Topics.ReviewRequested, reviewRequest(caseId, { ...extra, context }));
+    await waitFor(async () => (await as.sam.get<{ total: number }>(`/api/queue?category=q_${tag}`)).body.total === 4, { description: 'four cases in the category' });
+
+    const all = await as.sam.get<{ total: number; items: { caseId: string }[] }>(`/api/queue?category=q_${tag}`);
+    expect(all.body.items.map((i) => i.caseId)).toEqual([`q-${tag}-high-soon`, `q-${tag}-high-late`, `q-${tag}-mid`, `q-${tag}-low`]);
+    const page = await as.sam.get<{ total: number; items: { caseId: string }[] }>(`/api/queue?category=q_${tag}&limit=2&offset=2`);
+    expect(page.body).toMatchObject({ total: 4, items: [{ caseId: `q-${tag}-mid` }, { caseId: `q-${tag}-low` }] });
+    expect((await as.sam.get<{ items: { caseId: string }[] }>(`/api/queue?category=q_${tag}&tier=dual_approval`)).body.items.map((i) => i.caseId)).toEqual([`q-${tag}-mid`]);
+    expect((await as.sam.get<{ items: { caseId: string }[] }>(`/api/queue?category=q_${tag}&minPriority=50`)).body.items).toHaveLength(3);
+    expect((await as.sam.get<{ items: { caseId: string }[] }>(`/api/queue?category=q_${tag}&dueBefore=${encodeURIComponent(new Date(Date.now() + 1_200_000).toISOString())}`)).body.items.map((i) => i.caseId)).toEqual([`q-${tag}-high-soon`]);
+    expect(await as.sam.get(`/api/queue?limit=500`)).toMatchObject({ status: 400, body: { field: 'limit' } });
+    expect(await as.sam.get(`/api/queue?dueBefore=tomorrow`)).toMatchObject({ status: 400, body: { field: 'dueBefore' } });
+  });
+
+  it('escalation.fired marks the case escalated and lets the escalated-to role see it', async () => {
+    const caseId = id('esc');
+    await request(caseId, {}, 'sam');
+    await publisher.publish(Topics.EscalationFired, { caseId, level: 1, escalateTo: 'team_lead', reason: 'timeout', firedAt: new Date().toISOString() });
+    await waitFor(async () => (await as.sam.get<{ escalated: boolean }>(`/api/cases/${caseId}`)).body.escalated === true, { description: 'the case marked escalated' });
+    const escalated = await as.sam.get<{ items: { caseId: string }[] }>('/api/queue?escalated=true&limit=100');
+    expect(escalated.body.items.map((i) => i.caseId)).toContain(caseId);
+    const lead = await ReviewClient.login(review.url, 'taylor');
+    expect((await lead.get(`/api/cases/${caseId}`)).status).toBe(200);
+  });
+
+  it('pushes changes to open pages (server-sent events)', async () => {
+    const response = await fetch(`${review.url}/api/stream`, { headers: { authorization: `Bearer ${as.sam.token}` } });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const reader = response.body!.getReader();
+    const caseId = id('live');
+    let seen = '';
+    try {
+      await publisher.publish(Topics.ReviewRequested, reviewRequest(caseId));
+      await waitFor(
+        async () => {
+          const { value } = await reader.read();
+          seen += new TextDecoder().decode(value);
+          return seen.includes(caseId);
+        },
+        { description: `an event for ${caseId} on the stream` },
+      );
+    } finally {
+      await reader.cancel();
+    }
+    expect(seen).toMatch(new RegExp(`event: case\\nid: \\d+\\ndata: \\{"caseId":"${caseId}","status":"open"`));
+    // Only what happened after the page opened: no backlog of earlier changes.
+    expect(seen).not.toContain('"caseId":"approve-');
+  });
+
+  it('records every login and action in a hash chain that verifies', async () => {
+    const client = await MongoClient.connect(databaseUri);
+    try {
+      const log = new AuditLog(client.db());
+      expect(await log.verify()).toMatchObject({ ok: true });
+      const entries = await log.list({ limit: 1_000 });
+      const actions = new Set(entries.map((e) => e.action));
+      for (const action of ['login', 'claim', 'approve', 'override', 'request_info', 'escalate']) expect(actions).toContain(action);
+      const approval = entries.find((e) => e.action === 'approve' && e.actor.userId === 'robin')!;
+      expect(approval).toMatchObject({ from: { ip: expect.stringMatching(/127\.0\.0\.1/) }, target: expect.stringMatching(/^dual-/) });
+    } finally {
+      await client.close();
+    }
+  });
+});

@@ -1,0 +1,227 @@
+import type { Principal } from '../auth/authenticator';
+import type { detailOf, summaryOf } from '../cases/views';
+import { html, type Html } from './html';
+
+type Summary = ReturnType<typeof summaryOf>;
+type Detail = ReturnType<typeof detailOf>;
+
+const FACTOR_LABELS: Record<string, string> = {
+  modelConfidence: 'Model confidence',
+  trainingDataCoverage: 'Training-data coverage',
+  inputQuality: 'Input quality',
+  edgeCaseIndicators: 'Edge-case indicators',
+};
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+const money = (value?: number, currency = 'USD') => (value === undefined ? '' : `${currency === 'USD' ? '$' : `${currency} `}${value.toLocaleString('en-US', { maximumFractionDigits: 2 })}`);
+const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+const label = (s: string) => s.replace(/_/g, ' ');
+
+export function layout(title: string, user: Principal | null, body: Html, page = ''): Html {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · HITL review</title>
+<link rel="stylesheet" href="/assets/app.css">
+<script src="/assets/app.js" defer></script>
+</head>
+<body data-page="${page}">
+<a class="skip" href="#main">Skip to content</a>
+<header class="top">
+  <span class="brand">HITL review</span>
+  ${user
+    ? html`<nav aria-label="Main"><a href="/">Queue</a><a href="/docs">API</a></nav>
+  <span class="who">${user.name} <small>(${user.roles.map(label).join(', ')})</small></span>
+  <form method="post" action="/logout" class="inline"><button type="submit">Log out</button></form>`
+    : ''}
+</header>
+<main id="main" tabindex="-1">
+${body}
+</main>
+</body>
+</html>`;
+}
+
+export function loginPage(error?: string, username = ''): Html {
+  return layout(
+    'Log in',
+    null,
+    html`<section class="login">
+  <h1>Log in</h1>
+  ${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+  <form method="post" action="/login">
+    <label for="username">Username</label>
+    <input id="username" name="username" autocomplete="username" required value="${username}" autofocus>
+    <label for="password">Password</label>
+    <input id="password" name="password" type="password" autocomplete="current-password" required>
+    <button type="submit" class="primary">Log in</button>
+  </form>
+</section>`,
+  );
+}
+
+export interface QueueFilters {
+  tier?: string;
+  category?: string;
+  escalated?: boolean;
+  minPriority?: number;
+}
+
+export function queueTable(rows: Summary[], total: number, offset: number, limit: number, filters: QueueFilters): Html {
+  const query = (extra: Record<string, string | number>) =>
+    new URLSearchParams(
+      Object.entries({ ...filters, ...extra })
+        .filter(([, v]) => v !== undefined && v !== '')
+        .map(([k, v]): [string, string] => [k, String(v)]),
+    ).toString();
+  return html`<div id="queue" aria-live="polite">
+  <p class="count">${total === 0 ? 'Nothing waits for you.' : `${total} case${total === 1 ? '' : 's'} waiting for you`}${total > limit ? ` · showing ${offset + 1}–${Math.min(total, offset + limit)}` : ''}</p>
+  ${rows.length > 0
+    ? html`<table class="queue">
+    <thead><tr><th scope="col">Priority</th><th scope="col">Case</th><th scope="col">AI recommends</th><th scope="col">Confidence</th><th scope="col">Tier</th><th scope="col">Due</th><th scope="col">Approvals</th><th scope="col">Claimed by</th></tr></thead>
+    <tbody>
+    ${rows.map(
+      (r) => html`<tr data-case="${r.caseId}" class="${r.overdue ? 'overdue' : ''}">
+      <td><span class="prio" title="priority ${r.priority}">${r.priority}</span>${r.escalated ? html` <span class="badge esc">escalated</span>` : ''}</td>
+      <td><a href="/cases/${encodeURIComponent(r.caseId)}">${label(r.category)}${r.value !== undefined ? html` <span class="value">${money(r.value, r.currency)}</span>` : ''}</a>
+        <div class="sub">${r.caseId}${r.round > 1 ? ` · round ${r.round}` : ''}${r.triggers.map((t) => html` <span class="badge trig">${label(t)}</span>`)}</div></td>
+      <td>${r.recommendation}</td>
+      <td><span class="band ${r.band}">${pct(r.confidence)}</span> <small>${label(r.band)}</small></td>
+      <td>${label(r.tier)}<div class="sub">${label(r.reason)}</div></td>
+      <td>${r.overdue ? html`<strong>overdue</strong> ` : ''}<time datetime="${r.dueAt}">${when(r.dueAt)}</time></td>
+      <td>${r.approvals}</td>
+      <td>${r.claimedBy ? r.claimedBy.name : html`<span class="free">free</span>`}</td>
+    </tr>`,
+    )}
+    </tbody>
+  </table>
+  <nav class="pages" aria-label="Pages">
+    ${offset > 0 ? html`<a href="/?${query({ offset: Math.max(0, offset - limit) })}" rel="prev">Previous</a>` : ''}
+    ${offset + limit < total ? html`<a href="/?${query({ offset: offset + limit })}" rel="next">Next</a>` : ''}
+  </nav>`
+    : ''}
+</div>`;
+}
+
+export function queuePage(user: Principal, table: Html, filters: QueueFilters, tiers: readonly string[]): Html {
+  return layout(
+    'Queue',
+    user,
+    html`<h1>Your queue</h1>
+<form class="filters" method="get" action="/" aria-label="Filter the queue">
+  <label>Tier <select name="tier"><option value="">any</option>${tiers.map((t) => html`<option value="${t}" ${filters.tier === t ? html`selected` : ''}>${label(t)}</option>`)}</select></label>
+  <label>Category <input name="category" value="${filters.category ?? ''}" placeholder="e.g. refund" size="14"></label>
+  <label>Min. priority <input name="minPriority" type="number" min="0" max="100" value="${filters.minPriority ?? ''}" size="4"></label>
+  <label>Escalated <select name="escalated"><option value="">any</option><option value="true" ${filters.escalated === true ? html`selected` : ''}>yes</option><option value="false" ${filters.escalated === false ? html`selected` : ''}>no</option></select></label>
+  <button type="submit">Filter</button>
+</form>
+${table}
+<p class="keys">Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> open, <kbd>r</kbd> refresh. The list updates by itself.</p>`,
+    'queue',
+  );
+}
+
+function keyData(input: Record<string, unknown>): Html {
+  const rows = Object.entries(input).slice(0, 30);
+  return html`<dl class="kv">${rows.map(([k, v]) => html`<dt>${k}</dt><dd>${typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>`)}</dl>`;
+}
+
+export function casePage(user: Principal, d: Detail, neighbours: { prev?: string; next?: string }): Html {
+  const canAct = 'role' in d.canAct;
+  const factors = Object.entries(d.score.factors) as [keyof typeof d.score.factors, { value: number; source: string }][];
+  const mineClaim = d.claimedBy?.id === user.id;
+  return layout(
+    `${label(d.category)} ${d.caseId}`,
+    user,
+    html`<article class="case" data-case="${d.caseId}" data-can-act="${canAct ? 'yes' : 'no'}" data-claimed-by="${d.claimedBy?.id ?? ''}" data-prev="${neighbours.prev ?? ''}" data-next="${neighbours.next ?? ''}">
+<header class="case-head">
+  <h1>${label(d.category)}${d.value !== undefined ? html` <span class="value">${money(d.value, d.currency)}</span>` : ''}</h1>
+  <p class="sub">${d.caseId} · round ${d.round} · ${label(d.tier)} (${d.approvals} approvals) · priority ${d.priority} · due <time datetime="${d.dueAt}">${when(d.dueAt)}</time>${d.overdue ? html` <strong>overdue</strong>` : ''}${d.escalated ? html` <span class="badge esc">escalated</span>` : ''}</p>
+  <p id="claim-status" class="claim" role="status">${d.status !== 'open' ? html`<strong>${label(d.status)}</strong>${d.finalized ? ` — ${d.finalized.outcome} by ${d.finalized.decidedBy}` : ''}` : d.claimedBy ? (mineClaim ? html`You are working on this case until <time datetime="${d.claimedBy.until}">${when(d.claimedBy.until)}</time>.` : html`<strong>Claimed by ${d.claimedBy.name}</strong> until ${when(d.claimedBy.until)}.`) : 'Not claimed.'}</p>
+  ${canAct ? html`<button type="button" id="release">Release the case</button>` : ''}
+  <p id="live" class="live" role="status" aria-live="polite"></p>
+</header>
+
+<div class="grid">
+<section class="panel" aria-labelledby="ctx-h">
+  <h2 id="ctx-h">Context at a glance</h2>
+  <p>${d.context.producer} · model ${d.context.modelVersion}${d.context.riskLevel ? ` · risk ${d.context.riskLevel}` : ''}</p>
+  ${(d.context.tags ?? []).length > 0 ? html`<p>Tags: ${(d.context.tags ?? []).map((t) => html`<span class="badge">${t}</span> `)}</p>` : ''}
+  ${d.triggerDetails.length > 0 ? html`<ul class="triggers">${d.triggerDetails.map((t) => html`<li><span class="badge trig">${label(t.name)}</span> ${t.detail ?? ''}</li>`)}</ul>` : ''}
+  <h3>Key data points</h3>
+  ${keyData(d.context.input)}
+</section>
+
+<section class="panel ai" aria-labelledby="ai-h">
+  <h2 id="ai-h">AI recommendation</h2>
+  <p class="rec"><strong>${d.recommendation}</strong> <span class="band ${d.band}">${pct(d.confidence)} confidence</span> <small>${label(d.band)}</small></p>
+  <ul class="factors" aria-label="Confidence factors">
+  ${factors.map(
+    ([name, f]) => html`<li><span class="fname">${FACTOR_LABELS[name] ?? name}</span>
+      <span class="bar" role="meter" aria-valuemin="0" aria-valuemax="100" aria-valuenow="${Math.round(f.value * 100)}" aria-label="${FACTOR_LABELS[name] ?? name}"><span style="width:${Math.round(f.value * 100)}%"></span></span>
+      <span class="fval">${pct(f.value)}</span> <small>weight ${d.score.weights[name]} · ${f.source}</small></li>`,
+  )}
+  </ul>
+  <h3>AI reasoning</h3>
+  <p class="reasoning">${d.context.reasoning}</p>
+  <h3>Why it is here</h3>
+  <p>${d.explanation}</p>
+</section>
+</div>
+
+<section class="panel actions" aria-labelledby="act-h">
+  <h2 id="act-h">Decide</h2>
+  ${canAct
+    ? html`<p class="sub">Acting as ${label((d.canAct as { role: string }).role)}.</p>
+  <div class="buttons">
+    <form data-action="approve"><button type="submit" class="primary" id="approve" aria-keyshortcuts="a">Approve “${d.recommendation}” <kbd>a</kbd></button></form>
+  </div>
+  <form data-action="override" class="act">
+    <h3>Override <kbd>o</kbd></h3>
+    <label for="override-outcome">Decide instead</label>
+    <input id="override-outcome" name="outcome" required maxlength="500" aria-keyshortcuts="o">
+    <label for="override-reason">Reason (required)</label>
+    <textarea id="override-reason" name="reason" required rows="2"></textarea>
+    <button type="submit" id="override" disabled>Override</button>
+  </form>
+  <form data-action="request-info" class="act">
+    <h3>Request more information <kbd>i</kbd></h3>
+    <label for="info-question">Question to the producer</label>
+    <textarea id="info-question" name="question" required rows="2" aria-keyshortcuts="i"></textarea>
+    <button type="submit" id="request-info" disabled>Send question</button>
+  </form>
+  <form data-action="escalate" class="act">
+    <h3>Escalate <kbd>e</kbd></h3>
+    <label for="escalate-reason">Reason</label>
+    <textarea id="escalate-reason" name="reason" required rows="2" aria-keyshortcuts="e"></textarea>
+    <button type="submit" id="escalate" disabled>Escalate</button>
+  </form>
+  <p id="result" role="alert"></p>`
+    : html`<p id="cannot-act">${(d.canAct as { reason: string }).reason}</p>`}
+  <p class="keys">Keys: <kbd>a</kbd> approve, <kbd>o</kbd> override, <kbd>i</kbd> request info, <kbd>e</kbd> escalate, <kbd>j</kbd>/<kbd>k</kbd> next/previous case, <kbd>q</kbd> queue.</p>
+</section>
+
+<div class="grid">
+<section class="panel" aria-labelledby="hist-h">
+  <h2 id="hist-h">History</h2>
+  <ol class="history">
+  ${d.requests.map((r) => html`<li><time datetime="${r.requestedAt}">${when(r.requestedAt)}</time> round ${r.round}: review requested from ${r.eligibleRoles.map(label).join(', ')} (${label(r.tier)}, ${label(r.reason)})</li>`)}
+  ${d.decisions.map((v) => html`<li><time datetime="${v.decidedAt}">${when(v.decidedAt)}</time> round ${v.round}: ${v.reviewerId} (${label(v.role)}) ${label(v.action)}${v.outcome ? ` → ${v.outcome}` : ''}${v.reason ? html`: <q>${v.reason}</q>` : ''}</li>`)}
+  ${d.escalations.map((e) => html`<li><time datetime="${e.firedAt}">${when(e.firedAt)}</time> escalated to ${label(e.escalateTo)} (level ${e.level}, ${e.reason})</li>`)}
+  </ol>
+</section>
+<section class="panel" aria-labelledby="sim-h">
+  <h2 id="sim-h">Similar past cases</h2>
+  ${d.similar.length === 0
+    ? html`<p>None decided yet in ${label(d.category)}.</p>`
+    : html`<table><thead><tr><th scope="col">Case</th><th scope="col">AI</th><th scope="col">Decided</th><th scope="col">Confidence</th></tr></thead><tbody>
+    ${d.similar.map((s) => html`<tr><td>${s.caseId}${s.value !== undefined ? ` ${money(s.value)}` : ''}</td><td>${s.recommendation}</td><td>${s.outcome} <small>(${s.decidedBy}${s.agreedWithAi ? ', agreed' : ', overridden'})</small></td><td>${pct(s.confidence)}</td></tr>`)}
+    </tbody></table>`}
+</section>
+</div>
+</article>`,
+    'case',
+  );
+}

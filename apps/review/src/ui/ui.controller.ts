@@ -1,0 +1,121 @@
+import { Tiers } from '@hitl/contracts';
+import { Body, Controller, Get, Header, HttpException, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { setSessionCookie } from '../auth/auth.controller';
+import type { Principal } from '../auth/authenticator';
+import { LoginService } from '../auth/login.service';
+import { SESSION_COOKIE, Sessions } from '../auth/session';
+import { tokenOf } from '../auth/session.guard';
+import { QueueQuery } from '../cases/bodies';
+import { ReviewService } from '../cases/review.service';
+import { detailOf, summaryOf } from '../cases/views';
+import { originOf } from '../http/origin';
+import { REVIEW_SETTINGS, type ReviewSettings } from '../review-settings';
+import { CLIENT_CSS, CLIENT_JS } from './assets';
+import { html } from './html';
+import { casePage, layout, loginPage, queuePage, queueTable, type QueueFilters } from './pages';
+
+const PAGE_SIZE = 25;
+
+/**
+ * The reviewer's web UI: server-rendered pages (no build step, usable without a mouse, fast on
+ * any device) that the small script in ./assets enhances with the live queue and the keys.
+ * Pages use the same ReviewService as the JSON API, so the rules are the same.
+ */
+@ApiExcludeController()
+@Controller()
+export class UiController {
+  constructor(
+    private readonly review: ReviewService,
+    private readonly logins: LoginService,
+    private readonly sessions: Sessions,
+    @Inject(REVIEW_SETTINGS) private readonly settings: ReviewSettings,
+  ) {}
+
+  @Get('assets/app.js')
+  @Header('content-type', 'text/javascript; charset=utf-8')
+  @Header('cache-control', 'no-cache')
+  script(): string {
+    return CLIENT_JS;
+  }
+
+  @Get('assets/app.css')
+  @Header('content-type', 'text/css; charset=utf-8')
+  @Header('cache-control', 'no-cache')
+  styles(): string {
+    return CLIENT_CSS;
+  }
+
+  @Get('login')
+  @Header('content-type', 'text/html; charset=utf-8')
+  loginForm(): string {
+    return loginPage().value;
+  }
+
+  @Post('login')
+  async login(@Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const username = typeof body.username === 'string' ? body.username.trim() : '';
+    const password = typeof body.password === 'string' ? body.password : '';
+    const session = username && password ? await this.logins.login(username, password, originOf(req)) : null;
+    if (!session) {
+      res.status(401).type('html').send(loginPage('Wrong username or password.', username).value);
+      return;
+    }
+    setSessionCookie(res, session.token, this.sessions.ttlMinutes, this.settings.REVIEW_COOKIE_SECURE);
+    res.redirect(303, '/');
+  }
+
+  @Post('logout')
+  async logout(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const user = this.sessions.verify(tokenOf(req));
+    if (user) await this.logins.logout(user, originOf(req));
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.redirect(303, '/login');
+  }
+
+  @Get()
+  async queue(@Query() raw: Record<string, string>, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const user = this.userOr(req, res);
+    if (!user) return;
+    const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ''));
+    const parsed = QueueQuery.safeParse({ limit: PAGE_SIZE, ...cleaned });
+    const query = parsed.success ? parsed.data : QueueQuery.parse({ limit: PAGE_SIZE });
+    const filters: QueueFilters = { tier: query.tier, category: query.category, escalated: query.escalated, minPriority: query.minPriority };
+    const { items, total } = this.review.queue(user, query);
+    const now = new Date();
+    const table = queueTable(items.map((item) => summaryOf(item, now)), total, query.offset, query.limit, filters);
+    res.type('html');
+    if (req.get('x-fragment') === 'queue') {
+      res.send(table.value);
+      return;
+    }
+    const warning = parsed.success ? '' : html`<p class="error" role="alert">Filter ignored: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}</p>`;
+    res.send(queuePage(user, html`${warning}${table}`, filters, Tiers).value);
+  }
+
+  @Get('cases/:caseId')
+  async casePage(@Param('caseId') caseId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const user = this.userOr(req, res);
+    if (!user) return;
+    try {
+      const detail = detailOf(await this.review.detail(user, caseId), new Date());
+      const { items } = this.review.queue(user, QueueQuery.parse({ limit: 100 }));
+      const ids = items.map((i) => i._id);
+      const at = ids.indexOf(caseId);
+      const neighbours = at >= 0 ? { prev: ids[at - 1], next: ids[at + 1] } : { next: ids[0] };
+      res.type('html').send(casePage(user, detail, neighbours).value);
+    } catch (error) {
+      if (!(error instanceof HttpException)) throw error;
+      const message = typeof error.getResponse() === 'string' ? String(error.getResponse()) : error.message;
+      res.status(error.getStatus()).type('html').send(layout('Case', user, html`<h1>${error.getStatus() === 404 ? 'No such case' : 'Not for you'}</h1><p>${message}</p><p><a href="/">Back to the queue</a></p>`).value);
+    }
+  }
+
+  /** The logged-in reviewer, or a redirect to the login page. */
+  private userOr(req: Request, res: Response): Principal | null {
+    const user = this.sessions.verify(tokenOf(req));
+    if (!user) res.redirect(303, '/login');
+    return user;
+  }
+}

@@ -1,0 +1,129 @@
+import { ALL_TOPICS, decodeEvent, dlqTopicOf, physicalTopic, Topics, type TopicName } from '@hitl/contracts';
+import { ChildService, createTopics, distEntry, freshDatabaseUri, launchChromium, RunningService, screenshotPath, testBrokers, testKafka, testTopicPrefix, TopicCollector, waitFor, withPage } from '@hitl/testing';
+import type { Browser, Page } from 'playwright-core';
+
+// The reviewer's screen in a real browser (Debian's Chromium through playwright-core), on the
+// whole decision path: demo traffic → scoring → routing → review app → a click → routing →
+// decision.finalized on Kafka.
+describe('the reviewer workbench in a browser', () => {
+  const prefix = testTopicPrefix();
+  const env = { KAFKA_BROKERS: testBrokers().join(','), TOPIC_PREFIX: prefix };
+  const topic = (name: TopicName) => physicalTopic(name, prefix);
+  const services: Record<string, RunningService> = {};
+  let browser: Browser;
+  let collector: TopicCollector;
+  let ids = '';
+
+  beforeAll(async () => {
+    await createTopics(testKafka(), ALL_TOPICS.flatMap((t) => [topic(t), dlqTopicOf(topic(t))]), 3);
+    for (const name of ['scoring', 'routing', 'review'] as const) services[name] = RunningService.start(name, { ...env, MONGODB_URI: freshDatabaseUri(name) });
+    await Promise.all(Object.values(services).map((s) => s.waitUntilListening()));
+    await Promise.all(Object.values(services).map((s) => s.waitUntilReady()));
+    collector = await TopicCollector.start(testKafka(), [topic(Topics.DecisionFinalized), topic(Topics.ReviewDecided)]);
+    // Demo traffic: the guide's examples, through scoring and routing into the review queue.
+    const demo = ChildService.start(distEntry('tools/cli/src/demo.js'), env, ['--guide', '--timeout', '60']);
+    await demo.waitForExit(90_000);
+    expect(demo.exitCode).toBe(0);
+    ids = /ids (guide-[a-z0-9]+-[a-z0-9]+-)\*/.exec(demo.output)![1];
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await collector?.stop();
+    await Promise.all(Object.values(services).map((s) => s.process.stop()));
+  });
+
+  async function logIn(page: Page, username: string): Promise<void> {
+    await page.goto(`${services.review.url}/`);
+    await page.waitForURL(/\/login$/);
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill('review-demo');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(`${services.review.url}/`);
+  }
+
+  const finalized = (caseId: string) =>
+    collector
+      .on(topic(Topics.DecisionFinalized))
+      .filter((m) => m.key === caseId)
+      .map((m) => decodeEvent(Topics.DecisionFinalized, { key: m.key, value: m.value, headers: m.headers }).data);
+
+  it('a support lead sees the demo case, approves it with one click, and its decision is final on Kafka', async () => {
+    const caseId = `${ids}ambiguous-complaint`;
+    await withPage(browser, async (page) => {
+      await logIn(page, 'sam');
+      const row = page.locator(`tr[data-case="${caseId}"]`);
+      await row.waitFor();
+      await page.screenshot({ path: screenshotPath('reviewer-queue'), fullPage: true });
+      await row.getByRole('link').click();
+      await page.waitForURL(new RegExp(`/cases/${caseId}$`));
+      // The guide's review screen: context, AI recommendation with factors, reasoning, actions.
+      await page.getByRole('heading', { name: 'Context at a glance' }).waitFor();
+      await page.getByText('offer_voucher', { exact: true }).first().waitFor();
+      await page.getByText('a voucher resolved similar cases', { exact: false }).first().waitFor();
+      expect(await page.getByRole('meter').count()).toBe(4);
+      await page.getByText('You are working on this case until').waitFor(); // opening it claimed it
+      await page.screenshot({ path: screenshotPath('reviewer-case'), fullPage: true });
+      await page.getByRole('button', { name: /^Approve/ }).click();
+      await page.getByText('Decision sent: approve → offer_voucher').waitFor();
+      await page.screenshot({ path: screenshotPath('reviewer-approved'), fullPage: true });
+    });
+    const [decision] = await waitFor(() => (finalized(caseId).length > 0 ? finalized(caseId) : undefined), { description: `decision.finalized for ${caseId}` });
+    expect(decision).toMatchObject({ outcome: 'offer_voucher', decidedBy: 'human', approvers: [{ reviewerId: 'sam', role: 'support_lead' }], tier: 'single_approver' });
+  });
+
+  it('override stays blocked until a reason is given', async () => {
+    const caseId = `${ids}account-modification`;
+    await withPage(browser, async (page) => {
+      await logIn(page, 'jamie');
+      await page.goto(`${services.review.url}/cases/${caseId}`);
+      const override = page.getByRole('button', { name: 'Override', exact: true });
+      await page.getByLabel('Decide instead').fill('keep_billing_email');
+      expect(await override.isDisabled()).toBe(true);
+      await page.getByLabel('Reason (required)').fill('   ');
+      expect(await override.isDisabled()).toBe(true);
+      await page.getByLabel('Reason (required)').press('Enter'); // a textarea: a newline, never a submit
+      await page.screenshot({ path: screenshotPath('reviewer-override-blocked'), fullPage: true });
+      await page.getByLabel('Reason (required)').fill('Caller could not confirm the account PIN');
+      expect(await override.isDisabled()).toBe(false);
+      // Walking away without deciding: let go of the case so the next reviewer can take it.
+      await page.getByRole('button', { name: 'Release the case' }).click();
+      await page.getByText('Released: someone else may take the case.').waitFor();
+    });
+    expect(collector.on(topic(Topics.ReviewDecided)).filter((m) => m.key === caseId)).toEqual([]);
+  });
+
+  it('a support lead does not see an executive-tier case, in the queue or by its address', async () => {
+    const exec = `${ids}legal-action`;
+    await withPage(browser, async (page) => {
+      await logIn(page, 'sam');
+      await page.locator('#queue').waitFor();
+      expect(await page.locator(`tr[data-case="${exec}"]`).count()).toBe(0);
+      const response = await page.goto(`${services.review.url}/cases/${exec}`);
+      expect(response?.status()).toBe(403);
+      await page.getByRole('heading', { name: 'Not for you' }).waitFor();
+    });
+    // The director does see it.
+    await withPage(browser, async (page) => {
+      await logIn(page, 'dana');
+      await page.locator(`tr[data-case="${exec}"]`).waitFor();
+    });
+  });
+
+  it('the keyboard works the queue: j moves to a case, Enter opens it, a approves', async () => {
+    await withPage(browser, async (page) => {
+      await logIn(page, 'alex');
+      await page.locator('#queue tbody tr').first().waitFor();
+      await page.keyboard.press('j');
+      const focused = await page.locator('#queue tr:has(a:focus)').getAttribute('data-case');
+      expect(focused).toBeTruthy();
+      await page.keyboard.press('Enter');
+      await page.waitForURL(new RegExp(`/cases/${focused}$`));
+      await page.getByText('You are working on this case until').waitFor();
+      await page.keyboard.press('a');
+      await page.getByText(/^Decision sent: approve/).waitFor();
+      await waitFor(() => collector.on(topic(Topics.ReviewDecided)).some((m) => m.key === focused), { description: `review.decided for ${focused}` });
+    });
+  });
+});

@@ -1,0 +1,45 @@
+import { withDatabase } from '@hitl/platform';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '../../../..');
+
+export const benchBrokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const mongoBase = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017';
+
+export interface BenchService {
+  child: ChildProcess;
+  /** The URL it printed when ready. */
+  url: string;
+}
+
+/** Starts a compiled service on a free port with the bench's topics and its own database. */
+export function startService(name: string, prefix: string, run: string, extraEnv: Record<string, string> = {}): Promise<ChildProcess & { url?: string }> {
+  const child: ChildProcess & { url?: string } = spawn(process.execPath, [resolve(ROOT, `dist/apps/${name}/src/main.js`)], {
+    env: { ...process.env, HTTP_PORT: '0', HTTP_HOST: '127.0.0.1', TOPIC_PREFIX: prefix, KAFKA_BROKERS: benchBrokers.join(','), MONGODB_URI: withDatabase(mongoBase, `bench_${run}_${name}`), ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  return new Promise((ok, fail) => {
+    const timer = setInterval(() => {
+      const ready = /"message":"ready","url":"(http:[^"]+)"/.exec(output);
+      if (ready) {
+        clearInterval(timer);
+        child.url = ready[1];
+        ok(child);
+      } else if (child.exitCode !== null) {
+        clearInterval(timer);
+        fail(new Error(`${name} exited:\n${output.slice(-2_000)}`));
+      }
+    }, 50);
+  });
+}
+
+/** utime + stime of a process from /proc, in seconds (Linux). */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
