@@ -1,4 +1,4 @@
-// npm run bench:review -- [--reviewers 200] [--cases 4000] [--seconds 20]
+// npm run bench:review -- [--reviewers 200] [--cases 4000] [--seconds 20] [--think-ms 0]
 // 200 reviewers at once against the review service started as a real process (real broker,
 // real FerretDB): first they read their queue, then they work it (read the queue, approve one of
 // the cases on it). Prints requests/s, p50/p99 latency, errors, and the decisions that reached
@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchBrokers as brokers, cpuSeconds, startService } from './service-process';
+import { summarize } from './stats';
 
 type ReviewRequested = EventOf<typeof Topics.ReviewRequested>;
 
@@ -35,7 +36,8 @@ function request(caseId: string, i: number): ReviewRequested {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { reviewers: { type: 'string', default: '200' }, cases: { type: 'string', default: '4000' }, seconds: { type: 'string', default: '20' } } });
+  const { values } = parseArgs({ options: { reviewers: { type: 'string', default: '200' }, cases: { type: 'string', default: '4000' }, seconds: { type: 'string', default: '20' }, 'think-ms': { type: 'string', default: '0' } } });
+  const thinkMs = Number(values['think-ms']);
   const reviewers = Number(values.reviewers);
   const cases = Number(values.cases);
   const seconds = Number(values.seconds);
@@ -81,59 +83,92 @@ async function main(): Promise<void> {
   }
 
   let next = 0;
-  const setupClient = (client: autocannon.Client) => client.setHeaders({ authorization: `Bearer ${tokens[next++ % tokens.length]}`, 'content-type': 'application/json' });
+  // Authorization only: autocannon shares one header object between a connection's requests, and
+  // a content-length set for a POST would then hang the next GET. Approve needs no body.
+  const setupClient = (client: autocannon.Client) => client.setHeaders({ authorization: `Bearer ${tokens[next++ % tokens.length]}` });
   const cpuBefore = await cpuSeconds(review.pid!);
   const reading = await autocannon({ url, connections: reviewers, duration: seconds / 2, setupClient, requests: [{ method: 'GET', path: '/api/queue?limit=20' }] });
   const decidedBefore = decided;
-  const conflicts = { n: 0 };
-  const approved = { n: 0 };
-  const working = await autocannon({
-    url,
-    connections: reviewers,
-    duration: seconds / 2,
-    setupClient,
-    requests: [
-      {
-        method: 'GET',
-        path: '/api/queue?limit=20',
-        onResponse: (status: number, body: string, ctx: object) => {
-          const context = ctx as { caseId?: string };
-          const items = status === 200 ? (JSON.parse(body) as { items: { caseId: string }[] }).items : [];
-          context.caseId = items.length > 0 ? items[Math.floor(Math.random() * items.length)].caseId : undefined;
-        },
-      },
-      {
-        method: 'POST',
-        setupRequest: (req: autocannon.Request, ctx: object) => {
-          const context = ctx as { caseId?: string };
-          return context.caseId ? { ...req, path: `/api/cases/${encodeURIComponent(String(context.caseId))}/approve`, body: '{}' } : (undefined as unknown as autocannon.Request);
-        },
-        onResponse: (status: number) => {
-          if (status === 409) conflicts.n++;
-          if (status === 200) approved.n++;
-        },
-      },
-    ],
-  });
+  // Working the queue as the UI does: each reviewer reads their queue, opens one of the first 20
+  // nobody has claimed (opening claims it), and approves it; again and again, without pause. A loop per reviewer rather than autocannon: its request chaining could
+  // not carry the case id from one answer into the next request here (the approvals hung).
+  const statuses = new Map<number, number>();
+  const claims = new Map<number, number>();
+  const latencies = { read: [] as number[], claim: [] as number[], approve: [] as number[] };
+  let failures = 0;
+  const conflictSamples = new Set<string>();
+  const until = Date.now() + (seconds / 2) * 1_000;
+  const started = Date.now();
+  await Promise.all(
+    tokens.map(async (token) => {
+      const headers = { authorization: `Bearer ${token}` };
+      while (Date.now() < until) {
+        try {
+          let t = performance.now();
+          const queue = (await (await fetch(`${url}/api/queue?limit=20`, { headers })).json()) as { items: { caseId: string; claimedBy: unknown }[] };
+          latencies.read.push(performance.now() - t);
+          const free = queue.items.filter((item) => !item.claimedBy);
+          if (queue.items.length === 0) break;
+          const pause = () => (thinkMs > 0 ? new Promise((r) => setTimeout(r, thinkMs / 4)) : Promise.resolve());
+          if (free.length === 0) {
+            await pause();
+            continue;
+          }
+          const pick = free[Math.floor(Math.random() * free.length)].caseId;
+          t = performance.now();
+          const claim = await fetch(`${url}/api/cases/${encodeURIComponent(pick)}/claim`, { method: 'POST', headers });
+          await claim.arrayBuffer();
+          latencies.claim.push(performance.now() - t);
+          claims.set(claim.status, (claims.get(claim.status) ?? 0) + 1);
+          if (claim.status !== 200) {
+            await pause(); // someone else opened it first: back to the queue
+            continue;
+          }
+          t = performance.now();
+          const answer = await fetch(`${url}/api/cases/${encodeURIComponent(pick)}/approve`, { method: 'POST', headers });
+          const text = await answer.text();
+          if (answer.status === 409 && conflictSamples.size < 5) conflictSamples.add(text.replace(/[a-z0-9-]+-\d+/g, '<case>').slice(0, 160));
+          latencies.approve.push(performance.now() - t);
+          statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
+          if (thinkMs > 0) await new Promise((r) => setTimeout(r, thinkMs * (0.5 + Math.random()))); // a person reading the next case
+        } catch {
+          failures++;
+        }
+      }
+    }),
+  );
+  const workSeconds = (Date.now() - started) / 1_000;
+  const conflicts = { n: statuses.get(409) ?? 0 };
   const cpu = (await cpuSeconds(review.pid!)) - cpuBefore;
-  // Every approval answered 200 was published before the answer: wait until the tail has read them all.
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline && decided - decidedBefore < approved.n) await new Promise((r) => setTimeout(r, 100));
+  // Let the tail read what was published during the run: until the count stops growing.
+  for (let last = -1; decided !== last; ) {
+    last = decided;
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
   review.kill('SIGTERM');
   await stopTail();
 
   const row = (name: string, r: autocannon.Result, errors: number) =>
     [name, `${Math.round(r.requests.average).toLocaleString('en')}/s`, `${r.latency.p50} ms`, `${r.latency.p99} ms`, `${errors}`] as const;
+  const loopRow = (name: string, values: number[], errors: number) => {
+    const s = summarize(values.map((v) => Math.round(v)));
+    return [name, `${Math.round(values.length / workSeconds).toLocaleString('en')}/s`, `${s.p50} ms`, `${s.p99} ms`, `${errors}`] as const;
+  };
+  const serverErrors = [...statuses].filter(([status]) => status >= 500 || (status >= 400 && status !== 409)).reduce((n, [, c]) => n + c, 0);
   const rows = [
     ['phase', 'requests', 'p50', 'p99', 'errors'],
-    row(`read the queue (${reviewers} reviewers)`, reading, reading.errors + reading.non2xx),
-    row(`work the queue: read + approve (${reviewers} reviewers)`, working, working.errors + working.non2xx - conflicts.n),
+    row(`read the queue (${reviewers} reviewers, autocannon)`, reading, reading.errors + reading.non2xx),
+    loopRow(`work the queue: read (${reviewers} reviewers)`, latencies.read, failures),
+    loopRow(`work the queue: claim (${reviewers} reviewers)`, latencies.claim, [...claims].filter(([status]) => status !== 200 && status !== 409).reduce((n, [, c]) => n + c, 0)),
+    loopRow(`work the queue: approve (${reviewers} reviewers)`, latencies.approve, serverErrors),
   ];
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  process.stdout.write(`\nReview API benchmark (${cases} open cases, one review replica, broker and FerretDB on the same 2 cores)\n`);
+  process.stdout.write(`\nReview API benchmark (${cases} open cases, one review replica, broker and FerretDB on the same 2 cores; think time ${thinkMs} ms)\n`);
   for (const r of rows) process.stdout.write(`  ${r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')}\n`);
-  process.stdout.write(`  approvals that lost the race to another reviewer (409): ${conflicts.n}\n`);
-  process.stdout.write(`  approvals answered 200: ${approved.n} (${(approved.n / (seconds / 2)).toFixed(0)}/s); review.decided read back from Kafka: ${decided - decidedBefore}\n`);
+  process.stdout.write(`  claims that lost the race to another reviewer (409): ${claims.get(409) ?? 0}; approvals refused (409): ${conflicts.n}\n`);
+  process.stdout.write(`  approvals (review.decided read back from Kafka): ${decided - decidedBefore} (${((decided - decidedBefore) / workSeconds).toFixed(0)}/s)\n`);
+  for (const sample of conflictSamples) process.stdout.write(`  a 409: ${sample}\n`);
+  process.stdout.write(`  approve answers by status: ${[...statuses].map(([s, n]) => `${s}: ${n}`).join(', ')}\n`);
   process.stdout.write(`  review service CPU: ${cpu.toFixed(1)} s over ${seconds} s\n`);
 }
 

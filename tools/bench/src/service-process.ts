@@ -1,5 +1,6 @@
 import { withDatabase } from '@hitl/platform';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
@@ -21,8 +22,14 @@ export function startService(name: string, prefix: string, run: string, extraEnv
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  // BENCH_LOG_DIR=<dir> keeps each service's log, to look into a surprising figure.
+  const log = process.env.BENCH_LOG_DIR ? createWriteStream(resolve(process.env.BENCH_LOG_DIR, `${name}-${run}.log`)) : undefined;
+  const keep = (d: Buffer) => {
+    if (output.length < 100_000) output += d.toString();
+    log?.write(d);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   return new Promise((ok, fail) => {
     const timer = setInterval(() => {
       const ready = /"message":"ready","url":"(http:[^"]+)"/.exec(output);

@@ -45,6 +45,20 @@ export class ReviewService {
     return this.store.view.query({ ...q, roles: user.roles, userId: user.id });
   }
 
+  /**
+   * Refuses from the in-memory view, without the database, what is plainly refused: the wrong
+   * role, a case decided, waiting for the producer, voted by the caller, or claimed by someone
+   * else (measured: 200 reviewers on the same 20 cases queued 18 s of database reads without
+   * it). With several replicas a claim released on another one shows here until the next view
+   * refresh; acting still re-checks everything against the database.
+   */
+  private refuseEarly(user: Principal, caseId: string, now: Date): void {
+    const viewed = this.store.view.get(caseId);
+    if (!viewed) return;
+    const refusal = visibility(viewed, user, caseId) ?? actRefusal(viewed, user, now);
+    if (refusal) throw refusal;
+  }
+
   /** A case that is not in the queue: finalized (409 to act on), or unknown (404). */
   private async notOpen(user: Principal, caseId: string): Promise<HttpException> {
     const closed = await this.store.get(caseId);
@@ -71,7 +85,11 @@ export class ReviewService {
   }
 
   /** One reviewer works a case at a time: a lease, renewed by claiming again, released by acting. */
-  async claim(user: Principal, caseId: string, from: RequestOrigin): Promise<QueueItem> {
+  claim(user: Principal, caseId: string, from: RequestOrigin): Promise<QueueItem> {
+    return this.exclusively(user, caseId, () => this.claimNow(user, caseId, from));
+  }
+
+  private async claimNow(user: Principal, caseId: string, from: RequestOrigin): Promise<QueueItem> {
     const now = new Date();
     let problem: HttpException | undefined;
     let missing = false;
@@ -114,7 +132,27 @@ export class ReviewService {
    * decision in flight), publish review.decided, then record the vote. Routing decides what the
    * vote means; a crash after publishing is repaired by our own consumer of review.decided.
    */
-  async act(user: Principal, caseId: string, act: Action, from: RequestOrigin): Promise<ReviewDecided> {
+  act(user: Principal, caseId: string, act: Action, from: RequestOrigin): Promise<ReviewDecided> {
+    return this.exclusively(user, caseId, () => this.actNow(user, caseId, act, from));
+  }
+
+  /**
+   * One claim or action per case at a time in this replica, and the plain refusals first, both
+   * from memory: under load most attempts on a popular case end here instead of queueing for
+   * the database.
+   */
+  private async exclusively<T>(user: Principal, caseId: string, work: () => Promise<T>): Promise<T> {
+    this.refuseEarly(user, caseId, new Date());
+    const holder = this.store.view.begin(caseId, user.name);
+    if (holder !== undefined) throw new ConflictException(`${holder === user.name ? 'you are' : `${holder} is`} acting on case ${caseId} right now`);
+    try {
+      return await work();
+    } finally {
+      this.store.view.end(caseId);
+    }
+  }
+
+  private async actNow(user: Principal, caseId: string, act: Action, from: RequestOrigin): Promise<ReviewDecided> {
     const now = new Date();
     const decisionId = randomUUID();
     let problem: HttpException | undefined;

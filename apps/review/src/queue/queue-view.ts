@@ -28,7 +28,37 @@ export type QueueChange = Pick<QueueItem, '_id' | 'status' | 'eligibleRoles' | '
  */
 export class QueueView {
   private readonly items = new Map<string, QueueItem>();
+  /** dueAt as a number, parsed once per version: the queue sorts by it on every request. */
+  private readonly due = new Map<string, number>();
+  /** Every case in queue order, sorted again only after a change (reads far outnumber changes). */
+  private ordered: QueueItem[] | null = null;
   readonly changes = new Subject<QueueChange>();
+
+  /** Cases an action of this replica is working on right now, and by whom. */
+  private readonly busy = new Map<string, string>();
+
+  /**
+   * Marks the case as being acted on by `userName` in this replica, unless it already is: the
+   * second of two simultaneous attempts is refused at once instead of queueing for the database.
+   */
+  begin(id: string, userName: string): string | undefined {
+    const holder = this.busy.get(id);
+    if (holder !== undefined) return holder;
+    this.busy.set(id, userName);
+    return undefined;
+  }
+
+  end(id: string): void {
+    this.busy.delete(id);
+  }
+
+  get(id: string): QueueItem | undefined {
+    return this.items.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.items.has(id);
+  }
 
   get size(): number {
     return this.items.size;
@@ -39,26 +69,35 @@ export class QueueView {
     const held = this.items.get(item._id);
     if (held && held.version > item.version) return;
     if (held && held.version === item.version) return;
-    if (item.status === 'finalized') this.items.delete(item._id);
-    else this.items.set(item._id, item);
+    if (item.status === 'finalized') this.remove(item._id);
+    else {
+      this.items.set(item._id, item);
+      this.due.set(item._id, Date.parse(item.dueAt));
+      this.ordered = null;
+    }
     this.changes.next(item);
   }
 
   remove(id: string): void {
     this.items.delete(id);
+    this.due.delete(id);
+    this.ordered = null;
   }
 
   /** Replaces the view with what the database holds; reports the cases that changed. */
   reload(stored: QueueItem[]): void {
     const present = new Set(stored.map((item) => item._id));
-    for (const id of [...this.items.keys()]) if (!present.has(id)) this.items.delete(id);
+    for (const id of [...this.items.keys()]) if (!present.has(id)) this.remove(id);
     for (const item of stored) this.upsert(item);
   }
 
   /** The caller's queue: open cases one of their roles may act on and they have not voted on. */
   query(q: QueueQuery): { items: QueueItem[]; total: number } {
     const due = q.dueBefore ? Date.parse(q.dueBefore) : undefined;
-    const matching = [...this.items.values()].filter(
+    this.ordered ??= [...this.items.values()].sort(
+      (a, b) => b.priority - a.priority || this.due.get(a._id)! - this.due.get(b._id)! || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0),
+    );
+    const matching = this.ordered.filter(
       (item) =>
         item.status === 'open' &&
         item.eligibleRoles.some((role) => q.roles.includes(role)) &&
@@ -66,10 +105,9 @@ export class QueueView {
         (q.tier === undefined || item.tier === q.tier) &&
         (q.category === undefined || item.category === q.category) &&
         (q.minPriority === undefined || item.priority >= q.minPriority) &&
-        (due === undefined || Date.parse(item.dueAt) <= due) &&
+        (due === undefined || this.due.get(item._id)! <= due) &&
         (q.escalated === undefined || item.escalated === q.escalated),
     );
-    matching.sort((a, b) => b.priority - a.priority || Date.parse(a.dueAt) - Date.parse(b.dueAt) || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
     return { items: matching.slice(q.offset, q.offset + q.limit), total: matching.length };
   }
 }
