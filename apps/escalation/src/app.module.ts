@@ -1,10 +1,25 @@
+import { DB_CONNECTION, type ServiceConfig } from '@hitl/platform';
+import type { Policy } from '@hitl/policy';
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { ServiceConfig } from '@hitl/platform';
+import type { Connection } from 'mongoose';
+import { ESCALATION_SETTINGS, type EscalationSettings } from './escalation-settings';
+import { EscalationHandlers } from './escalation/escalation.handlers';
+import { Escalator, POLICY } from './escalation/escalator';
+import { TimerStore } from './escalation/timer-store';
 
 /** The escalation service: durable timers and the escalation ladder (issue 6). Only wiring lives here. */
 @Module({})
 export class AppModule {
-  static forRoot(_config: ServiceConfig): DynamicModule {
-    return { module: AppModule };
+  static forRoot(_config: ServiceConfig, policy: Policy, settings: EscalationSettings): DynamicModule {
+    return {
+      module: AppModule,
+      providers: [
+        { provide: POLICY, useValue: policy },
+        { provide: ESCALATION_SETTINGS, useValue: settings },
+        { provide: TimerStore, useFactory: (db: Connection) => new TimerStore(db.db!, settings.ESCALATION_BUCKET_MS), inject: [DB_CONNECTION] },
+        Escalator,
+        EscalationHandlers,
+      ],
+    };
   }
 }

@@ -1,5 +1,9 @@
 import './tracing'; // first: the OpenTelemetry SDK must start before anything it instruments is loaded
-import { runService } from '@hitl/platform';
+import { readConfig, readOrExit, runService } from '@hitl/platform';
+import { loadPolicy } from '@hitl/policy';
 import { AppModule } from './app.module';
+import { escalationEnvSchema } from './escalation-settings';
 
-void runService({ name: 'escalation', defaultHttpPort: 3003, module: AppModule.forRoot });
+const policy = readOrExit('escalation', () => loadPolicy());
+const settings = readOrExit('escalation', () => readConfig(escalationEnvSchema));
+void runService({ name: 'escalation', defaultHttpPort: 3003, module: (config) => AppModule.forRoot(config, policy, settings) });

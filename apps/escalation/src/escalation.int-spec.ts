@@ -1,0 +1,140 @@
+import { ALL_TOPICS, dlqTopicOf, exampleOf, physicalTopic, Topics, type EventOf } from '@hitl/contracts';
+import { EventPublisher, resolveOptions } from '@hitl/messaging';
+import { createTopics, freshDatabaseUri, RunningService, secureRandom, testBrokers, testKafka, testTopicPrefix, TopicCollector, waitFor } from '@hitl/testing';
+import { MongoClient } from 'mongodb';
+
+type Fired = EventOf<typeof Topics.EscalationFired>;
+type Requested = EventOf<typeof Topics.ReviewRequested>;
+
+// 3,600× real time: the ladder's 30 / 60 / 120 minutes become 0.5 / 1 / 2 s, through the same
+// durable code path (buckets, claims) as in production.
+const SCALE = 3_600;
+
+describe('escalation through the real broker and database', () => {
+  const prefix = testTopicPrefix();
+  const t = (topic: (typeof ALL_TOPICS)[number]) => physicalTopic(topic, prefix);
+  const databaseUri = freshDatabaseUri('escalation');
+  const env = {
+    KAFKA_BROKERS: testBrokers().join(','),
+    TOPIC_PREFIX: prefix,
+    MONGODB_URI: databaseUri,
+    ESCALATION_TIME_SCALE: String(SCALE),
+    ESCALATION_TICK_MS: '200',
+    ESCALATION_BUCKET_MS: '1000',
+    ESCALATION_LEASE_MS: '3000',
+    CONSUMER_SESSION_TIMEOUT_MS: '6000',
+  };
+  let publisher: EventPublisher;
+  let collector: TopicCollector;
+  const running: RunningService[] = [];
+
+  const fired = (caseId: string) => collector.on(t(Topics.EscalationFired)).filter((m) => m.key === caseId).map((m) => m.json<Fired>());
+  const request = (caseId: string, overrides: Partial<Requested> = {}): Requested => {
+    const now = new Date();
+    return { ...exampleOf(Topics.ReviewRequested), caseId, predictionId: caseId, round: 1, reason: 'band', triggers: [], requestedAt: now.toISOString(), dueAt: new Date(now.getTime() + 3_600_000).toISOString(), ...overrides };
+  };
+  const start = async (): Promise<RunningService> => {
+    const service = RunningService.start('escalation', env);
+    running.push(service);
+    await service.waitUntilListening();
+    await service.waitUntilReady();
+    return service;
+  };
+  /** Waits for a whole fresh ladder to fire: everything published before it has been seen too. */
+  const barrier = async () => {
+    const id = `barrier-${secureRandom(3)}`;
+    await publisher.publish(Topics.ReviewRequested, request(id));
+    await waitFor(() => fired(id).length >= 3, { timeoutMs: 30_000, description: `the ladder of ${id}` });
+  };
+
+  beforeAll(async () => {
+    const kafka = testKafka();
+    await createTopics(kafka, ALL_TOPICS.flatMap((topic) => [t(topic), dlqTopicOf(t(topic))]), 3);
+    collector = await TopicCollector.start(kafka, [t(Topics.EscalationFired)]);
+    publisher = new EventPublisher(kafka, resolveOptions({ brokers: testBrokers(), clientId: 'hitl/test', topicPrefix: prefix }));
+    await publisher.connect();
+    await start();
+  });
+
+  afterAll(async () => {
+    await Promise.all(running.map((s) => s.process.stop()));
+    await publisher?.disconnect();
+    await collector?.stop();
+  });
+
+  it('an untouched review climbs the ladder: team lead, department head, on-call manager, in order, each once', async () => {
+    const caseId = `ladder-${secureRandom(3)}`;
+    const sent = request(caseId);
+    await publisher.publish(Topics.ReviewRequested, sent);
+    await waitFor(() => fired(caseId).length >= 3, { timeoutMs: 30_000, description: 'three escalations' });
+    await barrier();
+    const events = fired(caseId);
+    expect(events.map((e) => [e.level, e.escalateTo, e.reason])).toEqual([
+      [1, 'team_lead', 'timeout'],
+      [2, 'department_head', 'timeout'],
+      [3, 'on_call_manager', 'timeout'],
+    ]);
+    // Not before its time: 30, 60, 120 scaled minutes after the request.
+    const requested = Date.parse(sent.requestedAt);
+    events.forEach((e, i) => expect(Date.parse(e.firedAt) - requested).toBeGreaterThanOrEqual(([30, 60, 120][i] * 60_000) / SCALE));
+  });
+
+  it('a decision before the first deadline cancels all of them', async () => {
+    const caseId = `decided-${secureRandom(3)}`;
+    const sent = request(caseId, { requestedAt: new Date(Date.now() + 1_000).toISOString(), dueAt: new Date(Date.now() + 3_600_000).toISOString() });
+    await publisher.publish(Topics.ReviewRequested, sent);
+    const decidedAt = new Date().toISOString();
+    await publisher.publish(Topics.ReviewDecided, { caseId, decisionId: `d-${caseId}`, reviewerId: 'sam', role: 'support_lead', action: 'approve', outcome: 'approve', agreesWithAi: true, round: 1, startedAt: decidedAt, decidedAt });
+    await barrier();
+    await barrier(); // the second ladder starts after the first deadline of the decided case was due
+    expect(fired(caseId)).toEqual([]);
+  });
+
+  it('a critical flag escalates when the review is requested, before any timer', async () => {
+    const caseId = `fraud-${secureRandom(3)}`;
+    const sent = request(caseId, { triggers: [{ kind: 'critical_flag', name: 'fraud_suspected' }] });
+    await publisher.publish(Topics.ReviewRequested, sent);
+    const [first] = await waitFor(() => (fired(caseId).length > 0 ? fired(caseId) : undefined), { description: 'the immediate escalation' });
+    expect(first).toMatchObject({ level: 1, escalateTo: 'senior_investigator', reason: 'critical' });
+    expect(Date.parse(first.firedAt)).toBeLessThan(Date.parse(sent.requestedAt) + (30 * 60_000) / SCALE);
+  });
+
+  it('a manual escalation goes to the next rung at once', async () => {
+    const caseId = `manual-${secureRandom(3)}`;
+    await publisher.publish(Topics.ReviewRequested, request(caseId, { requestedAt: new Date(Date.now() + 60_000).toISOString(), dueAt: new Date(Date.now() + 3_600_000).toISOString() }));
+    const at = new Date().toISOString();
+    await publisher.publish(Topics.ReviewDecided, { caseId, decisionId: `m-${caseId}`, reviewerId: 'alex', role: 'account_manager', action: 'escalate', reason: 'Customer threatens to churn', agreesWithAi: true, round: 1, startedAt: at, decidedAt: at });
+    const [first] = await waitFor(() => (fired(caseId).length > 0 ? fired(caseId) : undefined), { description: 'the manual escalation' });
+    expect(first).toMatchObject({ level: 1, escalateTo: 'team_lead', reason: 'manual', detail: 'Customer threatens to churn' });
+  });
+
+  it('SIGKILL with pending deadlines, then restart: each fires exactly once', async () => {
+    const ids = Array.from({ length: 10 }, (_, i) => `kill-${secureRandom(2)}-${i}`);
+    // Due 4 s from now and later: pending while the service dies.
+    const requestedAt = new Date(Date.now() + 3_500).toISOString();
+    for (const id of ids) await publisher.publish(Topics.ReviewRequested, request(id, { requestedAt, dueAt: new Date(Date.now() + 3_600_000).toISOString() }));
+    const client = await MongoClient.connect(databaseUri);
+    try {
+      await waitFor(async () => (await client.db().collection('cases').countDocuments({ _id: { $in: ids } } as never)) === ids.length, { description: 'the requests stored' });
+    } finally {
+      await client.close();
+    }
+    for (const service of running.splice(0)) {
+      service.process.kill('SIGKILL');
+      await service.process.waitForExit(10_000);
+    }
+    await start();
+    await waitFor(() => ids.every((id) => fired(id).length >= 3), { timeoutMs: 60_000, description: 'every ladder after the restart' });
+    await barrier();
+    for (const id of ids) expect({ id, levels: fired(id).map((e) => e.level).sort() }).toEqual({ id, levels: [1, 2, 3] });
+  });
+
+  it('two replicas against the same data: each deadline fires once', async () => {
+    await start(); // a second replica next to the one running
+    const ids = Array.from({ length: 10 }, (_, i) => `pair-${secureRandom(2)}-${i}`);
+    for (const id of ids) await publisher.publish(Topics.ReviewRequested, request(id));
+    await waitFor(() => ids.every((id) => fired(id).length >= 3), { timeoutMs: 60_000, description: 'every ladder with two replicas' });
+    await barrier();
+    for (const id of ids) expect({ id, levels: fired(id).map((e) => e.level).sort() }).toEqual({ id, levels: [1, 2, 3] });
+  });
+});

@@ -1,0 +1,26 @@
+import { Topics } from '@hitl/contracts';
+import { EventHandler, type IncomingEvent } from '@hitl/messaging';
+import { Injectable } from '@nestjs/common';
+import { Escalator } from './escalator';
+
+@Injectable()
+export class EscalationHandlers {
+  constructor(private readonly escalator: Escalator) {}
+
+  @EventHandler(Topics.ReviewRequested)
+  async onRequested(event: IncomingEvent<typeof Topics.ReviewRequested>): Promise<void> {
+    await this.escalator.requested(event.data);
+  }
+
+  @EventHandler(Topics.ReviewDecided)
+  async onDecided(event: IncomingEvent<typeof Topics.ReviewDecided>): Promise<void> {
+    const d = event.data;
+    await this.escalator.decided(d.caseId, d.round, d.action, d.decisionId, d.decidedAt, d.reason);
+  }
+
+  /** Auto-approvals never had a ladder: skipped without a lookup. */
+  @EventHandler(Topics.DecisionFinalized, { batch: true })
+  async onFinalized(events: IncomingEvent<typeof Topics.DecisionFinalized>[]): Promise<void> {
+    for (const event of events) if (event.data.decidedBy !== 'auto') await this.escalator.finalized(event.data.caseId);
+  }
+}

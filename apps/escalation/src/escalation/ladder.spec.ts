@@ -1,0 +1,52 @@
+import { exampleOf, Topics } from '@hitl/contracts';
+import { loadPolicy } from '@hitl/policy';
+import { immediateFor, ladderFor, manualEscalation, stillDue, type CaseState, type ReviewRequested } from './ladder';
+
+const policy = loadPolicy();
+const request = (overrides: Partial<ReviewRequested> = {}): ReviewRequested => ({ ...exampleOf(Topics.ReviewRequested), caseId: 'c1', round: 1, requestedAt: '2026-01-06T10:00:00.000Z', triggers: [], ...overrides });
+
+describe('the escalation ladder', () => {
+  it('the guide: 30 minutes to the team lead, 60 to the department head, 120 to the on-call manager', () => {
+    expect(ladderFor(request(), policy).map((d) => [d.level, d.escalateTo, d.dueAt, d.nextDueAt])).toEqual([
+      [1, 'team_lead', '2026-01-06T10:30:00.000Z', '2026-01-06T11:00:00.000Z'],
+      [2, 'department_head', '2026-01-06T11:00:00.000Z', '2026-01-06T12:00:00.000Z'],
+      [3, 'on_call_manager', '2026-01-06T12:00:00.000Z', undefined],
+    ]);
+  });
+
+  it('a time scale of 60 turns the minutes into seconds; ids are stable per request', () => {
+    const fast = ladderFor(request(), policy, 60);
+    expect(fast.map((d) => d.dueAt)).toEqual(['2026-01-06T10:00:30.000Z', '2026-01-06T10:01:00.000Z', '2026-01-06T10:02:00.000Z']);
+    expect(fast.map((d) => d._id)).toEqual(ladderFor(request(), policy).map((d) => d._id));
+    expect(ladderFor(request({ requestedAt: '2026-01-06T10:05:00.000Z' }), policy)[0]._id).not.toBe(fast[0]._id);
+  });
+
+  it.each([
+    ['critical_flag', 'fraud_suspected', 'senior_investigator', 'critical'],
+    ['critical_flag', 'legal_risk', 'legal_counsel', 'critical'],
+    ['critical_flag', 'safety_concern', 'director', 'critical'],
+    ['context', 'legal_action', 'legal_counsel', 'context'],
+    ['context', 'media_exposure', 'director', 'context'],
+    ['context', 'vip_customer', 'account_manager', 'context'],
+  ] as const)('%s %s escalates at once to %s', (kind, name, role, reason) => {
+    const [immediate] = immediateFor(request({ triggers: [{ kind, name }] }), policy, new Date('2026-01-06T10:00:01Z'));
+    expect(immediate.event).toMatchObject({ caseId: 'c1', level: 1, escalateTo: role, reason, firedAt: '2026-01-06T10:00:01.000Z' });
+    expect(immediate.id).toBe(`c1:1:${kind}:${name}`);
+  });
+
+  it('manual escalation takes the next rung, and stays at the top once there', () => {
+    expect(manualEscalation('c1', 1, 0, 'd1', 'above me', policy, new Date()).event).toMatchObject({ level: 1, escalateTo: 'team_lead', reason: 'manual', detail: 'above me' });
+    expect(manualEscalation('c1', 1, 2, 'd2', undefined, policy, new Date()).event).toMatchObject({ level: 3, escalateTo: 'on_call_manager' });
+    expect(manualEscalation('c1', 1, 3, 'd3', undefined, policy, new Date()).event).toMatchObject({ level: 3, escalateTo: 'on_call_manager' });
+  });
+
+  it('a deadline counts only while its request is the current one and nobody has acted', () => {
+    const [deadline] = ladderFor(request(), policy);
+    const state: CaseState = { _id: 'c1', version: 1, requestKey: deadline.requestKey, round: 1, level: 0 };
+    expect(stillDue(deadline, state)).toBe(true);
+    expect(stillDue(deadline, { ...state, actedAt: '2026-01-06T10:10:00Z' })).toBe(false);
+    expect(stillDue(deadline, { ...state, closed: true })).toBe(false);
+    expect(stillDue(deadline, { ...state, requestKey: '2@2026-01-06T11:00:00.000Z' })).toBe(false);
+    expect(stillDue(deadline, undefined)).toBe(false);
+  });
+});

@@ -1,0 +1,102 @@
+import type { EscalationReason, EventOf, Topics } from '@hitl/contracts';
+import type { Policy } from '@hitl/policy';
+
+export type ReviewRequested = EventOf<typeof Topics.ReviewRequested>;
+export type EscalationFired = EventOf<typeof Topics.EscalationFired>;
+
+/** One durable timer: fires `escalation.fired` at `dueAt` unless the request it belongs to is over. */
+export interface Deadline {
+  /** `<case>:<round>:<request>:<level>`: also the CloudEvents id of what it fires (consumers dedupe on it). */
+  _id: string;
+  caseId: string;
+  round: number;
+  /** The request (its requestedAt) this ladder belongs to: a newer request replaces the ladder. */
+  requestKey: string;
+  level: number;
+  escalateTo: string;
+  reason: EscalationReason;
+  dueAt: string;
+  /** When the next rung fires, told to whoever receives this one. */
+  nextDueAt?: string;
+}
+
+/** An escalation to publish right away (critical flag, context trigger, manual). */
+export interface Immediate {
+  id: string;
+  event: EscalationFired;
+}
+
+export const requestKeyOf = (e: Pick<ReviewRequested, 'round' | 'requestedAt'>) => `${e.round}@${e.requestedAt}`;
+
+/**
+ * The time-based ladder of a review request: one deadline per rung of the policy's ladder
+ * (30, 60, 120 minutes after the request by default), scaled by `timeScale` (60 makes a
+ * minute a second, for tests and demos: the same durable path, faster).
+ */
+export function ladderFor(e: ReviewRequested, policy: Policy, timeScale = 1): Deadline[] {
+  const start = Date.parse(e.requestedAt);
+  const key = requestKeyOf(e);
+  const at = (minutes: number) => new Date(start + (minutes * 60_000) / timeScale).toISOString();
+  const rungs = policy.escalation.ladder;
+  return rungs.map((rung, i) => ({
+    _id: `${e.caseId}:${key}:${i + 1}`,
+    caseId: e.caseId,
+    round: e.round,
+    requestKey: key,
+    level: i + 1,
+    escalateTo: rung.escalateTo,
+    reason: 'timeout',
+    dueAt: at(rung.afterMinutes),
+    ...(rungs[i + 1] ? { nextDueAt: at(rungs[i + 1].afterMinutes) } : {}),
+  }));
+}
+
+/**
+ * The guide's immediate escalations: a critical flag (fraud_suspected, safety_concern,
+ * legal_risk) or a context trigger (legal action, media exposure, VIP) goes at once to the role
+ * the policy names, whatever the confidence. One per trigger, with a stable id.
+ */
+export function immediateFor(e: ReviewRequested, policy: Policy, now: Date): Immediate[] {
+  return (e.triggers ?? []).flatMap((trigger) => {
+    const rule =
+      trigger.kind === 'critical_flag'
+        ? policy.criticalFlags.find((f) => f.name === trigger.name)
+        : policy.contextTriggers.find((c) => c.name === trigger.name);
+    if (!rule) return [];
+    const reason: EscalationReason = trigger.kind === 'critical_flag' ? 'critical' : 'context';
+    return [
+      {
+        id: `${e.caseId}:${e.round}:${trigger.kind}:${trigger.name}`,
+        event: { caseId: e.caseId, level: 1, escalateTo: rule.escalateTo, reason, firedAt: now.toISOString(), round: e.round, detail: `${trigger.name}${trigger.detail ? `: ${trigger.detail}` : ''}` },
+      },
+    ];
+  });
+}
+
+/** A reviewer's "escalate": the next rung of the ladder above the highest reached so far. */
+export function manualEscalation(caseId: string, round: number, reachedLevel: number, decisionId: string, reason: string | undefined, policy: Policy, now: Date): Immediate {
+  const rungs = policy.escalation.ladder;
+  const level = Math.min(reachedLevel + 1, rungs.length);
+  return {
+    id: `${caseId}:manual:${decisionId}`,
+    event: { caseId, level, escalateTo: rungs[level - 1].escalateTo, reason: 'manual', firedAt: now.toISOString(), round, ...(reason ? { detail: reason.slice(0, 2_000) } : {}) },
+  };
+}
+
+/** Whether a deadline still counts: its request is the case's current one and nobody has acted. */
+export function stillDue(deadline: Deadline, state: CaseState | undefined): boolean {
+  return state !== undefined && !state.closed && state.requestKey === deadline.requestKey && state.actedAt === undefined;
+}
+
+/** What escalation remembers of a case: its current request, and whether it is over. */
+export interface CaseState {
+  _id: string;
+  version: number;
+  requestKey: string;
+  round: number;
+  /** When a reviewer acted on the current request (approve, override, request info): the ladder stops. */
+  actedAt?: string;
+  closed?: boolean;
+  /** Highest rung reached (timeouts, triggers and manual escalations). */
+  level: number;
+}

@@ -1,0 +1,144 @@
+import { VersionedWrites } from '@hitl/platform';
+import type { Collection, Db } from 'mongodb';
+import type { CaseState, Deadline } from './ladder';
+
+interface Bucket {
+  _id: string;
+  version: number;
+  deadlines: Deadline[];
+}
+
+export interface Firing {
+  _id: string;
+  version: number;
+  owner: string;
+  leaseUntil: string;
+  publishedAt?: string;
+}
+
+interface Cursor {
+  _id: string;
+  version: number;
+  /** Start (ms) of the first bucket not yet done. */
+  bucket: number;
+}
+
+const ATTEMPTS = 50;
+const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 * (attempt + 1))));
+
+/**
+ * Durable timers without a due-time index. FerretDB answers every query that is not a lookup by
+ * _id by decoding the whole collection, so "find the deadlines due now" cannot be a query over
+ * a million rows. Deadlines live in time buckets (a document per `bucketMs` of due time, keyed
+ * by its start): a tick reads only the buckets between the shared cursor and now, by _id. Each
+ * deadline fires through a claim (`firings`, one document per deadline, written with
+ * VersionedWrites so exactly one replica holds it; a claim whose lease ran out is taken over).
+ */
+export class TimerStore {
+  private readonly buckets: Collection<Bucket>;
+  private readonly firings: Collection<Firing>;
+  private readonly cursors: Collection<Cursor>;
+  private readonly cases: Collection<CaseState>;
+  private readonly bucketWrites: VersionedWrites<Bucket>;
+  private readonly firingWrites: VersionedWrites<Firing>;
+  private readonly cursorWrites: VersionedWrites<Cursor>;
+  private readonly caseWrites: VersionedWrites<CaseState>;
+
+  constructor(
+    db: Db,
+    readonly bucketMs: number,
+  ) {
+    this.buckets = db.collection('deadline_buckets');
+    this.firings = db.collection('firings');
+    this.cursors = db.collection('cursor');
+    this.cases = db.collection('cases');
+    const claims = db.collection<never>('escalation_claims');
+    this.bucketWrites = new VersionedWrites(this.buckets, claims as never);
+    this.firingWrites = new VersionedWrites(this.firings, claims as never);
+    this.cursorWrites = new VersionedWrites(this.cursors, claims as never);
+    this.caseWrites = new VersionedWrites(this.cases, claims as never);
+  }
+
+  bucketOf(at: number): number {
+    return Math.floor(at / this.bucketMs) * this.bucketMs;
+  }
+
+  /** Adds deadlines to their buckets; one already due lands in the next bucket (fires at once). */
+  async add(deadlines: Deadline[], now: Date): Promise<void> {
+    const byBucket = new Map<number, Deadline[]>();
+    const earliest = this.bucketOf(now.getTime()) + this.bucketMs;
+    for (const d of deadlines) {
+      const due = Date.parse(d.dueAt);
+      const bucket = due <= now.getTime() ? earliest : this.bucketOf(due);
+      byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), d]);
+    }
+    for (const [bucket, items] of byBucket) {
+      await this.update(this.buckets, this.bucketWrites, `b:${bucket}`, (current) => {
+        const known = new Set(current?.deadlines.map((d) => d._id));
+        const fresh = items.filter((d) => !known.has(d._id));
+        return fresh.length === 0 ? undefined : { _id: `b:${bucket}`, version: 0, deadlines: [...(current?.deadlines ?? []), ...fresh] };
+      });
+    }
+  }
+
+  async bucket(start: number): Promise<Deadline[]> {
+    return (await this.buckets.findOne({ _id: `b:${start}` }))?.deadlines ?? [];
+  }
+
+  /** The first bucket not yet done; the first call starts at the bucket of `now`. */
+  async cursor(now: Date): Promise<number> {
+    const current = await this.cursors.findOne({ _id: 'cursor' });
+    if (current) return current.bucket;
+    await this.cursorWrites.write({ _id: 'cursor', version: 1, bucket: this.bucketOf(now.getTime()) });
+    return (await this.cursors.findOne({ _id: 'cursor' }))!.bucket;
+  }
+
+  /** Moves the cursor past `bucket` (if nobody has yet) and drops the bucket: it is done. */
+  async advance(bucket: number): Promise<void> {
+    await this.update(this.cursors, this.cursorWrites, 'cursor', (current) => (current && current.bucket === bucket ? { ...current, bucket: bucket + this.bucketMs } : undefined));
+    const done = await this.buckets.findOne({ _id: `b:${bucket}` });
+    if (done) {
+      await this.buckets.deleteOne({ _id: `b:${bucket}` });
+      await this.bucketWrites.forget(`b:${bucket}`, done.version);
+    }
+  }
+
+  firing(id: string): Promise<Firing | null> {
+    return this.firings.findOne({ _id: id });
+  }
+
+  /** Takes the claim to fire `id`: new, or taken over after its lease ran out. False if someone holds it. */
+  async claim(id: string, owner: string, now: Date, leaseMs: number): Promise<boolean> {
+    const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
+    // Insert first: the usual case is a first claim, and a lookup of a missing _id costs FerretDB a scan.
+    if (await this.firingWrites.write({ _id: id, version: 1, owner, leaseUntil })) return true;
+    const current = await this.firings.findOne({ _id: id });
+    if (!current || current.publishedAt || Date.parse(current.leaseUntil) > now.getTime()) return false;
+    return this.firingWrites.write({ _id: id, version: current.version + 1, owner, leaseUntil });
+  }
+
+  async published(id: string, owner: string, now: Date): Promise<void> {
+    await this.update(this.firings, this.firingWrites, id, (current) => (current && current.owner === owner ? { ...current, publishedAt: now.toISOString() } : undefined));
+  }
+
+  caseState(caseId: string): Promise<CaseState | null> {
+    return this.cases.findOne({ _id: caseId });
+  }
+
+  changeCase(caseId: string, reduce: (current: CaseState | undefined) => CaseState | undefined): Promise<CaseState | undefined> {
+    return this.update(this.cases, this.caseWrites, caseId, reduce);
+  }
+
+  /** Read, reduce, write the next version; again when another writer got there first. */
+  private async update<T extends { _id: string; version: number }>(collection: Collection<T>, writes: VersionedWrites<T>, id: string, reduce: (current: T | undefined) => T | undefined): Promise<T | undefined> {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const current = ((await collection.findOne({ _id: id } as never)) as T | null) ?? undefined;
+      const next = reduce(current);
+      if (!next) return undefined;
+      const stored = { ...next, _id: id, version: (current?.version ?? 0) + 1 };
+      if (await writes.write(stored)) return stored;
+      await pause(attempt);
+    }
+    throw new Error(`${id} kept changing under ${ATTEMPTS} attempts`);
+  }
+}
