@@ -6,17 +6,28 @@ import { ESCALATION_SETTINGS, type EscalationSettings } from './escalation-setti
 import { EscalationHandlers } from './escalation/escalation.handlers';
 import { Escalator, POLICY } from './escalation/escalator';
 import { TimerStore } from './escalation/timer-store';
+import { Notifier, type DeliveryAttempt, type Webhook } from './notify/notifier';
 
 /** The escalation service: durable timers and the escalation ladder (issue 6). Only wiring lives here. */
 @Module({})
 export class AppModule {
-  static forRoot(_config: ServiceConfig, policy: Policy, settings: EscalationSettings): DynamicModule {
+  static forRoot(_config: ServiceConfig, policy: Policy, settings: EscalationSettings, webhooks: Webhook[]): DynamicModule {
     return {
       module: AppModule,
       providers: [
         { provide: POLICY, useValue: policy },
         { provide: ESCALATION_SETTINGS, useValue: settings },
         { provide: TimerStore, useFactory: (db: Connection) => new TimerStore(db.db!, settings.ESCALATION_BUCKET_MS), inject: [DB_CONNECTION] },
+        {
+          provide: Notifier,
+          useFactory: (db: Connection) =>
+            new Notifier(webhooks, db.collection<DeliveryAttempt>('webhook_deliveries'), {
+              maxAttempts: settings.ESCALATION_WEBHOOK_MAX_ATTEMPTS,
+              initialBackoffMs: settings.ESCALATION_WEBHOOK_BACKOFF_MS,
+              timeoutMs: settings.ESCALATION_WEBHOOK_TIMEOUT_MS,
+            }),
+          inject: [DB_CONNECTION],
+        },
         Escalator,
         EscalationHandlers,
       ],

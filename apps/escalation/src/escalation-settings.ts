@@ -16,5 +16,9 @@ export const escalationEnvSchema = z.object({
   ESCALATION_BUCKET_MS: positiveInt(3_600_000).default(10_000),
   /** How long a replica's claim on a firing lasts; after it, another replica takes over. */
   ESCALATION_LEASE_MS: positiveInt(600_000).default(15_000),
+  /** Webhook deliveries: attempts, first backoff (doubling), and each request's timeout. */
+  ESCALATION_WEBHOOK_MAX_ATTEMPTS: positiveInt(20).default(5),
+  ESCALATION_WEBHOOK_BACKOFF_MS: positiveInt(600_000).default(1_000),
+  ESCALATION_WEBHOOK_TIMEOUT_MS: positiveInt(60_000).default(5_000),
 });
 export type EscalationSettings = z.output<typeof escalationEnvSchema>;

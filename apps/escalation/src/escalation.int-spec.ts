@@ -2,6 +2,37 @@ import { ALL_TOPICS, dlqTopicOf, exampleOf, physicalTopic, Topics, type EventOf 
 import { EventPublisher, resolveOptions } from '@hitl/messaging';
 import { createTopics, freshDatabaseUri, RunningService, secureRandom, testBrokers, testKafka, testTopicPrefix, TopicCollector, waitFor } from '@hitl/testing';
 import { MongoClient } from 'mongodb';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A webhook receiver: records every request; answers 500 to the first `failures` per delivery. */
+async function receiver(failures = 0): Promise<{ server: Server; url: string; received: Received[] }> {
+  const received: Received[] = [];
+  const seen = new Map<string, number>();
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      const delivery = String(req.headers['x-hitl-delivery']);
+      const n = (seen.get(delivery) ?? 0) + 1;
+      seen.set(delivery, n);
+      res.statusCode = n <= failures ? 500 : 200;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received };
+}
 
 type Fired = EventOf<typeof Topics.EscalationFired>;
 type Requested = EventOf<typeof Topics.ReviewRequested>;
@@ -14,7 +45,13 @@ describe('escalation through the real broker and database', () => {
   const prefix = testTopicPrefix();
   const t = (topic: (typeof ALL_TOPICS)[number]) => physicalTopic(topic, prefix);
   const databaseUri = freshDatabaseUri('escalation');
+  const webhooksFile = join(mkdtempSync(join(tmpdir(), 'hitl-hooks-')), 'webhooks.yaml');
+  const SECRET = 'a-long-enough-test-secret';
+  let good: Awaited<ReturnType<typeof receiver>>;
+  let flaky: Awaited<ReturnType<typeof receiver>>;
   const env = {
+    ESCALATION_WEBHOOKS_FILE: webhooksFile,
+    ESCALATION_WEBHOOK_BACKOFF_MS: '300',
     KAFKA_BROKERS: testBrokers().join(','),
     TOPIC_PREFIX: prefix,
     MONGODB_URI: databaseUri,
@@ -48,6 +85,9 @@ describe('escalation through the real broker and database', () => {
   };
 
   beforeAll(async () => {
+    good = await receiver();
+    flaky = await receiver(2);
+    writeFileSync(webhooksFile, `webhooks:\n  - role: team_lead\n    url: ${good.url}\n    secret: ${SECRET}\n  - role: "*"\n    url: ${flaky.url}\n    secret: ${SECRET}\n    format: slack\n`);
     const kafka = testKafka();
     await createTopics(kafka, ALL_TOPICS.flatMap((topic) => [t(topic), dlqTopicOf(t(topic))]), 3);
     collector = await TopicCollector.start(kafka, [t(Topics.EscalationFired)]);
@@ -58,6 +98,8 @@ describe('escalation through the real broker and database', () => {
 
   afterAll(async () => {
     await Promise.all(running.map((s) => s.process.stop()));
+    good?.server.close();
+    flaky?.server.close();
     await publisher?.disconnect();
     await collector?.stop();
   });
@@ -106,6 +148,30 @@ describe('escalation through the real broker and database', () => {
     await publisher.publish(Topics.ReviewDecided, { caseId, decisionId: `m-${caseId}`, reviewerId: 'alex', role: 'account_manager', action: 'escalate', reason: 'Customer threatens to churn', agreesWithAi: true, round: 1, startedAt: at, decidedAt: at });
     const [first] = await waitFor(() => (fired(caseId).length > 0 ? fired(caseId) : undefined), { description: 'the manual escalation' });
     expect(first).toMatchObject({ level: 1, escalateTo: 'team_lead', reason: 'manual', detail: 'Customer threatens to churn' });
+  });
+
+  it('notifies the webhook of the role with a signed body; a failing receiver is retried and does not hold up the ladder', async () => {
+    const caseId = `hook-${secureRandom(3)}`;
+    await publisher.publish(Topics.ReviewRequested, request(caseId));
+    const hit = await waitFor(() => good.received.find((r) => r.body.includes(caseId)), { timeoutMs: 30_000, description: 'the team lead webhook' });
+    const timestamp = String(hit.headers['x-hitl-timestamp']);
+    expect(hit.headers['x-hitl-signature']).toBe(`sha256=${createHmac('sha256', SECRET).update(`${timestamp}.${hit.body}`).digest('hex')}`);
+    expect(JSON.parse(hit.body)).toMatchObject({ type: 'escalation.fired', data: { caseId, level: 1, escalateTo: 'team_lead', reason: 'timeout' } });
+    // The ladder went on while the failing receiver was being retried.
+    await waitFor(() => fired(caseId).length >= 3, { timeoutMs: 30_000, description: 'the rest of the ladder' });
+    const firstDelivery = (r: Received) => String(r.headers['x-hitl-delivery']).startsWith(`${caseId}:`) && r.body.includes('level 1');
+    await waitFor(() => flaky.received.filter(firstDelivery).length >= 3, { timeoutMs: 30_000, description: 'two retries after two failures' });
+    const attempts = flaky.received.filter(firstDelivery);
+    expect(attempts).toHaveLength(3);
+    expect(JSON.parse(attempts[0].body).text).toMatch(new RegExp(`Case ${caseId} escalated to team_lead \\(level 1, timeout\\)`));
+    const client = await MongoClient.connect(databaseUri);
+    try {
+      const log = await client.db().collection('webhook_deliveries').find({ escalationId: { $regex: `^${caseId}:` } } as never).toArray();
+      expect(log.filter((l) => l.url === flaky.url && !l.delivered).length).toBeGreaterThanOrEqual(2);
+      expect(log.some((l) => l.url === good.url && l.delivered)).toBe(true);
+    } finally {
+      await client.close();
+    }
   });
 
   it('SIGKILL with pending deadlines, then restart: each fires exactly once', async () => {

@@ -4,6 +4,7 @@ import type { Policy } from '@hitl/policy';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ESCALATION_SETTINGS, type EscalationSettings } from '../escalation-settings';
+import { Notifier } from '../notify/notifier';
 import { immediateFor, ladderFor, manualEscalation, requestKeyOf, stillDue, type Deadline, type Immediate, type ReviewRequested } from './ladder';
 import { TimerStore } from './timer-store';
 
@@ -29,6 +30,7 @@ export class Escalator implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly publisher: EventPublisher,
     @Inject(POLICY) private readonly policy: Policy,
     @Inject(ESCALATION_SETTINGS) private readonly settings: EscalationSettings,
+    private readonly notifier: Notifier,
   ) {}
 
   /** Replaceable in tests; ESCALATION_TIME_SCALE is how a running service goes faster. */
@@ -45,6 +47,7 @@ export class Escalator implements OnApplicationBootstrap, OnApplicationShutdown 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.ticking;
+    await this.notifier.stop();
   }
 
   async requested(e: ReviewRequested): Promise<void> {
@@ -128,6 +131,7 @@ export class Escalator implements OnApplicationBootstrap, OnApplicationShutdown 
     }
     await this.publisher.publish(Topics.EscalationFired, event, { id });
     await this.store.published(id, this.owner, this.clock());
+    this.notifier.notify(id, event); // in the background: a slow receiver never holds up the ladder
     this.logger.log({ message: 'escalation fired', id, caseId: event.caseId, level: event.level, escalateTo: event.escalateTo, reason: event.reason });
     return true;
   }
