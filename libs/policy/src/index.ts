@@ -7,4 +7,5 @@ export * from './category';
 export * from './confidence';
 export * from './bands';
 export * from './tiers';
+export * from './business-hours';
 export * from './triggers';

@@ -130,6 +130,8 @@ describe('loadPolicy', () => {
     ['an undeclared flag role', 'criticalFlags.0.escalateTo', 'investigator', /criticalFlags\[0\]\.escalateTo: role investigator is not declared in roles/],
     ['no admin role', 'roles', [{ name: 'support_lead', description: 'x' }], /roles: must declare the admin role/],
     ['a role declared twice', 'roles.1.name', 'support_lead', /roles\[1\]\.name: support_lead appears twice/],
+    ['business hours in an unknown time zone', 'escalation.businessHours', { timezone: 'Mars/Olympus', days: ['mon'], start: '09:00', end: '17:00', roles: ['team_lead'], onCallRole: 'on_call_manager' }, /escalation\.businessHours\.timezone: expected an IANA time zone/],
+    ['business hours with a bad clock time', 'escalation.businessHours', { timezone: 'UTC', days: ['mon'], start: '9am', end: '17:00', roles: ['team_lead'], onCallRole: 'on_call_manager' }, /escalation\.businessHours\.start: expected HH:MM/],
     ['a trigger that cannot fire', 'contextTriggers.0.keywords', [], /contextTriggers\[0\]: legal_action needs tags or keywords/],
     ['a ladder going back in time', 'escalation.ladder.1.afterMinutes', 20, /escalation\.ladder\[1\]\.afterMinutes: ladder steps must come later/],
     ['an unknown tier', 'arbitration.highRiskTiers', ['dual'], /arbitration\.highRiskTiers\[0\]: Invalid option/],

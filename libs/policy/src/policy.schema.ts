@@ -126,6 +126,27 @@ export type CriticalFlag = z.infer<typeof CriticalFlagSchema>;
 
 export const LadderStepSchema = z.strictObject({ afterMinutes: z.number().int().positive(), escalateTo: role });
 
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24 h)');
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected an IANA time zone, e.g. Europe/Amsterdam');
+
+/** Hours some roles work; outside them a rung meant for one of them goes to the on-call role. */
+export const BusinessHoursSchema = z.strictObject({
+  timezone: timeZone,
+  days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).min(1),
+  start: clockTime,
+  end: clockTime,
+  roles: z.array(role).min(1),
+  onCallRole: role,
+});
+export type BusinessHours = z.infer<typeof BusinessHoursSchema>;
+
 export const RoleSchema = z.strictObject({
   name: role,
   /** What people in this role do, shown to reviewers and admins. */
@@ -162,7 +183,7 @@ const PolicyObject = z.strictObject({
   }),
   criticalFlags: z.array(CriticalFlagSchema),
   contextTriggers: z.array(ContextTriggerSchema),
-  escalation: z.strictObject({ ladder: z.array(LadderStepSchema).min(1) }),
+  escalation: z.strictObject({ ladder: z.array(LadderStepSchema).min(1), businessHours: BusinessHoursSchema.optional() }),
   /** Every role a user may hold; each role named anywhere else must be declared here. */
   roles: z.array(RoleSchema).min(1),
 });
@@ -242,6 +263,11 @@ function checkRolesDeclared(policy: z.output<typeof PolicyObject>, ctx: z.Refine
   policy.criticalFlags.forEach((f, i) => check(f.escalateTo, ['criticalFlags', i, 'escalateTo']));
   policy.contextTriggers.forEach((t, i) => check(t.escalateTo, ['contextTriggers', i, 'escalateTo']));
   policy.escalation.ladder.forEach((s, i) => check(s.escalateTo, ['escalation', 'ladder', i, 'escalateTo']));
+  const hours = policy.escalation.businessHours;
+  if (hours) {
+    hours.roles.forEach((r, i) => check(r, ['escalation', 'businessHours', 'roles', i]));
+    check(hours.onCallRole, ['escalation', 'businessHours', 'onCallRole']);
+  }
 }
 
 function checkUniqueNames(items: { name: string }[], field: string, ctx: z.RefinementCtx): void {

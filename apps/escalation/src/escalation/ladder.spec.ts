@@ -40,6 +40,12 @@ describe('the escalation ladder', () => {
     expect(manualEscalation('c1', 1, 3, 'd3', undefined, policy, new Date()).event).toMatchObject({ level: 3, escalateTo: 'on_call_manager' });
   });
 
+  it('with business hours, a rung due at night goes to the on-call role', () => {
+    const withHours = { ...policy, escalation: { ...policy.escalation, businessHours: { timezone: 'UTC', days: ['mon', 'tue', 'wed', 'thu', 'fri'] as ('mon' | 'tue' | 'wed' | 'thu' | 'fri')[], start: '09:00', end: '17:00', roles: ['team_lead', 'department_head'], onCallRole: 'on_call_manager' } } };
+    expect(ladderFor(request({ requestedAt: '2026-01-06T10:00:00.000Z' }), withHours).map((d) => d.escalateTo)).toEqual(['team_lead', 'department_head', 'on_call_manager']);
+    expect(ladderFor(request({ requestedAt: '2026-01-06T16:45:00.000Z' }), withHours).map((d) => d.escalateTo)).toEqual(['on_call_manager', 'on_call_manager', 'on_call_manager']);
+  });
+
   it('a deadline counts only while its request is the current one and nobody has acted', () => {
     const [deadline] = ladderFor(request(), policy);
     const state: CaseState = { _id: 'c1', version: 1, requestKey: deadline.requestKey, round: 1, level: 0 };

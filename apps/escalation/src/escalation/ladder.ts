@@ -1,5 +1,5 @@
 import type { EscalationReason, EventOf, Topics } from '@hitl/contracts';
-import type { Policy } from '@hitl/policy';
+import { roleAt, type Policy } from '@hitl/policy';
 
 export type ReviewRequested = EventOf<typeof Topics.ReviewRequested>;
 export type EscalationFired = EventOf<typeof Topics.EscalationFired>;
@@ -44,7 +44,8 @@ export function ladderFor(e: ReviewRequested, policy: Policy, timeScale = 1): De
     round: e.round,
     requestKey: key,
     level: i + 1,
-    escalateTo: rung.escalateTo,
+    // Decided for the moment it fires: outside business hours the on-call role takes the step.
+    escalateTo: roleAt(rung.escalateTo, new Date(at(rung.afterMinutes)), policy.escalation.businessHours),
     reason: 'timeout',
     dueAt: at(rung.afterMinutes),
     ...(rungs[i + 1] ? { nextDueAt: at(rungs[i + 1].afterMinutes) } : {}),
@@ -79,7 +80,7 @@ export function manualEscalation(caseId: string, round: number, reachedLevel: nu
   const level = Math.min(reachedLevel + 1, rungs.length);
   return {
     id: `${caseId}:manual:${decisionId}`,
-    event: { caseId, level, escalateTo: rungs[level - 1].escalateTo, reason: 'manual', firedAt: now.toISOString(), round, ...(reason ? { detail: reason.slice(0, 2_000) } : {}) },
+    event: { caseId, level, escalateTo: roleAt(rungs[level - 1].escalateTo, now, policy.escalation.businessHours), reason: 'manual', firedAt: now.toISOString(), round, ...(reason ? { detail: reason.slice(0, 2_000) } : {}) },
   };
 }
 
