@@ -67,7 +67,17 @@ export class Escalator implements OnApplicationBootstrap, OnApplicationShutdown 
   async decided(caseId: string, round: number, action: string, decisionId: string, decidedAt: string, reason?: string): Promise<void> {
     if (action === 'escalate') {
       const state = await this.store.caseState(caseId);
-      await this.fireNow(manualEscalation(caseId, round, state?.level ?? 0, decisionId, reason, this.policy, this.clock()));
+      // The rung reached: escalations recorded on the case, and timeouts of its current ladder.
+      let reached = state?.level ?? 0;
+      if (state) {
+        for (let level = this.policy.escalation.ladder.length; level > reached; level--) {
+          if (await this.store.isFired(`${caseId}:${state.requestKey}:${level}`)) {
+            reached = level;
+            break;
+          }
+        }
+      }
+      await this.fireNow(manualEscalation(caseId, round, reached, decisionId, reason, this.policy, this.clock()));
       return;
     }
     // Someone acted on the request: its ladder stops.
@@ -82,38 +92,50 @@ export class Escalator implements OnApplicationBootstrap, OnApplicationShutdown 
   async tick(): Promise<void> {
     const now = this.clock();
     for (let bucket = await this.store.cursor(now); bucket <= now.getTime(); bucket += this.store.bucketMs) {
-      let open = 0;
-      for (const deadline of await this.store.bucket(bucket)) {
-        if (this.resolved.has(deadline._id)) continue;
-        if (Date.parse(deadline.dueAt) > now.getTime() || !(await this.fireDue(deadline, now))) open++;
-      }
+      const pending = (await this.store.bucket(bucket)).filter((d) => !this.resolved.has(d._id));
+      const due = pending.filter((d) => Date.parse(d.dueAt) <= now.getTime());
+      const open = pending.length - due.length + (await this.fireDue(due, now));
       if (open > 0 || bucket + this.store.bucketMs > now.getTime()) break; // the cursor waits for this bucket
       await this.store.advance(bucket);
     }
-    if (this.resolved.size > 200_000) this.resolved.clear();
+    if (this.resolved.size > 2_000_000) this.resolved.clear();
   }
 
-  /** True when the deadline is resolved (fired, here or elsewhere, or no longer due). */
-  private async fireDue(deadline: Deadline, now: Date): Promise<boolean> {
-    const state = await this.store.caseState(deadline.caseId);
-    if (!stillDue(deadline, state ?? undefined)) {
-      this.resolved.add(deadline._id);
-      return true;
+  /**
+   * Fires due deadlines in batches: their cases in parallel lookups, first claims in one insert,
+   * the events in one send, the marks in one insert; a deadline someone else claimed first goes
+   * the one-by-one way (it may be a takeover). Returns how many stay unresolved.
+   */
+  private async fireDue(due: Deadline[], now: Date): Promise<number> {
+    let open = 0;
+    for (let i = 0; i < due.length; i += 1_000) {
+      const chunk = due.slice(i, i + 1_000);
+      const states = await this.store.caseStates(chunk.map((d) => d.caseId));
+      const live = chunk.filter((d) => {
+        if (stillDue(d, states.get(d.caseId))) return true;
+        this.resolved.add(d._id);
+        return false;
+      });
+      const won = await this.store.claimMany(live.map((d) => d._id), this.owner, now, this.settings.ESCALATION_LEASE_MS);
+      const mine = live.filter((d) => won.has(d._id));
+      const events = mine.map((d) => ({ id: d._id, event: this.timeoutEvent(d, now) }));
+      await this.publisher.publishAll(events.map(({ id, event }) => ({ topic: Topics.EscalationFired, data: event, id })));
+      await this.store.markFired(mine.map((d) => d._id), this.clock());
+      for (const { id, event } of events) {
+        this.resolved.add(id);
+        this.notifier.notify(id, event);
+      }
+      if (mine.length > 0) this.logger.log({ message: 'escalations fired', count: mine.length });
+      for (const d of live.filter((x) => !won.has(x._id))) {
+        if (await this.fire(d._id, this.timeoutEvent(d, now))) this.resolved.add(d._id);
+        else open++;
+      }
     }
-    const fired = await this.fire(deadline._id, {
-      caseId: deadline.caseId,
-      level: deadline.level,
-      escalateTo: deadline.escalateTo,
-      reason: deadline.reason,
-      firedAt: now.toISOString(),
-      round: deadline.round,
-      ...(deadline.nextDueAt ? { dueAt: deadline.nextDueAt } : {}),
-    });
-    if (fired) {
-      this.resolved.add(deadline._id);
-      await this.store.changeCase(deadline.caseId, (c) => (c && c.level < deadline.level ? { ...c, level: deadline.level } : undefined));
-    }
-    return fired;
+    return open;
+  }
+
+  private timeoutEvent(d: Deadline, now: Date): Immediate['event'] {
+    return { caseId: d.caseId, level: d.level, escalateTo: d.escalateTo, reason: d.reason, firedAt: now.toISOString(), round: d.round, ...(d.nextDueAt ? { dueAt: d.nextDueAt } : {}) };
   }
 
   private async fireNow(immediate: Immediate): Promise<void> {
@@ -124,13 +146,10 @@ export class Escalator implements OnApplicationBootstrap, OnApplicationShutdown 
   /** Claim, publish, mark. False when another replica holds the claim (it will fire it). */
   private async fire(id: string, event: Immediate['event']): Promise<boolean> {
     const now = this.clock();
-    const existing = await this.store.claim(id, this.owner, now, this.settings.ESCALATION_LEASE_MS);
-    if (!existing) {
-      const firing = await this.store.firing(id);
-      return firing?.publishedAt !== undefined;
-    }
+    const claimed = await this.store.claim(id, this.owner, now, this.settings.ESCALATION_LEASE_MS);
+    if (!claimed) return this.store.isFired(id);
     await this.publisher.publish(Topics.EscalationFired, event, { id });
-    await this.store.published(id, this.owner, this.clock());
+    await this.store.markFired([id], this.clock());
     this.notifier.notify(id, event); // in the background: a slow receiver never holds up the ladder
     this.logger.log({ message: 'escalation fired', id, caseId: event.caseId, level: event.level, escalateTo: event.escalateTo, reason: event.reason });
     return true;

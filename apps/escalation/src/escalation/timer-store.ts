@@ -13,7 +13,11 @@ export interface Firing {
   version: number;
   owner: string;
   leaseUntil: string;
-  publishedAt?: string;
+}
+
+interface FiredMarker {
+  _id: string;
+  at: string;
 }
 
 interface Cursor {
@@ -39,6 +43,7 @@ export class TimerStore {
   private readonly firings: Collection<Firing>;
   private readonly cursors: Collection<Cursor>;
   private readonly cases: Collection<CaseState>;
+  private readonly fired: Collection<FiredMarker>;
   private readonly bucketWrites: VersionedWrites<Bucket>;
   private readonly firingWrites: VersionedWrites<Firing>;
   private readonly cursorWrites: VersionedWrites<Cursor>;
@@ -52,6 +57,7 @@ export class TimerStore {
     this.firings = db.collection('firings');
     this.cursors = db.collection('cursor');
     this.cases = db.collection('cases');
+    this.fired = db.collection('fired');
     const claims = db.collection<never>('escalation_claims');
     this.bucketWrites = new VersionedWrites(this.buckets, claims as never);
     this.firingWrites = new VersionedWrites(this.firings, claims as never);
@@ -73,6 +79,9 @@ export class TimerStore {
       byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), d]);
     }
     for (const [bucket, items] of byBucket) {
+      // Insert first: a bucket not there yet is common, and a lookup of a missing _id costs
+      // FerretDB a scan of every bucket (large documents).
+      if (await this.bucketWrites.write({ _id: `b:${bucket}`, version: 1, deadlines: items })) continue;
       await this.update(this.buckets, this.bucketWrites, `b:${bucket}`, (current) => {
         const known = new Set(current?.deadlines.map((d) => d._id));
         const fresh = items.filter((d) => !known.has(d._id));
@@ -103,22 +112,69 @@ export class TimerStore {
     }
   }
 
-  firing(id: string): Promise<Firing | null> {
-    return this.firings.findOne({ _id: id });
-  }
-
   /** Takes the claim to fire `id`: new, or taken over after its lease ran out. False if someone holds it. */
   async claim(id: string, owner: string, now: Date, leaseMs: number): Promise<boolean> {
     const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
     // Insert first: the usual case is a first claim, and a lookup of a missing _id costs FerretDB a scan.
     if (await this.firingWrites.write({ _id: id, version: 1, owner, leaseUntil })) return true;
+    if (await this.isFired(id)) return false;
     const current = await this.firings.findOne({ _id: id });
-    if (!current || current.publishedAt || Date.parse(current.leaseUntil) > now.getTime()) return false;
+    if (!current || Date.parse(current.leaseUntil) > now.getTime()) return false;
     return this.firingWrites.write({ _id: id, version: current.version + 1, owner, leaseUntil });
   }
 
-  async published(id: string, owner: string, now: Date): Promise<void> {
-    await this.update(this.firings, this.firingWrites, id, (current) => (current && current.owner === owner ? { ...current, publishedAt: now.toISOString() } : undefined));
+  /**
+   * Claims many first firings in one request (the usual case: nobody has claimed them). Returns
+   * the ids this replica won; the others are left to the one-by-one path (takeovers).
+   */
+  async claimMany(ids: string[], owner: string, now: Date, leaseMs: number): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
+    const lost = new Set<string>();
+    try {
+      await this.firings.insertMany(ids.map((id) => ({ _id: id, version: 1, owner, leaseUntil })), { ordered: false });
+    } catch (error) {
+      const writeErrors = (error as { writeErrors?: { index: number; code?: number }[] }).writeErrors;
+      if (!writeErrors || writeErrors.some((w) => w.code !== 11000)) throw error;
+      for (const w of writeErrors) lost.add(ids[w.index]);
+    }
+    return new Set(ids.filter((id) => !lost.has(id)));
+  }
+
+  /** Marks firings as published: insert-only markers, one request for many. */
+  async markFired(ids: string[], now: Date): Promise<void> {
+    if (ids.length === 0) return;
+    try {
+      await this.fired.insertMany(ids.map((id) => ({ _id: id, at: now.toISOString() })), { ordered: false });
+    } catch (error) {
+      const writeErrors = (error as { writeErrors?: { code?: number }[] }).writeErrors;
+      if (!writeErrors || writeErrors.some((w) => w.code !== 11000)) throw error; // already marked: fine
+    }
+  }
+
+  async isFired(id: string): Promise<boolean> {
+    return (await this.fired.findOne({ _id: id })) !== null;
+  }
+
+  /** Case states by id, looked up in parallel (lookups by _id are the cheap ones). */
+  async caseStates(ids: string[]): Promise<Map<string, CaseState>> {
+    const unique = [...new Set(ids)];
+    const found = new Map<string, CaseState>();
+    for (let i = 0; i < unique.length; i += 64) {
+      const chunk = await Promise.all(unique.slice(i, i + 64).map((id) => this.cases.findOne({ _id: id })));
+      for (const state of chunk) if (state) found.set(state._id, state);
+    }
+    return found;
+  }
+
+  /** Loads whole buckets at once (the timer benchmark; buckets must be new). */
+  async loadBuckets(buckets: Map<number, Deadline[]>): Promise<void> {
+    const docs = [...buckets].map(([start, deadlines]) => ({ _id: `b:${start}`, version: 1, deadlines }));
+    for (let i = 0; i < docs.length; i += 20) await this.buckets.insertMany(docs.slice(i, i + 20));
+  }
+
+  async loadCases(states: CaseState[]): Promise<void> {
+    for (let i = 0; i < states.length; i += 1_000) await this.cases.insertMany(states.slice(i, i + 1_000));
   }
 
   caseState(caseId: string): Promise<CaseState | null> {
