@@ -156,7 +156,7 @@ describe('escalation through the real broker and database', () => {
     const hit = await waitFor(() => good.received.find((r) => r.body.includes(caseId)), { timeoutMs: 30_000, description: 'the team lead webhook' });
     const timestamp = String(hit.headers['x-hitl-timestamp']);
     expect(hit.headers['x-hitl-signature']).toBe(`sha256=${createHmac('sha256', SECRET).update(`${timestamp}.${hit.body}`).digest('hex')}`);
-    expect(JSON.parse(hit.body)).toMatchObject({ type: 'escalation.fired', data: { caseId, level: 1, escalateTo: 'team_lead', reason: 'timeout' } });
+    expect(JSON.parse(hit.body)).toMatchObject({ type: Topics.EscalationFired, data: { caseId, level: 1, escalateTo: 'team_lead', reason: 'timeout' } });
     // The ladder went on while the failing receiver was being retried.
     await waitFor(() => fired(caseId).length >= 3, { timeoutMs: 30_000, description: 'the rest of the ladder' });
     const firstDelivery = (r: Received) => String(r.headers['x-hitl-delivery']).startsWith(`${caseId}:`) && r.body.includes('level 1');

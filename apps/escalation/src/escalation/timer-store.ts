@@ -27,8 +27,6 @@ interface Cursor {
   bucket: number;
 }
 
-const ATTEMPTS = 50;
-const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 * (attempt + 1))));
 
 /**
  * Durable timers without a due-time index. FerretDB answers every query that is not a lookup by
@@ -82,7 +80,7 @@ export class TimerStore {
       // Insert first: a bucket not there yet is common, and a lookup of a missing _id costs
       // FerretDB a scan of every bucket (large documents).
       if (await this.bucketWrites.write({ _id: `b:${bucket}`, version: 1, deadlines: items })) continue;
-      await this.update(this.buckets, this.bucketWrites, `b:${bucket}`, (current) => {
+      await this.bucketWrites.change(`b:${bucket}`, (current) => {
         const known = new Set(current?.deadlines.map((d) => d._id));
         const fresh = items.filter((d) => !known.has(d._id));
         return fresh.length === 0 ? undefined : { _id: `b:${bucket}`, version: 0, deadlines: [...(current?.deadlines ?? []), ...fresh] };
@@ -104,7 +102,7 @@ export class TimerStore {
 
   /** Moves the cursor past `bucket` (if nobody has yet) and drops the bucket: it is done. */
   async advance(bucket: number): Promise<void> {
-    await this.update(this.cursors, this.cursorWrites, 'cursor', (current) => (current && current.bucket === bucket ? { ...current, bucket: bucket + this.bucketMs } : undefined));
+    await this.cursorWrites.change('cursor', (current) => (current && current.bucket === bucket ? { ...current, bucket: bucket + this.bucketMs } : undefined));
     const done = await this.buckets.findOne({ _id: `b:${bucket}` });
     if (done) {
       await this.buckets.deleteOne({ _id: `b:${bucket}` });
@@ -182,19 +180,7 @@ export class TimerStore {
   }
 
   changeCase(caseId: string, reduce: (current: CaseState | undefined) => CaseState | undefined): Promise<CaseState | undefined> {
-    return this.update(this.cases, this.caseWrites, caseId, reduce);
+    return this.caseWrites.change(caseId, reduce);
   }
 
-  /** Read, reduce, write the next version; again when another writer got there first. */
-  private async update<T extends { _id: string; version: number }>(collection: Collection<T>, writes: VersionedWrites<T>, id: string, reduce: (current: T | undefined) => T | undefined): Promise<T | undefined> {
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const current = ((await collection.findOne({ _id: id } as never)) as T | null) ?? undefined;
-      const next = reduce(current);
-      if (!next) return undefined;
-      const stored = { ...next, _id: id, version: (current?.version ?? 0) + 1 };
-      if (await writes.write(stored)) return stored;
-      await pause(attempt);
-    }
-    throw new Error(`${id} kept changing under ${ATTEMPTS} attempts`);
-  }
 }

@@ -1,3 +1,4 @@
+import { Topics } from '@hitl/contracts';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ describe('webhook notifications', () => {
 
   it('sends the event as JSON, or a Slack-compatible text', () => {
     const hook = { role: '*', url: 'http://x', secret: 'secret-secret-secret' };
-    expect(JSON.parse(payloadOf({ ...hook, format: 'json' }, 'e1', event))).toEqual({ id: 'e1', type: 'escalation.fired', data: event });
+    expect(JSON.parse(payloadOf({ ...hook, format: 'json' }, 'e1', event))).toEqual({ id: 'e1', type: Topics.EscalationFired, data: event });
     expect(JSON.parse(payloadOf({ ...hook, format: 'slack' }, 'e1', event))).toEqual({ text: ':rotating_light: Case c1 escalated to department_head (level 2, timeout): untouched' });
   });
 

@@ -1,3 +1,4 @@
+import { Topics } from '@hitl/contracts';
 import { ConfigError } from '@hitl/platform';
 import type { Collection } from 'mongodb';
 import { createHmac } from 'node:crypto';
@@ -61,7 +62,7 @@ export function payloadOf(hook: Webhook, id: string, event: EscalationFired): st
       text: `:rotating_light: Case ${event.caseId} escalated to ${event.escalateTo} (level ${event.level}, ${event.reason})${event.detail ? `: ${event.detail}` : ''}`,
     });
   }
-  return JSON.stringify({ id, type: 'escalation.fired', data: event });
+  return JSON.stringify({ id, type: Topics.EscalationFired, data: event });
 }
 
 export interface NotifierOptions {

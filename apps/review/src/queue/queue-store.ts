@@ -1,4 +1,4 @@
-import { VersionedWrites } from '@hitl/platform';
+import { backoff, VersionedWrites } from '@hitl/platform';
 import type { Collection } from 'mongodb';
 import { pastCaseOf, type PastCase } from '../cases/similar';
 import type { QueueItem } from './queue-item';
@@ -110,15 +110,9 @@ export class QueueStore {
   }
 
   private async rememberPast(item: QueueItem): Promise<void> {
-    const id = `past:${item.category}`;
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const doc = await this.past.findOne({ _id: id });
-      if (doc?.cases.some((c) => c.caseId === item._id)) return;
-      const cases = [...(doc?.cases ?? []), pastCaseOf(item)].slice(-PAST_PER_CATEGORY);
-      if (await this.pastWrites.write({ _id: id, cases, version: (doc?.version ?? 0) + 1 })) return;
-      await backoff(attempt);
-    }
-    throw new ConcurrentChangeError(`past cases of ${item.category} kept changing`);
+    await this.pastWrites.change(`past:${item.category}`, (doc) =>
+      doc?.cases.some((c) => c.caseId === item._id) ? undefined : { _id: `past:${item.category}`, version: 0, cases: [...(doc?.cases ?? []), pastCaseOf(item)].slice(-PAST_PER_CATEGORY) },
+    );
   }
 
   async pastCases(category: string): Promise<PastCase[]> {
@@ -131,7 +125,3 @@ export class QueueStore {
   }
 }
 
-/** A few milliseconds, growing, with jitter: room for the writer that won to finish. */
-function backoff(attempt: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 * (attempt + 1))));
-}

@@ -72,6 +72,23 @@ export class VersionedWrites<T extends Versioned> {
     return true;
   }
 
+  /**
+   * Read, reduce, write the next version; read and reduce again when another writer got that
+   * version first (with a short, growing, jittered pause so it can finish). `reduce` returning
+   * undefined means "nothing to change".
+   */
+  async change(id: string, reduce: (current: T | undefined) => T | undefined, attempts = 50): Promise<T | undefined> {
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      const current = ((await this.docs.findOne({ _id: id } as never)) as T | null) ?? undefined;
+      const next = reduce(current);
+      if (!next) return undefined;
+      const stored = { ...next, _id: id, version: (current?.version ?? 0) + 1 };
+      if (await this.write(stored)) return stored;
+      await backoff(attempt);
+    }
+    throw new Error(`${id} kept changing under ${attempts} attempts`);
+  }
+
   /** Inserts version 1, or says someone else already created the document. */
   private async insertFirst(next: T): Promise<boolean> {
     try {
@@ -95,4 +112,9 @@ export class VersionedWrites<T extends Versioned> {
     // atomic on FerretDB, but nobody can claim a later version until this one is written.
     await this.docs.replaceOne({ _id: claim.doc._id, version: version - 1 } as never, claim.doc as never);
   }
+}
+
+/** A few milliseconds, growing, with jitter: room for the writer that won to finish. */
+export function backoff(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(50, 2 * (attempt + 1))));
 }

@@ -1,4 +1,4 @@
-import type { Tier } from '@hitl/contracts';
+import { Topics, type Tier } from '@hitl/contracts';
 import { loadPolicy } from '@hitl/policy';
 import { openCase, type Transition } from '../case/open-case';
 import type { CaseOutput } from '../case/outputs';
@@ -27,12 +27,12 @@ describe('a single approver', () => {
   it('approves in one action: the AI recommendation becomes the decision', () => {
     const t = applied(decide(open('s1', 'refund'), decision('s1', 'ann', 'support_lead', 'approve'), policy, now));
     expect(t.case.state).toBe('finalized');
-    expect(t.outputs).toEqual([expect.objectContaining({ topic: 'decision.finalized', data: expect.objectContaining({ outcome: 'approve', decidedBy: 'human', approvers: [{ reviewerId: 'ann', role: 'support_lead' }], tier: 'single_approver' }) })]);
+    expect(t.outputs).toEqual([expect.objectContaining({ topic: Topics.DecisionFinalized, data: expect.objectContaining({ outcome: 'approve', decidedBy: 'human', approvers: [{ reviewerId: 'ann', role: 'support_lead' }], tier: 'single_approver' }) })]);
   });
 
   it('overrides with a reason: the human outcome is final (no arbiter in a low-risk tier)', () => {
     const t = applied(decide(open('s2', 'refund'), decision('s2', 'ann', 'support_lead', 'override'), policy, now));
-    expect(t.outputs[0]).toMatchObject({ topic: 'decision.finalized', data: { outcome: 'deny' } });
+    expect(t.outputs[0]).toMatchObject({ topic: Topics.DecisionFinalized, data: { outcome: 'deny' } });
   });
 
   it('refuses a role that is not eligible, and records it', () => {
@@ -51,7 +51,7 @@ describe('dual approval', () => {
     expect(first.outputs).toEqual([]);
     const second = applied(decide(first.case, decision('d1', 'carl', 'compliance_officer', 'approve'), policy, now));
     expect(second.case.state).toBe('finalized');
-    expect(second.outputs[0]).toMatchObject({ topic: 'decision.finalized', data: { approvers: [{ reviewerId: 'mia' }, { reviewerId: 'carl' }] } });
+    expect(second.outputs[0]).toMatchObject({ topic: Topics.DecisionFinalized, data: { approvers: [{ reviewerId: 'mia' }, { reviewerId: 'carl' }] } });
   });
 
   it('refuses the same reviewer twice', () => {
@@ -70,10 +70,10 @@ describe('dual approval', () => {
     const first = applied(decide(dual(), decision('d1', 'mia', 'manager', 'approve'), policy, now));
     const split = applied(decide(first.case, decision('d1', 'carl', 'compliance_officer', 'override'), policy, now));
     expect(split.case.state).toBe('awaiting_arbiter');
-    expect(split.outputs[0]).toMatchObject({ topic: 'review.requested', data: { reason: 'disagreement', eligibleRoles: ['senior_reviewer'], requiredApprovals: 1 } });
+    expect(split.outputs[0]).toMatchObject({ topic: Topics.ReviewRequested, data: { reason: 'disagreement', eligibleRoles: ['senior_reviewer'], requiredApprovals: 1 } });
     expect(decide(split.case, decision('d1', 'mia', 'senior_reviewer', 'approve'), policy, now)).toMatchObject({ applied: false, why: 'mia cannot arbitrate a disagreement they are part of' });
     const final = applied(decide(split.case, decision('d1', 'sam', 'senior_reviewer', 'override'), policy, now));
-    expect(final.outputs[0]).toMatchObject({ topic: 'decision.finalized', data: { outcome: 'deny', approvers: [{ reviewerId: 'mia' }, { reviewerId: 'carl' }, { reviewerId: 'sam' }] } });
+    expect(final.outputs[0]).toMatchObject({ topic: Topics.DecisionFinalized, data: { outcome: 'deny', approvers: [{ reviewerId: 'mia' }, { reviewerId: 'carl' }, { reviewerId: 'sam' }] } });
   });
 
   it('sends an override of a confident AI in a high-risk tier to an arbiter even when the approvers agree', () => {
@@ -94,11 +94,11 @@ describe('request more info (the collaborative pattern)', () => {
       expect(openCase(scored('r1', { round: round + 2 }), policy, now, asked.case).applied).toBe(false); // skipping a round is refused
       const refined = applied(openCase(scored('r1', { round: round + 1, overall: 0.8 }), policy, now, asked.case));
       expect(refined.case).toMatchObject({ state: 'awaiting_review', round: round + 1 });
-      expect(refined.outputs[0]).toMatchObject({ topic: 'review.requested', data: { reason: 'revision', round: round + 1 } });
+      expect(refined.outputs[0]).toMatchObject({ topic: Topics.ReviewRequested, data: { reason: 'revision', round: round + 1 } });
       c = refined.case;
     }
     const past = applied(decide(c, decision('r1', 'ann', 'support_lead', 'request_info', { round: 3 }), policy, now));
-    expect(past.outputs[0]).toMatchObject({ topic: 'review.requested', data: { reason: 'max_rounds', tier: 'dual_approval' satisfies Tier } });
+    expect(past.outputs[0]).toMatchObject({ topic: Topics.ReviewRequested, data: { reason: 'max_rounds', tier: 'dual_approval' satisfies Tier } });
     expect((past.outputs[0].data as { eligibleRoles: string[] }).eligibleRoles).toContain('senior_reviewer');
   });
 });
@@ -118,7 +118,7 @@ describe('escalation', () => {
     const c = open('e1', 'refund');
     const fired = { caseId: 'e1', level: 1, escalateTo: 'team_lead', reason: 'timeout' as const, firedAt: now.toISOString() };
     const t = applied(escalate(c, fired, policy, now));
-    expect(t.outputs[0]).toMatchObject({ topic: 'review.requested', data: { reason: 'escalation', eligibleRoles: ['support_lead', 'account_manager', 'team_lead'] } });
+    expect(t.outputs[0]).toMatchObject({ topic: Topics.ReviewRequested, data: { reason: 'escalation', eligibleRoles: ['support_lead', 'account_manager', 'team_lead'] } });
     expect((t.outputs[0].data as { priority: number }).priority).toBeGreaterThan(c.request!.priority);
     expect(escalate(t.case, fired, policy, now).applied).toBe(false);
     expect(applied(decide(t.case, decision('e1', 'tl', 'team_lead', 'approve'), policy, now)).case.state).toBe('finalized');

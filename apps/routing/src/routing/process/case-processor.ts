@@ -1,5 +1,6 @@
 import { Topics } from '@hitl/contracts';
 import { NonRetriableError, RetriableError } from '@hitl/messaging';
+import { backoff } from '@hitl/platform';
 import type { Policy } from '@hitl/policy';
 import { createHash } from 'node:crypto';
 import { openCase, type Transition } from '../case/open-case';
@@ -73,7 +74,7 @@ export class CaseProcessor {
       };
       const written = doc ? await this.store.replace(next, doc.version) : await this.store.insert(next);
       if (written) return { eventKey, outputs: transition.applied ? transition.outputs : [], applied: transition.applied };
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt)); // let the winner finish its write
+      await backoff(attempt); // let the winner finish its write
     }
     throw new RetriableError(`case ${caseIdOf(input)}: ${MAX_CONFLICTS} concurrent updates in a row`);
   }
