@@ -48,9 +48,12 @@ need_kafka_jars() {
   return 1
 }
 pom_hash() { sha256sum "$HITL_KAFKA_POM" | cut -d' ' -f1; }
+# Our patches to FerretDB (tools/ferretdb/patches): a binary built without the current set is rebuilt.
+patches_hash() { cat "$ROOT"/tools/ferretdb/patches/*.patch | sha256sum | cut -d' ' -f1; }
 ferretdb_ok() {
   [[ -x "$HITL_FERRETDB_BIN" ]] &&
-    "$HITL_FERRETDB_BIN" --version 2>/dev/null | grep -q "version: $HITL_FERRETDB_VERSION\$"
+    "$HITL_FERRETDB_BIN" --version 2>/dev/null | grep -q "version: $HITL_FERRETDB_VERSION\$" &&
+    [[ "$(cat "$HITL_FERRETDB_BIN.patches" 2>/dev/null)" == "$(patches_hash)" ]]
 }
 need_ferretdb() {
   [[ -z "${MONGODB_URI:-}" ]] || return 1
@@ -184,10 +187,14 @@ install_ferretdb() {
   cp -R "$dir" "$src"
   chmod -R u+w "$src"
   printf '%s\n' "$HITL_FERRETDB_VERSION" >"$src/build/version/version.txt"
+  for p in "$ROOT"/tools/ferretdb/patches/*.patch; do
+    patch -s -p1 -d "$src" <"$p" || die "FerretDB patch ${p#"$ROOT"/} does not apply"
+  done
   # -buildvcs=false: the copy sits inside this repository's git work tree.
   (cd "$src" && GOFLAGS='' go build -buildvcs=false -o "$HITL_FERRETDB_BIN.tmp" ./cmd/ferretdb) ||
     die "go build of FerretDB failed"
   mv -f "$HITL_FERRETDB_BIN.tmp" "$HITL_FERRETDB_BIN"
+  patches_hash >"$HITL_FERRETDB_BIN.patches"
   rm -rf "$src"
   ferretdb_ok || die "$HITL_FERRETDB_BIN --version does not report $HITL_FERRETDB_VERSION"
   record ferretdb installed "$(elapsed_s "$t")" "$HITL_FERRETDB_BIN $HITL_FERRETDB_VERSION"
