@@ -82,3 +82,27 @@ export async function createTopicsAndWait(
   }
   throw new Error(`topics ${names.join(', ')} have no leaders after ${timeoutMs} ms${last instanceof Error ? `: ${last.message}` : ''}`);
 }
+
+/**
+ * Records of `topics` a consumer group has not committed yet (end offset − committed offset,
+ * summed over partitions; a partition the group never committed counts from its start).
+ */
+export async function consumerLag(kafka: Kafka, groupId: string, topics: string[]): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const committed = await admin.fetchOffsets({ groupId, topics });
+    let lag = 0;
+    for (const topic of topics) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const done = new Map((committed.find((c) => c.topic === topic)?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+      for (const end of ends) {
+        const at = done.get(end.partition) ?? -1;
+        lag += Number(end.high) - (at >= 0 ? at : Number(end.low));
+      }
+    }
+    return lag;
+  } finally {
+    await admin.disconnect();
+  }
+}

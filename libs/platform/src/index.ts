@@ -12,3 +12,4 @@ export * from './exit-codes';
 export * from './platform.module';
 export * from './startup';
 export * from './database/versioned-writes';
+export * from './stats';

@@ -9,7 +9,7 @@ import { createKafka, createTopicsAndWait, ensureTopics, EventPublisher, resolve
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { benchBrokers as brokers, cpuSeconds, startService } from './service-process';
-import { summarize } from './stats';
+import { summarize } from '@hitl/platform';
 
 type Prediction = EventOf<typeof Topics.PredictionSubmitted>;
 

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchBrokers as brokers, cpuSeconds, startService } from './service-process';
-import { summarize } from './stats';
+import { summarize } from '@hitl/platform';
 
 type ReviewRequested = EventOf<typeof Topics.ReviewRequested>;
 

@@ -7,9 +7,10 @@ import { Escalator } from './escalator';
 export class EscalationHandlers {
   constructor(private readonly escalator: Escalator) {}
 
-  @EventHandler(Topics.ReviewRequested)
-  async onRequested(event: IncomingEvent<typeof Topics.ReviewRequested>): Promise<void> {
-    await this.escalator.requested(event.data);
+  /** In batches: the ladders of many requests go into their buckets in one append each. */
+  @EventHandler(Topics.ReviewRequested, { batch: true })
+  async onRequested(events: IncomingEvent<typeof Topics.ReviewRequested>[]): Promise<void> {
+    await this.escalator.requested(events.map((e) => e.data));
   }
 
   @EventHandler(Topics.ReviewDecided)

@@ -1,6 +1,6 @@
 import { exampleOf, Topics } from '@hitl/contracts';
 import { loadPolicy } from '@hitl/policy';
-import { immediateFor, ladderFor, manualEscalation, stillDue, type CaseState, type ReviewRequested } from './ladder';
+import { cancellationsOf, immediateFor, ladderFor, liveDeadlines, manualEscalation, rungsOf, type ReviewRequested } from './ladder';
 
 const policy = loadPolicy();
 const request = (overrides: Partial<ReviewRequested> = {}): ReviewRequested => ({ ...exampleOf(Topics.ReviewRequested), caseId: 'c1', round: 1, requestedAt: '2026-01-06T10:00:00.000Z', triggers: [], ...overrides });
@@ -46,13 +46,19 @@ describe('the escalation ladder', () => {
     expect(ladderFor(request({ requestedAt: '2026-01-06T16:45:00.000Z' }), withHours).map((d) => d.escalateTo)).toEqual(['on_call_manager', 'on_call_manager', 'on_call_manager']);
   });
 
-  it('a deadline counts only while its request is the current one and nobody has acted', () => {
-    const [deadline] = ladderFor(request(), policy);
-    const state: CaseState = { _id: 'c1', version: 1, requestKey: deadline.requestKey, round: 1, level: 0 };
-    expect(stillDue(deadline, state)).toBe(true);
-    expect(stillDue(deadline, { ...state, actedAt: '2026-01-06T10:10:00Z' })).toBe(false);
-    expect(stillDue(deadline, { ...state, closed: true })).toBe(false);
-    expect(stillDue(deadline, { ...state, requestKey: '2@2026-01-06T11:00:00.000Z' })).toBe(false);
-    expect(stillDue(deadline, undefined)).toBe(false);
+  it('a cancellation stops its deadline in the same bucket; rungs already due are left to fire', () => {
+    const ladder = ladderFor(request({ requestedAt: '2026-01-06T10:00:00.000Z' }), policy);
+    // Decided at 10:45: the 30-minute rung was due, the 60- and 120-minute ones are stopped.
+    const cancels = cancellationsOf(rungsOf(ladder), new Date('2026-01-06T10:45:00Z'));
+    expect(cancels.map((c) => c.cancels)).toEqual([ladder[1]._id, ladder[2]._id]);
+    expect(cancels.every((c, i) => c.dueAt === ladder[i + 1].dueAt)).toBe(true);
+    expect(liveDeadlines([...ladder, ...cancels]).map((d) => d.level)).toEqual([1]);
+    expect(cancellationsOf(undefined, new Date())).toEqual([]);
+  });
+
+  it('a bucket yields each live deadline once, whatever the order of its entries', () => {
+    const ladder = ladderFor(request(), policy);
+    const [cancel] = cancellationsOf(rungsOf(ladder), new Date(0));
+    expect(liveDeadlines([cancel, ...ladder, ladder[2], ladder[1]]).map((d) => d.level)).toEqual([2, 3]);
   });
 });

@@ -84,9 +84,44 @@ export function manualEscalation(caseId: string, round: number, reachedLevel: nu
   };
 }
 
-/** Whether a deadline still counts: its request is the case's current one and nobody has acted. */
-export function stillDue(deadline: Deadline, state: CaseState | undefined): boolean {
-  return state !== undefined && !state.closed && state.requestKey === deadline.requestKey && state.actedAt === undefined;
+/**
+ * Stops a stored deadline. It is written into the deadline's own bucket, so the pass that reads
+ * the bucket sees both and fires nothing: no lookup per deadline when thousands fall due at once.
+ */
+export interface Cancellation {
+  _id: string;
+  /** The id of the deadline it stops. */
+  cancels: string;
+  dueAt: string;
+}
+
+/** What a time bucket holds. */
+export type TimerEntry = Deadline | Cancellation;
+
+export const isCancellation = (entry: TimerEntry): entry is Cancellation => 'cancels' in entry;
+
+/** A rung of the ladder a case is on, as the case remembers it (to cancel it later). */
+export interface LadderRung {
+  id: string;
+  dueAt: string;
+}
+
+export const rungsOf = (ladder: Deadline[]): LadderRung[] => ladder.map((d) => ({ id: d._id, dueAt: d.dueAt }));
+
+/**
+ * Cancellations of the rungs still to come. A rung already due when the request ended was
+ * rightly due: it is left to fire (or has fired).
+ */
+export function cancellationsOf(rungs: LadderRung[] | undefined, now: Date): Cancellation[] {
+  return (rungs ?? []).filter((r) => Date.parse(r.dueAt) > now.getTime()).map((r) => ({ _id: `x:${r.id}`, cancels: r.id, dueAt: r.dueAt }));
+}
+
+/** The deadlines of a bucket that still fire: not cancelled, each id once (a redelivered request may store one twice). */
+export function liveDeadlines(entries: TimerEntry[]): Deadline[] {
+  const cancelled = new Set(entries.filter(isCancellation).map((c) => c.cancels));
+  const live = new Map<string, Deadline>();
+  for (const entry of entries) if (!isCancellation(entry) && !cancelled.has(entry._id)) live.set(entry._id, entry);
+  return [...live.values()];
 }
 
 /** What escalation remembers of a case: its current request, and whether it is over. */
@@ -100,4 +135,6 @@ export interface CaseState {
   closed?: boolean;
   /** Highest rung reached (timeouts, triggers and manual escalations). */
   level: number;
+  /** The current request's ladder: what a decision, a finalization or a newer request cancels. */
+  ladder?: LadderRung[];
 }

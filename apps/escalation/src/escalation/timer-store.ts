@@ -1,12 +1,23 @@
 import { VersionedWrites } from '@hitl/platform';
 import type { Collection, Db } from 'mongodb';
-import type { CaseState, Deadline } from './ladder';
+import type { CaseState, TimerEntry } from './ladder';
 
-interface Bucket {
+/** A bucket's head: how many chunks hold its deadlines (`c:<start>:0` .. `c:<start>:<chunks-1>`). */
+interface BucketHead {
   _id: string;
   version: number;
-  deadlines: Deadline[];
+  chunks: number;
 }
+
+/** Up to CHUNK_SIZE deadlines of one bucket: small, so appending never rewrites a large document. */
+interface Chunk {
+  _id: string;
+  version: number;
+  deadlines: TimerEntry[];
+}
+
+/** Deadlines per chunk. Rewriting a document costs FerretDB its whole size (~220 bytes a deadline). */
+export const CHUNK_SIZE = 100;
 
 export interface Firing {
   _id: string;
@@ -32,17 +43,20 @@ interface Cursor {
  * Durable timers without a due-time index. FerretDB answers every query that is not a lookup by
  * _id by decoding the whole collection, so "find the deadlines due now" cannot be a query over
  * a million rows. Deadlines live in time buckets (a document per `bucketMs` of due time, keyed
- * by its start): a tick reads only the buckets between the shared cursor and now, by _id. Each
+ * by its start, its deadlines in chunks of at most CHUNK_SIZE so an append rewrites a small
+ * document): a tick reads only the buckets between the shared cursor and now, by _id. Each
  * deadline fires through a claim (`firings`, one document per deadline, written with
  * VersionedWrites so exactly one replica holds it; a claim whose lease ran out is taken over).
  */
 export class TimerStore {
-  private readonly buckets: Collection<Bucket>;
+  private readonly heads: Collection<BucketHead>;
+  private readonly chunks: Collection<Chunk>;
   private readonly firings: Collection<Firing>;
   private readonly cursors: Collection<Cursor>;
   private readonly cases: Collection<CaseState>;
   private readonly fired: Collection<FiredMarker>;
-  private readonly bucketWrites: VersionedWrites<Bucket>;
+  private readonly headWrites: VersionedWrites<BucketHead>;
+  private readonly chunkWrites: VersionedWrites<Chunk>;
   private readonly firingWrites: VersionedWrites<Firing>;
   private readonly cursorWrites: VersionedWrites<Cursor>;
   private readonly caseWrites: VersionedWrites<CaseState>;
@@ -51,13 +65,15 @@ export class TimerStore {
     db: Db,
     readonly bucketMs: number,
   ) {
-    this.buckets = db.collection('deadline_buckets');
+    this.heads = db.collection('deadline_buckets');
+    this.chunks = db.collection('deadline_chunks');
     this.firings = db.collection('firings');
     this.cursors = db.collection('cursor');
     this.cases = db.collection('cases');
     this.fired = db.collection('fired');
     const claims = db.collection<never>('escalation_claims');
-    this.bucketWrites = new VersionedWrites(this.buckets, claims as never);
+    this.headWrites = new VersionedWrites(this.heads, claims as never);
+    this.chunkWrites = new VersionedWrites(this.chunks, claims as never);
     this.firingWrites = new VersionedWrites(this.firings, claims as never);
     this.cursorWrites = new VersionedWrites(this.cursors, claims as never);
     this.caseWrites = new VersionedWrites(this.cases, claims as never);
@@ -68,28 +84,88 @@ export class TimerStore {
   }
 
   /** Adds deadlines to their buckets; one already due lands in the next bucket (fires at once). */
-  async add(deadlines: Deadline[], now: Date): Promise<void> {
-    const byBucket = new Map<number, Deadline[]>();
+  async add(deadlines: TimerEntry[], now: Date): Promise<void> {
+    const byBucket = new Map<number, TimerEntry[]>();
     const earliest = this.bucketOf(now.getTime()) + this.bucketMs;
     for (const d of deadlines) {
       const due = Date.parse(d.dueAt);
       const bucket = due <= now.getTime() ? earliest : this.bucketOf(due);
       byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), d]);
     }
-    for (const [bucket, items] of byBucket) {
-      // Insert first: a bucket not there yet is common, and a lookup of a missing _id costs
-      // FerretDB a scan of every bucket (large documents).
-      if (await this.bucketWrites.write({ _id: `b:${bucket}`, version: 1, deadlines: items })) continue;
-      await this.bucketWrites.change(`b:${bucket}`, (current) => {
-        const known = new Set(current?.deadlines.map((d) => d._id));
-        const fresh = items.filter((d) => !known.has(d._id));
-        return fresh.length === 0 ? undefined : { _id: `b:${bucket}`, version: 0, deadlines: [...(current?.deadlines ?? []), ...fresh] };
-      });
-    }
+    for (const [bucket, items] of byBucket) await this.append(bucket, items);
   }
 
-  async bucket(start: number): Promise<Deadline[]> {
-    return (await this.buckets.findOne({ _id: `b:${start}` }))?.deadlines ?? [];
+  /**
+   * Appends to a bucket: a new bucket is inserted (head + chunks) in one go; otherwise the last
+   * chunk takes what fits and new chunks, numbered through the head, take the rest. A writer that
+   * dies between numbering a chunk and inserting it leaves a hole the reader skips.
+   */
+  private async append(bucket: number, items: TimerEntry[]): Promise<void> {
+    // Insert first: a bucket not there yet is common, and a lookup of a missing _id costs
+    // FerretDB a scan of the collection.
+    const pieces = chunked(items);
+    if (await this.headWrites.write({ _id: `b:${bucket}`, version: 1, chunks: pieces.length })) {
+      await this.insertChunks(bucket, 0, pieces);
+      return;
+    }
+    let rest = items;
+    const head = await this.heads.findOne({ _id: `b:${bucket}` });
+    if (head && head.chunks > 0) {
+      const last = `c:${bucket}:${head.chunks - 1}`;
+      await this.chunkWrites.change(last, (current) => {
+        const known = new Set(current?.deadlines.map((d) => d._id));
+        const fresh = items.filter((d) => !known.has(d._id)); // from `items` each time: a retry reduces again
+        const room = CHUNK_SIZE - (current?.deadlines.length ?? 0);
+        const taken = fresh.slice(0, Math.max(0, room));
+        rest = fresh.slice(taken.length);
+        return taken.length === 0 ? undefined : { _id: last, version: 0, deadlines: [...(current?.deadlines ?? []), ...taken] };
+      });
+    }
+    if (rest.length === 0) return;
+    const more = chunked(rest);
+    const numbered = await this.headWrites.change(`b:${bucket}`, (current) => ({ _id: `b:${bucket}`, version: 0, chunks: (current?.chunks ?? 0) + more.length }));
+    await this.insertChunks(bucket, numbered!.chunks - more.length, more);
+  }
+
+  /**
+   * Puts chunks this writer numbered. Another writer that read the head first may already have
+   * created one (appending to what it saw as the last chunk): then ours merges into it.
+   */
+  private async insertChunks(bucket: number, first: number, pieces: TimerEntry[][]): Promise<void> {
+    await Promise.all(
+      pieces.map(async (deadlines, i) => {
+        const id = `c:${bucket}:${first + i}`;
+        if (await this.chunkWrites.write({ _id: id, version: 1, deadlines })) return;
+        await this.chunkWrites.change(id, (current) => {
+          const known = new Set(current?.deadlines.map((d) => d._id));
+          const fresh = deadlines.filter((d) => !known.has(d._id));
+          return fresh.length === 0 ? undefined : { _id: id, version: 0, deadlines: [...(current?.deadlines ?? []), ...fresh] };
+        });
+      }),
+    );
+  }
+
+  /** Every entry of a bucket: its head, then its chunks in parallel lookups by _id. */
+  async bucket(start: number): Promise<TimerEntry[]> {
+    return (await this.readBucket(start)).flat();
+  }
+
+  /**
+   * A bucket chunk by chunk. With `known` (an earlier read), only its last chunk and the ones
+   * added since are read again: appends go there (a merge into an older chunk, rare, is seen by
+   * the next full read).
+   */
+  async readBucket(start: number, known: TimerEntry[][] = []): Promise<TimerEntry[][]> {
+    const head = await this.heads.findOne({ _id: `b:${start}` });
+    if (!head) return [];
+    const from = Math.max(0, Math.min(known.length, head.chunks) - 1);
+    const pieces = known.slice(0, from);
+    const ids = Array.from({ length: head.chunks - from }, (_, i) => `c:${start}:${from + i}`);
+    for (let i = 0; i < ids.length; i += 32) {
+      const found = await Promise.all(ids.slice(i, i + 32).map((id) => this.chunks.findOne({ _id: id })));
+      pieces.push(...found.map((chunk) => chunk?.deadlines ?? []));
+    }
+    return pieces;
   }
 
   /** The first bucket not yet done; the first call starts at the bucket of `now`. */
@@ -103,11 +179,19 @@ export class TimerStore {
   /** Moves the cursor past `bucket` (if nobody has yet) and drops the bucket: it is done. */
   async advance(bucket: number): Promise<void> {
     await this.cursorWrites.change('cursor', (current) => (current && current.bucket === bucket ? { ...current, bucket: bucket + this.bucketMs } : undefined));
-    const done = await this.buckets.findOne({ _id: `b:${bucket}` });
-    if (done) {
-      await this.buckets.deleteOne({ _id: `b:${bucket}` });
-      await this.bucketWrites.forget(`b:${bucket}`, done.version);
+    const head = await this.heads.findOne({ _id: `b:${bucket}` });
+    if (!head) return;
+    for (let i = 0; i < head.chunks; i += 32) {
+      await Promise.all(
+        Array.from({ length: Math.min(32, head.chunks - i) }, async (_, k) => {
+          const id = `c:${bucket}:${i + k}`;
+          const chunk = await this.chunks.findOneAndDelete({ _id: id });
+          if (chunk) await this.chunkWrites.forget(id, chunk.version);
+        }),
+      );
     }
+    await this.heads.deleteOne({ _id: `b:${bucket}` });
+    await this.headWrites.forget(`b:${bucket}`, head.version);
   }
 
   /** Takes the claim to fire `id`: new, or taken over after its lease ran out. False if someone holds it. */
@@ -154,21 +238,14 @@ export class TimerStore {
     return (await this.fired.findOne({ _id: id })) !== null;
   }
 
-  /** Case states by id, looked up in parallel (lookups by _id are the cheap ones). */
-  async caseStates(ids: string[]): Promise<Map<string, CaseState>> {
-    const unique = [...new Set(ids)];
-    const found = new Map<string, CaseState>();
-    for (let i = 0; i < unique.length; i += 64) {
-      const chunk = await Promise.all(unique.slice(i, i + 64).map((id) => this.cases.findOne({ _id: id })));
-      for (const state of chunk) if (state) found.set(state._id, state);
-    }
-    return found;
-  }
-
   /** Loads whole buckets at once (the timer benchmark; buckets must be new). */
-  async loadBuckets(buckets: Map<number, Deadline[]>): Promise<void> {
-    const docs = [...buckets].map(([start, deadlines]) => ({ _id: `b:${start}`, version: 1, deadlines }));
-    for (let i = 0; i < docs.length; i += 20) await this.buckets.insertMany(docs.slice(i, i + 20));
+  async loadBuckets(buckets: Map<number, TimerEntry[]>): Promise<void> {
+    for (const [start, deadlines] of buckets) {
+      const pieces = chunked(deadlines);
+      await this.heads.insertOne({ _id: `b:${start}`, version: 1, chunks: pieces.length });
+      const docs = pieces.map((items, i) => ({ _id: `c:${start}:${i}`, version: 1, deadlines: items }));
+      for (let i = 0; i < docs.length; i += 50) await this.chunks.insertMany(docs.slice(i, i + 50));
+    }
   }
 
   async loadCases(states: CaseState[]): Promise<void> {
@@ -180,7 +257,13 @@ export class TimerStore {
   }
 
   changeCase(caseId: string, reduce: (current: CaseState | undefined) => CaseState | undefined): Promise<CaseState | undefined> {
-    return this.caseWrites.change(caseId, reduce);
+    // Usually a new case (a first request): insert first, no lookup of a missing _id.
+    return this.caseWrites.changeLikelyNew(caseId, reduce);
   }
+}
 
+function chunked(items: TimerEntry[]): TimerEntry[][] {
+  const pieces: TimerEntry[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK_SIZE) pieces.push(items.slice(i, i + CHUNK_SIZE));
+  return pieces;
 }

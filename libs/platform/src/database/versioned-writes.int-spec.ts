@@ -74,4 +74,15 @@ describe('VersionedWrites on the real database', () => {
     const results = await Promise.all(clients.map((client, by) => writesOf(client).write({ _id: 'created', version: 1, n: 0, by })));
     expect(results.filter(Boolean)).toHaveLength(1);
   });
+
+  it('changeLikelyNew: six writers creating-or-incrementing one new document lose no increment', async () => {
+    const id = 'likely-new';
+    await Promise.all(
+      clients.map((client, by) => (async () => {
+        const writes = writesOf(client);
+        for (let i = 0; i < 5; i++) await writes.changeLikelyNew(id, (current) => ({ _id: id, version: 0, n: (current?.n ?? 0) + 1, by }), 2_000);
+      })()),
+    );
+    expect(await clients[0].db().collection<Counter>('counters').findOne({ _id: id })).toMatchObject({ n: 30, version: 30 });
+  });
 });

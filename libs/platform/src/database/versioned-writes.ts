@@ -89,6 +89,20 @@ export class VersionedWrites<T extends Versioned> {
     throw new Error(`${id} kept changing under ${attempts} attempts`);
   }
 
+  /**
+   * `change` for a document that is usually new: what `reduce` makes of nothing is inserted
+   * first, because on FerretDB a lookup of a missing _id decodes the whole collection; the
+   * document is read only when it already exists (or `reduce` wants nothing from nothing).
+   */
+  async changeLikelyNew(id: string, reduce: (current: T | undefined) => T | undefined, attempts = 50): Promise<T | undefined> {
+    const first = reduce(undefined);
+    if (first) {
+      const stored = { ...first, _id: id, version: 1 };
+      if (await this.insertFirst(stored)) return stored;
+    }
+    return this.change(id, reduce, attempts);
+  }
+
   /** Inserts version 1, or says someone else already created the document. */
   private async insertFirst(next: T): Promise<boolean> {
     try {

@@ -1,0 +1,55 @@
+import { freshDatabaseUri } from '@hitl/testing';
+import { MongoClient } from 'mongodb';
+import type { Deadline } from './ladder';
+import { CHUNK_SIZE, TimerStore } from './timer-store';
+
+// The bucket/chunk layout under concurrent writers, on the real FerretDB: replicas appending to
+// the same bucket at once lose nothing, and a finished bucket is removed whole.
+describe('TimerStore on the real database', () => {
+  const uri = freshDatabaseUri('timers');
+  const clients: MongoClient[] = [];
+  const BUCKET_MS = 10_000;
+
+  beforeAll(async () => {
+    for (let i = 0; i < 6; i++) clients.push(await MongoClient.connect(uri, { maxPoolSize: 4 }));
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+  });
+
+  const deadline = (id: string, dueAt: number): Deadline => ({ _id: id, caseId: id.split(':')[0], round: 1, requestKey: `1@${dueAt}`, level: 1, escalateTo: 'team_lead', reason: 'timeout', dueAt: new Date(dueAt).toISOString() });
+
+  it('six writers appending to one bucket at once lose no deadline, and chunks stay small', async () => {
+    const bucket = 1_900_000_000_000;
+    const stores = clients.map((client) => new TimerStore(client.db(), BUCKET_MS));
+    const now = new Date(bucket - 60_000);
+    // 6 writers × 50 requests × 3 deadlines, all in the same bucket (a redelivered request too).
+    await Promise.all(
+      stores.map(async (store, w) => {
+        for (let r = 0; r < 50; r++) {
+          const ladder = [1, 2, 3].map((level) => deadline(`w${w}r${r}:${level}`, bucket + level * 100));
+          await store.add(ladder, now);
+          if (r % 10 === 0) await store.add(ladder, now);
+        }
+      }),
+    );
+    const stored = await stores[0].bucket(bucket);
+    expect(new Set(stored.map((d) => d._id)).size).toBe(900);
+    const chunks = await clients[0].db().collection<{ deadlines: Deadline[] }>('deadline_chunks').find({ _id: { $regex: `^c:${bucket}:` } } as never).toArray();
+    // A chunk is filled up to CHUNK_SIZE; only two writers numbering at once can push it past that.
+    expect(Math.max(...chunks.map((c) => c.deadlines.length))).toBeLessThanOrEqual(CHUNK_SIZE + 6 * 3);
+
+    await stores[1].advance(bucket);
+    expect(await stores[2].bucket(bucket)).toEqual([]);
+    expect(await clients[0].db().collection('deadline_chunks').countDocuments({ _id: { $regex: `^c:${bucket}:` } } as never)).toBe(0);
+  });
+
+  it('one request spanning many chunks is stored whole and read back in order of its chunks', async () => {
+    const bucket = 1_900_000_100_000;
+    const store = new TimerStore(clients[0].db(), BUCKET_MS);
+    const many = Array.from({ length: CHUNK_SIZE * 2 + 7 }, (_, i) => deadline(`bulk${i}:1`, bucket + 1));
+    await store.add(many, new Date(bucket - 60_000));
+    expect((await store.bucket(bucket)).map((d) => d._id)).toEqual(many.map((d) => d._id));
+  });
+});
