@@ -51,8 +51,11 @@ pom_hash() { sha256sum "$HITL_KAFKA_POM" | cut -d' ' -f1; }
 # Our patches to FerretDB (tools/ferretdb/patches): a binary built without the current set is rebuilt.
 patches_hash() { cat "$ROOT"/tools/ferretdb/patches/*.patch | sha256sum | cut -d' ' -f1; }
 ferretdb_ok() {
-  [[ -x "$HITL_FERRETDB_BIN" ]] &&
-    "$HITL_FERRETDB_BIN" --version 2>/dev/null | grep -q "version: $HITL_FERRETDB_VERSION\$" &&
+  [[ -x "$HITL_FERRETDB_BIN" ]] || return 1
+  # Output read whole first: `--version | grep -q` under pipefail fails when grep closes the pipe early.
+  local version
+  version="$("$HITL_FERRETDB_BIN" --version 2>/dev/null)" || return 1
+  grep -q "version: $HITL_FERRETDB_VERSION\$" <<<"$version" &&
     [[ "$(cat "$HITL_FERRETDB_BIN.patches" 2>/dev/null)" == "$(patches_hash)" ]]
 }
 need_ferretdb() {
