@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationMsField, idField, outcomeField, ReviewerRefSchema, timestampField, versionField } from './fields';
+import { durationMsField, idField, outcomeField, ReviewerRefSchema, slugField, timestampField, unitInterval, versionField } from './fields';
 import { BandSchema, DecidedBySchema, TierSchema } from './vocabulary';
 
 /** The one event downstream systems consume: exactly one per prediction. */
@@ -16,6 +16,10 @@ export const DecisionFinalizedV1Schema = z
     finalizedAt: timestampField,
     latencyMs: durationMsField.describe('From submittedAt to finalizedAt.'),
     auditSampled: z.boolean().optional().describe('An auto-approval picked for a random human audit.'),
+    category: slugField.optional().describe('The prediction category (for per-category health and feedback).'),
+    modelVersion: versionField.optional().describe('The model that made the prediction.'),
+    recommendation: outcomeField.optional().describe("The AI's recommendation, beside the final outcome."),
+    confidence: unitInterval.optional().describe('The overall confidence the case was scored with.'),
     shadow: z.boolean().optional().describe('The category runs in shadow mode (humans decided, AI logged).'),
   })
   .superRefine((e, ctx) => {

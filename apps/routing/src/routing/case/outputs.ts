@@ -60,6 +60,10 @@ export function decisionFinalized(c: ReviewCase, outcome: string, decidedBy: 'au
       latencyMs: Math.max(0, at.getTime() - Date.parse(c.submittedAt)),
       ...(c.auditSampled ? { auditSampled: true } : {}),
       ...(c.shadow ? { shadow: true } : {}),
+      category: c.scored.prediction.category,
+      modelVersion: c.scored.prediction.modelVersion,
+      recommendation: c.scored.prediction.recommendation,
+      confidence: c.scored.score.overall,
     },
   };
 }
