@@ -1,10 +1,25 @@
+import { DB_CONNECTION, type ServiceConfig } from '@hitl/platform';
+import type { Policy } from '@hitl/policy';
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { ServiceConfig } from '@hitl/platform';
+import type { Connection } from 'mongoose';
+import { FeedbackHandlers } from './feedback.handlers';
+import { FeedbackService, POLICY } from './feedback.service';
+import { HealthMetricsController } from './health.controller';
+import { FeedbackStore } from './store/feedback-store';
 
-/** The feedback service: feedback records, override statistics, calibration (issue 7). Only wiring lives here. */
+/** The feedback service: feedback records, health metrics, retraining triggers (issue 7). Only wiring lives here. */
 @Module({})
 export class AppModule {
-  static forRoot(_config: ServiceConfig): DynamicModule {
-    return { module: AppModule };
+  static forRoot(_config: ServiceConfig, policy: Policy): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [HealthMetricsController],
+      providers: [
+        { provide: POLICY, useValue: policy },
+        { provide: FeedbackStore, useFactory: (db: Connection) => new FeedbackStore(db.db!), inject: [DB_CONNECTION] },
+        FeedbackService,
+        FeedbackHandlers,
+      ],
+    };
   }
 }

@@ -157,6 +157,21 @@ export type RoleDefinition = z.infer<typeof RoleSchema>;
 /** The role that administers the workbench (audit log, users); it reviews nothing by itself. */
 export const ADMIN_ROLE = 'admin';
 
+/**
+ * Retraining trigger (the guide: "trigger model retraining if override rate exceeds threshold"):
+ * the override rate of a category and model over a sliding window of `windowDays`, once at
+ * least `minSampleSize` people decided; at most one trigger per window per category and model.
+ */
+export const FeedbackPolicySchema = z.strictObject({
+  retraining: z.strictObject({
+    overrideRateThreshold: unit,
+    windowDays: z.number().int().min(1).max(90),
+    minSampleSize: z.number().int().min(1).max(1_000_000),
+  }),
+});
+export type FeedbackPolicy = z.infer<typeof FeedbackPolicySchema>;
+const DEFAULT_FEEDBACK: FeedbackPolicy = { retraining: { overrideRateThreshold: 0.15, windowDays: 7, minSampleSize: 30 } };
+
 const DEFAULT_INPUTS = { requiredFields: [], numericFields: [], categoricalFields: [], outlierZ: 3, minObservations: 30 };
 
 const PolicyObject = z.strictObject({
@@ -184,6 +199,8 @@ const PolicyObject = z.strictObject({
   criticalFlags: z.array(CriticalFlagSchema),
   contextTriggers: z.array(ContextTriggerSchema),
   escalation: z.strictObject({ ladder: z.array(LadderStepSchema).min(1), businessHours: BusinessHoursSchema.optional() }),
+  /** The feedback loop: when human overrides call for the model to be looked at again. */
+  feedback: FeedbackPolicySchema.default(DEFAULT_FEEDBACK),
   /** Every role a user may hold; each role named anywhere else must be declared here. */
   roles: z.array(RoleSchema).min(1),
 });

@@ -1,0 +1,30 @@
+import { Topics } from '@hitl/contracts';
+import { EventHandler, type IncomingEvent } from '@hitl/messaging';
+import { Injectable } from '@nestjs/common';
+import { FeedbackService } from './feedback.service';
+
+@Injectable()
+export class FeedbackHandlers {
+  constructor(private readonly feedback: FeedbackService) {}
+
+  @EventHandler(Topics.ReviewRequested, { batch: true })
+  async onRequested(events: IncomingEvent<typeof Topics.ReviewRequested>[]): Promise<void> {
+    await this.feedback.requested(events);
+  }
+
+  @EventHandler(Topics.ReviewDecided)
+  async onDecided(event: IncomingEvent<typeof Topics.ReviewDecided>): Promise<void> {
+    await this.feedback.decided(event);
+  }
+
+  @EventHandler(Topics.EscalationFired)
+  async onEscalated(event: IncomingEvent<typeof Topics.EscalationFired>): Promise<void> {
+    await this.feedback.escalated(event);
+  }
+
+  /** Every final decision, auto ones included: counted a batch at a time. */
+  @EventHandler(Topics.DecisionFinalized, { batch: true })
+  async onFinalized(events: IncomingEvent<typeof Topics.DecisionFinalized>[]): Promise<void> {
+    await this.feedback.finalized(events);
+  }
+}

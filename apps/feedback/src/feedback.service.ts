@@ -1,0 +1,185 @@
+import { Topics, type EventOf } from '@hitl/contracts';
+import { EventPublisher, type IncomingEvent } from '@hitl/messaging';
+import type { Policy } from '@hitl/policy';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { captureOf, isLearningDecision, requestIdOf, requestInfoOf, type EscalationFired, type RequestInfo, type ReviewDecided } from './capture/capture';
+import { ALL_CATEGORIES, dayOf, sumDays, windowDays, type DayChange, type Position } from './health/daily';
+import { healthOf, type MetricValue } from './health/health';
+import { retrainingCheck } from './health/retraining';
+import { FeedbackStore, type ParkedItem } from './store/feedback-store';
+
+export const POLICY = Symbol('POLICY');
+
+const positionOf = (e: IncomingEvent): Position => ({ topic: e.topic, partition: e.partition, offset: e.offset });
+
+/** Groups counted changes by the day and category document they go to. */
+function byDocument(items: { day: string; category: string; at: Position; change: DayChange }[]): Map<string, { day: string; category: string; changes: { at: Position; change: DayChange }[] }> {
+  const groups = new Map<string, { day: string; category: string; changes: { at: Position; change: DayChange }[] }>();
+  for (const { day, category, at, change } of items) {
+    const key = `${day}|${category}`;
+    const group = groups.get(key) ?? { day, category, changes: [] };
+    group.changes.push({ at, change });
+    groups.set(key, group);
+  }
+  return groups;
+}
+
+/**
+ * The feedback loop: every human decision joined with the AI's side into a feedback record
+ * (`feedback.captured`), the counters behind the guide's health metrics, and the retraining
+ * trigger when people override a category's model too often.
+ */
+@Injectable()
+export class FeedbackService {
+  private readonly logger = new Logger('Feedback');
+
+  constructor(
+    private readonly store: FeedbackStore,
+    private readonly publisher: EventPublisher,
+    @Inject(POLICY) private readonly policy: Policy,
+  ) {}
+
+  clock: () => Date = () => new Date();
+
+  /** Review requests: what the AI said (for the join), and how many reviews were asked for. */
+  async requested(events: IncomingEvent<typeof Topics.ReviewRequested>[]): Promise<void> {
+    const infos = events.map((e) => requestInfoOf(e.data));
+    await this.store.saveRequests(infos);
+    for (const info of infos) await this.unpark(info);
+    const counted = events
+      .filter((e) => e.data.reason !== 'escalation')
+      .map((e) => ({ day: dayOf(e.data.requestedAt), category: e.data.context.category, at: positionOf(e), change: { kind: 'requested' } as DayChange }));
+    for (const group of byDocument(counted).values()) await this.store.count(group.day, group.category, group.changes);
+  }
+
+  /** Final decisions: auto or human, audit samples, time to a human decision. */
+  async finalized(events: IncomingEvent<typeof Topics.DecisionFinalized>[]): Promise<void> {
+    const counted = events.map((e) => ({
+      day: dayOf(e.data.finalizedAt),
+      category: e.data.category ?? 'unknown',
+      at: positionOf(e),
+      change: { kind: 'finalized', decidedBy: e.data.decidedBy, latencyMs: e.data.latencyMs, auditSampled: e.data.auditSampled === true, shadow: e.data.shadow === true } as DayChange,
+    }));
+    for (const group of byDocument(counted).values()) await this.store.count(group.day, group.category, group.changes);
+  }
+
+  /** Escalations: a review that went up at least once (level 1) counts toward the escalation rate. */
+  async escalated(event: IncomingEvent<typeof Topics.EscalationFired>): Promise<void> {
+    if (event.data.level !== 1) return;
+    const requestId = requestIdOf(event.data.caseId, event.data.round ?? 1);
+    const request = await this.store.request(requestId);
+    if (request) await this.countEscalation(request, event.data, positionOf(event));
+    else await this.parkUntil(requestId, { kind: 'escalated', data: event.data, at: positionOf(event) });
+  }
+
+  private countEscalation(request: RequestInfo, e: EscalationFired, at: Position): Promise<void> {
+    return this.store.count(dayOf(e.firedAt), request.category, [{ at, change: { kind: 'escalated' } }]);
+  }
+
+  /**
+   * A human decision: counted as received, joined with its request into a feedback record,
+   * published, counted per category and model; then the retraining check for that model. A
+   * decision whose request is not here yet (the topics are consumed apart) waits for it.
+   *
+   * Once per decision: the same Kafka record again is skipped by the counters' offset marks; the
+   * same decision in another record (a producer retry) finds its feedback record already counted.
+   */
+  async decided(event: IncomingEvent<typeof Topics.ReviewDecided>): Promise<void> {
+    const d = event.data;
+    if (!isLearningDecision(d)) return;
+    const existing = await this.store.feedbackRecord(`fb:${d.decisionId}`);
+    if (existing?.counted) {
+      await this.publisher.publish(Topics.FeedbackCaptured, eventOf(existing), { id: existing.feedbackId });
+      return;
+    }
+    await this.store.count(dayOf(d.decidedAt), ALL_CATEGORIES, [{ at: positionOf(event), change: { kind: 'seen' } }]);
+    const requestId = requestIdOf(d.caseId, d.round);
+    const request = await this.store.request(requestId);
+    if (request) await this.capture(request, d, positionOf(event));
+    else await this.parkUntil(requestId, { kind: 'decided', data: d, at: positionOf(event) });
+  }
+
+  private async capture(request: RequestInfo, d: ReviewDecided, at: Position): Promise<void> {
+    const existing = await this.store.feedbackRecord(`fb:${d.decisionId}`);
+    const record = existing ?? captureOf(request, d, this.clock())!;
+    if (!existing) await this.store.saveFeedback(record);
+    // Published again on a redelivery: same CloudEvents id, consumers dedupe on it.
+    await this.publisher.publish(Topics.FeedbackCaptured, eventOf(record), { id: record.feedbackId });
+    await this.store.count(dayOf(d.decidedAt), record.category, [
+      { at, change: { kind: 'decided', modelVersion: record.modelVersion, override: record.override, agreesWithAi: d.agreesWithAi, reviewTimeMs: record.reviewTimeMs, caseId: record.caseId, reason: record.reason } },
+    ]);
+    await this.store.markCounted(record.feedbackId);
+    await this.checkRetraining(record.category, record.modelVersion);
+  }
+
+  /**
+   * Parks an event for a request not seen yet. The request may have landed meanwhile (its
+   * handler looked for parked events before this one was parked): look again and handle it.
+   * Handling twice is harmless: counters skip positions they applied, records are keyed.
+   */
+  private async parkUntil(requestId: string, item: ParkedItem): Promise<void> {
+    await this.store.park(requestId, item);
+    const request = await this.store.request(requestId);
+    if (request) await this.unpark(request);
+  }
+
+  private async unpark(request: RequestInfo): Promise<void> {
+    const items = await this.store.takeParked(request._id);
+    if (items.length === 0) return;
+    for (const item of items) {
+      if (item.kind === 'decided') await this.capture(request, item.data, item.at);
+      else await this.countEscalation(request, item.data, item.at);
+    }
+    await this.store.dropParked(request._id);
+  }
+
+  /** At most one trigger per window per category and model; a trigger decided but not published goes out now. */
+  async checkRetraining(category: string, modelVersion: string): Promise<void> {
+    const rule = this.policy.feedback.retraining;
+    const now = this.clock();
+    const days = windowDays(now, rule.windowDays);
+    const totals = sumDays(await this.store.daysOf(category, days));
+    const model = totals.models[modelVersion] ?? { decisions: 0, overrides: 0, examples: [] };
+    const check = retrainingCheck(model, rule);
+    if (!check.due) return;
+    const from = new Date(`${days[0]}T00:00:00.000Z`).toISOString();
+    const mark = await this.store.openRetraining(`retrain:${category}:${modelVersion}`, now, () => {
+      const event: EventOf<typeof Topics.RetrainingTriggered> = {
+        category,
+        modelVersion,
+        overrideRate: check.overrideRate,
+        threshold: rule.overrideRateThreshold,
+        window: { from, to: now.toISOString() },
+        sampleSize: check.sampleSize,
+        exampleCaseIds: model.examples.slice(0, 20),
+        triggeredAt: now.toISOString(),
+      };
+      return { until: new Date(now.getTime() + rule.windowDays * 86_400_000).toISOString(), event, eventId: `retrain:${category}:${modelVersion}:${now.toISOString()}` };
+    });
+    if (!mark) return;
+    await this.publisher.publish(Topics.RetrainingTriggered, mark.event as EventOf<typeof Topics.RetrainingTriggered>, { id: mark.eventId });
+    await this.store.markPublished(mark);
+    this.logger.log({ message: 'retraining triggered', category, modelVersion, overrideRate: check.overrideRate, sampleSize: check.sampleSize });
+  }
+
+  /** The guide's health metrics over the last `days` days: overall and per category. */
+  async health(days: number, category?: string): Promise<{ window: { from: string; to: string; days: number }; overall: MetricValue[]; categories: { category: string; metrics: MetricValue[] }[] }> {
+    const now = this.clock();
+    const span = windowDays(now, days);
+    const names = category ? [category] : await this.store.categories();
+    const perCategory = await Promise.all(names.filter((n) => n !== ALL_CATEGORIES).map(async (name) => ({ category: name, days: await this.store.daysOf(name, span) })));
+    const seen = sumDays(await this.store.daysOf(ALL_CATEGORIES, span)).seen;
+    const overall = sumDays(perCategory.flatMap((c) => c.days));
+    return {
+      window: { from: `${span[0]}T00:00:00.000Z`, to: now.toISOString(), days },
+      overall: healthOf(overall, category ? {} : { seen }),
+      categories: perCategory.map((c) => ({ category: c.category, metrics: healthOf(sumDays(c.days)) })),
+    };
+  }
+}
+
+/** The event inside a stored feedback record. */
+function eventOf(record: EventOf<typeof Topics.FeedbackCaptured> & { _id?: string; counted?: boolean }): EventOf<typeof Topics.FeedbackCaptured> {
+  const { _id: _ignored, counted: _counted, ...event } = record;
+  return event;
+}

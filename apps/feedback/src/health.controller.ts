@@ -1,0 +1,39 @@
+import { BadRequestException, Controller, Get, Header, Query } from '@nestjs/common';
+import { z } from 'zod';
+import { prometheusText } from './health/health';
+import { FeedbackService } from './feedback.service';
+
+const HealthQuery = z.strictObject({
+  days: z.coerce.number({ message: 'expected a whole number of days' }).int({ message: 'expected a whole number of days' }).min(1).max(90).default(7),
+  category: z.string().regex(/^[a-z][a-z0-9_.-]*$/, 'expected a category name').optional(),
+});
+
+function parse(query: unknown): z.output<typeof HealthQuery> {
+  const parsed = HealthQuery.safeParse(query);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new BadRequestException({ statusCode: 400, error: 'Bad Request', field: issue.path.join('.') || 'query', message: `${issue.path.join('.') || 'query'}: ${issue.message}` });
+  }
+  return parsed.data;
+}
+
+/** The guide's health dashboard as data: JSON for people and tools, Prometheus for alerting. */
+@Controller()
+export class HealthMetricsController {
+  constructor(private readonly feedback: FeedbackService) {}
+
+  /** GET /api/health-metrics?days=7&category=refund — each metric with its value, sample, status and the guide's target. */
+  @Get('api/health-metrics')
+  async metrics(@Query() query: unknown) {
+    const { days, category } = parse(query);
+    return this.feedback.health(days, category);
+  }
+
+  /** GET /metrics — the same figures (7 days) as Prometheus gauges, overall (category="all") and per category. */
+  @Get('metrics')
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  async prometheus(): Promise<string> {
+    const health = await this.feedback.health(7);
+    return prometheusText([{ category: 'all', metrics: health.overall }, ...health.categories]);
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * Per-day, per-category counters: what the health metrics and the retraining trigger are
+ * computed from. One document per day and category, so a 7-day window is 7 lookups by _id.
+ *
+ * Exactly once without transactions: each counter document remembers, per topic partition, the
+ * last offset it applied (`marks`). A partition is consumed in order by one consumer at a time,
+ * so a redelivered event (offset at or below the mark) is skipped.
+ */
+export interface DayStats {
+  _id: string;
+  version: number;
+  day: string;
+  category: string;
+  /** decision.finalized: decided by the AI alone, by people; audit-sampled auto-approvals; shadow cases. */
+  auto: number;
+  human: number;
+  auditSampled: number;
+  shadow: number;
+  /** Sum and count of submitted → finalized for human decisions (the guide's time to human decision). */
+  timeToHumanMsTotal: number;
+  /** review.requested (not counting re-routes after an escalation). */
+  reviewRequests: number;
+  /** escalation.fired at level 1: a review that went up at least once. */
+  escalations: number;
+  /** review.decided approve/override: decisions, overrides, approvals of the AI's recommendation. */
+  decisions: number;
+  overrides: number;
+  agreesWithAi: number;
+  reviewTimeMsTotal: number;
+  /** Decisions captured as feedback records (joined with their request and published). */
+  captured: number;
+  /** Human decisions received, counted before the join (only in the all-categories document, `*`). */
+  seen: number;
+  /** Per model version: decisions, overrides and a few overridden cases. */
+  models: Record<string, { decisions: number; overrides: number; examples: string[] }>;
+  /** Override reasons as written (trimmed, lower case, first 80 characters), counted. */
+  overrideReasons: Record<string, number>;
+  marks: Record<string, string>;
+}
+
+/**
+ * Names used as field names (topics, model versions, reasons) are stored encoded: MongoDB field
+ * names must not contain "." or start with "$".
+ */
+export const fieldKey = (name: string) => encodeURIComponent(name).replace(/\./g, '%2E');
+export const fromFieldKey = (key: string) => decodeURIComponent(key);
+
+export const dayOf = (at: string | Date) => new Date(at).toISOString().slice(0, 10);
+export const dayStatsId = (day: string, category: string) => `d:${day}:${category}`;
+/** The document of counters that know no category (decisions seen before their join). */
+export const ALL_CATEGORIES = '*';
+
+export function emptyDay(day: string, category: string): DayStats {
+  return {
+    _id: dayStatsId(day, category),
+    version: 0,
+    day,
+    category,
+    auto: 0,
+    human: 0,
+    auditSampled: 0,
+    shadow: 0,
+    timeToHumanMsTotal: 0,
+    reviewRequests: 0,
+    escalations: 0,
+    decisions: 0,
+    overrides: 0,
+    agreesWithAi: 0,
+    reviewTimeMsTotal: 0,
+    captured: 0,
+    seen: 0,
+    models: {},
+    overrideReasons: {},
+    marks: {},
+  };
+}
+
+/** Where an event came from: its topic partition and offset (the dedupe mark). */
+export interface Position {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export type DayChange =
+  | { kind: 'finalized'; decidedBy: 'auto' | 'human'; latencyMs: number; auditSampled: boolean; shadow: boolean }
+  | { kind: 'requested' }
+  | { kind: 'seen' }
+  | { kind: 'escalated' }
+  | { kind: 'decided'; modelVersion: string; override: boolean; agreesWithAi: boolean; reviewTimeMs: number; caseId: string; reason?: string };
+
+const MAX_EXAMPLES = 20;
+const MAX_REASONS = 200;
+
+/** Applies changes not yet applied (by their positions); undefined when there is nothing new. */
+export function applyToDay(current: DayStats | undefined, day: string, category: string, changes: { at: Position; change: DayChange }[]): DayStats | undefined {
+  const next: DayStats = structuredClone(current ?? emptyDay(day, category));
+  let applied = 0;
+  for (const { at, change } of changes) {
+    const key = fieldKey(`${at.topic}:${at.partition}`);
+    const mark = next.marks[key];
+    if (mark !== undefined && BigInt(at.offset) <= BigInt(mark)) continue;
+    next.marks[key] = at.offset;
+    applied++;
+    apply(next, change);
+  }
+  return applied === 0 ? undefined : next;
+}
+
+function apply(s: DayStats, c: DayChange): void {
+  switch (c.kind) {
+    case 'finalized':
+      if (c.decidedBy === 'auto') s.auto++;
+      else {
+        s.human++;
+        s.timeToHumanMsTotal += c.latencyMs;
+      }
+      if (c.auditSampled) s.auditSampled++;
+      if (c.shadow) s.shadow++;
+      return;
+    case 'requested':
+      s.reviewRequests++;
+      return;
+    case 'seen':
+      s.seen++;
+      return;
+    case 'escalated':
+      s.escalations++;
+      return;
+    case 'decided': {
+      s.decisions++;
+      s.captured++;
+      s.reviewTimeMsTotal += c.reviewTimeMs;
+      if (c.agreesWithAi) s.agreesWithAi++;
+      const model = (s.models[fieldKey(c.modelVersion)] ??= { decisions: 0, overrides: 0, examples: [] });
+      model.decisions++;
+      if (c.override) {
+        s.overrides++;
+        model.overrides++;
+        if (model.examples.length < MAX_EXAMPLES) model.examples.push(c.caseId);
+        const normalized = normalizeReason(c.reason);
+        const reason = normalized && fieldKey(normalized);
+        if (reason && (reason in s.overrideReasons || Object.keys(s.overrideReasons).length < MAX_REASONS)) s.overrideReasons[reason] = (s.overrideReasons[reason] ?? 0) + 1;
+      }
+      return;
+    }
+  }
+}
+
+export function normalizeReason(reason: string | undefined): string | undefined {
+  const text = reason?.trim().toLowerCase().replace(/\s+/g, ' ').slice(0, 80);
+  return text ? text : undefined;
+}
+
+/** The counters of several days (and categories) added up, with names decoded. */
+export function sumDays(days: DayStats[]): Omit<DayStats, '_id' | 'version' | 'day' | 'category' | 'marks'> {
+  const total = emptyDay('', '');
+  for (const d of days) {
+    for (const k of ['auto', 'human', 'auditSampled', 'shadow', 'timeToHumanMsTotal', 'reviewRequests', 'escalations', 'decisions', 'overrides', 'agreesWithAi', 'reviewTimeMsTotal', 'captured', 'seen'] as const) total[k] += d[k];
+    for (const [key, m] of Object.entries(d.models)) {
+      const into = (total.models[fromFieldKey(key)] ??= { decisions: 0, overrides: 0, examples: [] });
+      into.decisions += m.decisions;
+      into.overrides += m.overrides;
+      into.examples.push(...m.examples.slice(0, MAX_EXAMPLES - into.examples.length));
+    }
+    for (const [key, n] of Object.entries(d.overrideReasons)) total.overrideReasons[fromFieldKey(key)] = (total.overrideReasons[fromFieldKey(key)] ?? 0) + n;
+  }
+  const { _id: _i, version: _v, day: _d, category: _c, marks: _m, ...counters } = total;
+  return counters;
+}
+
+/** The days of a window ending on `to` (inclusive), oldest first. */
+export function windowDays(to: Date, days: number): string[] {
+  return Array.from({ length: days }, (_, i) => dayOf(new Date(to.getTime() - (days - 1 - i) * 86_400_000)));
+}

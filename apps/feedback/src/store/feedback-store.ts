@@ -1,0 +1,193 @@
+import { isDuplicateKey } from '@hitl/messaging';
+import { VersionedWrites } from '@hitl/platform';
+import type { Collection, Db } from 'mongodb';
+import type { EscalationFired, FeedbackCaptured, RequestInfo, ReviewDecided } from '../capture/capture';
+import { applyToDay, dayStatsId, type DayChange, type DayStats, type Position } from '../health/daily';
+
+/** A retraining trigger of a category and model: the window it covers, and whether it went out. */
+export interface RetrainingMark {
+  _id: string;
+  version: number;
+  /** No new trigger before this instant (one per window). */
+  until: string;
+  /** The event, kept until published, so a crash between deciding and publishing loses nothing. */
+  event: Record<string, unknown>;
+  eventId: string;
+  openedAt: string;
+  published: boolean;
+}
+
+/** A trigger decided this long ago and still unpublished was left by a writer that died. */
+const STALE_TRIGGER_MS = 30_000;
+
+/** A feedback record; `counted` once its decision is in the day counters. */
+export type StoredFeedback = FeedbackCaptured & { _id: string; counted?: boolean };
+
+/** Events that named a request not seen yet: handled when it arrives (topics are consumed apart). */
+export interface Parked {
+  _id: string;
+  version: number;
+  items: ParkedItem[];
+}
+export type ParkedItem =
+  | { kind: 'decided'; data: ReviewDecided; at: Position }
+  | { kind: 'escalated'; data: EscalationFired; at: Position };
+
+interface Known {
+  _id: string;
+  version: number;
+  categories: string[];
+}
+
+/**
+ * The feedback service's documents. Everything is read by _id: request infos by case and round,
+ * day counters by day and category, a small list of the categories seen.
+ */
+export class FeedbackStore {
+  private readonly requests: Collection<RequestInfo>;
+  private readonly feedback: Collection<StoredFeedback>;
+  private readonly days: Collection<DayStats>;
+  private readonly known: Collection<Known>;
+  private readonly retraining: Collection<RetrainingMark>;
+  private readonly parked: Collection<Parked>;
+  private readonly parkedWrites: VersionedWrites<Parked>;
+  private readonly dayWrites: VersionedWrites<DayStats>;
+  private readonly knownWrites: VersionedWrites<Known>;
+  private readonly retrainingWrites: VersionedWrites<RetrainingMark>;
+  private readonly categoriesSeen = new Set<string>();
+  /**
+   * One write at a time per replica: FerretDB keeps a database in one SQLite file with one
+   * writer; concurrent writers only wait on each other (see the review service's queue store).
+   */
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(db: Db) {
+    this.requests = db.collection('requests');
+    this.feedback = db.collection('feedback');
+    this.days = db.collection('days');
+    this.known = db.collection('known');
+    this.retraining = db.collection('retraining');
+    this.parked = db.collection('parked');
+    const claims = db.collection<never>('feedback_claims');
+    this.dayWrites = new VersionedWrites(this.days, claims as never);
+    this.knownWrites = new VersionedWrites(this.known, claims as never);
+    this.retrainingWrites = new VersionedWrites(this.retraining, claims as never);
+    this.parkedWrites = new VersionedWrites(this.parked, claims as never);
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(work);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Request infos, inserted in one request; one already there (a redelivery) is fine. */
+  saveRequests(infos: RequestInfo[]): Promise<void> {
+    if (infos.length === 0) return Promise.resolve();
+    return this.serial(async () => {
+      try {
+        await this.requests.insertMany(infos, { ordered: false });
+      } catch (error) {
+        const writeErrors = (error as { writeErrors?: { code?: number }[] }).writeErrors;
+        if (!writeErrors || writeErrors.some((w) => w.code !== 11000)) throw error;
+      }
+    });
+  }
+
+  request(id: string): Promise<RequestInfo | null> {
+    return this.requests.findOne({ _id: id });
+  }
+
+  /** Keeps an event until the request it names arrives. */
+  park(requestId: string, item: ParkedItem): Promise<unknown> {
+    const same = (x: ParkedItem) => x.at.topic === item.at.topic && x.at.partition === item.at.partition && x.at.offset === item.at.offset;
+    return this.serial(() =>
+      this.parkedWrites.changeLikelyNew(requestId, (current) => (current?.items.some(same) ? undefined : { _id: requestId, version: 0, items: [...(current?.items ?? []), item] })),
+    );
+  }
+
+  async takeParked(requestId: string): Promise<ParkedItem[]> {
+    const found = await this.parked.findOne({ _id: requestId });
+    return found?.items ?? [];
+  }
+
+  dropParked(requestId: string): Promise<unknown> {
+    return this.serial(async () => {
+      const found = await this.parked.findOneAndDelete({ _id: requestId });
+      if (found) await this.parkedWrites.forget(requestId, found.version);
+    });
+  }
+
+  /** Stores a feedback record; false when it was already stored (a redelivered decision). */
+  saveFeedback(record: FeedbackCaptured): Promise<boolean> {
+    return this.serial(async () => {
+      try {
+        await this.feedback.insertOne({ _id: record.feedbackId, ...record });
+        return true;
+      } catch (error) {
+        if (isDuplicateKey(error)) return false;
+        throw error;
+      }
+    });
+  }
+
+  feedbackRecord(id: string): Promise<StoredFeedback | null> {
+    return this.feedback.findOne({ _id: id });
+  }
+
+  /** One writer per record (its case's partition): a plain update is enough. */
+  markCounted(id: string): Promise<unknown> {
+    return this.serial(() => this.feedback.updateOne({ _id: id }, { $set: { counted: true } }));
+  }
+
+  /** Applies counted changes to one day and category (each change once, by its position). */
+  async count(day: string, category: string, changes: { at: Position; change: DayChange }[]): Promise<void> {
+    if (changes.length === 0) return;
+    await this.remember(category);
+    await this.serial(() => this.dayWrites.changeLikelyNew(dayStatsId(day, category), (current) => applyToDay(current, day, category, changes)));
+  }
+
+  async daysOf(category: string, days: string[]): Promise<DayStats[]> {
+    const found = await Promise.all(days.map((day) => this.days.findOne({ _id: dayStatsId(day, category) })));
+    return found.filter((d): d is DayStats => d !== null);
+  }
+
+  async categories(): Promise<string[]> {
+    return ((await this.known.findOne({ _id: 'categories' }))?.categories ?? []).slice().sort();
+  }
+
+  private async remember(category: string): Promise<void> {
+    if (this.categoriesSeen.has(category) || category === '*') return;
+    await this.serial(() =>
+      this.knownWrites.changeLikelyNew('categories', (current) =>
+        current?.categories.includes(category) ? undefined : { _id: 'categories', version: 0, categories: [...(current?.categories ?? []), category] },
+      ),
+    );
+    this.categoriesSeen.add(category);
+  }
+
+  /**
+   * Opens a retraining window for a category and model unless one is open: returns the mark to
+   * publish (new, or an earlier one never published), or undefined.
+   */
+  openRetraining(key: string, now: Date, make: () => { until: string; event: Record<string, unknown>; eventId: string }): Promise<RetrainingMark | undefined> {
+    return this.serial(async () => {
+      let opened: RetrainingMark | undefined;
+      await this.retrainingWrites.changeLikelyNew(key, (current) => {
+        opened = undefined;
+        if (current && Date.parse(current.until) > now.getTime()) {
+          // Left unpublished by a writer that died (not one still publishing it): publish it now.
+          if (!current.published && now.getTime() - Date.parse(current.openedAt) > STALE_TRIGGER_MS) opened = current;
+          return undefined;
+        }
+        opened = { _id: key, version: 0, ...make(), openedAt: now.toISOString(), published: false };
+        return opened;
+      });
+      return opened;
+    });
+  }
+
+  markPublished(mark: RetrainingMark): Promise<unknown> {
+    return this.serial(() => this.retrainingWrites.change(mark._id, (current) => (current && current.eventId === mark.eventId && !current.published ? { ...current, published: true } : undefined)));
+  }
+}
