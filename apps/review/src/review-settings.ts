@@ -18,6 +18,8 @@ export const reviewEnvSchema = z.object({
    * replicas wrote (with one replica every change passes through it anyway).
    */
   REVIEW_VIEW_REFRESH_MS: positiveInt(3_600_000).default(30_000),
+  /** Where the feedback service answers: the health dashboard shows its metrics. */
+  REVIEW_FEEDBACK_URL: z.url({ message: 'expected a URL such as http://127.0.0.1:3004' }).default('http://127.0.0.1:3004'),
   /** Send the session cookie only over HTTPS (set behind TLS). */
   REVIEW_COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });

@@ -140,4 +140,9 @@ button.primary kbd { background:transparent; color:#fff; border-color:#9fc0f0; }
 .act input, .act textarea { width:100%; padding:6px; font:inherit; } .act button { margin-top:8px; } .act h3 { font-size:15px; margin:8px 0 0; }
 #result.ok { color:var(--ok); font-weight:600; } #result.error, .error { color:var(--bad); font-weight:600; } .live { color:var(--warn); font-weight:600; }
 .history { padding-left:18px; } .pages a { margin-right:12px; }
+.muted { color:var(--muted); } .scroll { overflow-x:auto; } table.health td.value { color:inherit; font-weight:600; }
+.status { display:inline-block; padding:0 8px; border-radius:10px; font-size:13px; font-weight:600; }
+.status-ok { background:#e3f4e8; color:var(--ok); } .status-warn { background:#fdf1d9; color:var(--warn); }
+.status-red { background:#fbe3e1; color:var(--bad); } .status-no_data, .status-few { background:#eef1f4; color:var(--muted); }
+td.status-cell { font-weight:600; }
 `;

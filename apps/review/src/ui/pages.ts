@@ -32,7 +32,7 @@ export function layout(title: string, user: Principal | null, body: Html, page =
 <header class="top">
   <span class="brand">HITL review</span>
   ${user
-    ? html`<nav aria-label="Main"><a href="/">Queue</a><a href="/docs">API</a></nav>
+    ? html`<nav aria-label="Main"><a href="/">Queue</a><a href="/dashboard">Health</a><a href="/docs">API</a></nav>
   <span class="who">${user.name} <small>(${user.roles.map(label).join(', ')})</small></span>
   <form method="post" action="/logout" class="inline"><button type="submit">Log out</button></form>`
     : ''}
@@ -224,4 +224,75 @@ export function casePage(user: Principal, d: Detail, neighbours: { prev?: string
 </article>`,
     'case',
   );
+}
+
+/** What the feedback service reports for one metric (GET /api/health-metrics). */
+export interface HealthMetric {
+  name: string;
+  label: string;
+  unit: 'ratio' | 'minutes';
+  value: number | null;
+  sample: number;
+  status: 'ok' | 'warn' | 'red' | 'few' | 'no_data';
+  target: { min?: number; max?: number };
+  red: { below?: number; above?: number };
+  definition: string;
+  note?: string;
+}
+
+export interface HealthReport {
+  window: { from: string; to: string; days: number };
+  overall: HealthMetric[];
+  categories: { category: string; metrics: HealthMetric[] }[];
+}
+
+const STATUS_TEXT: Record<HealthMetric['status'], string> = { ok: 'on target', warn: 'off target', red: 'red flag', few: 'too few cases', no_data: 'no data' };
+
+function metricValue(m: Pick<HealthMetric, 'unit' | 'value'>): string {
+  if (m.value === null) return '—';
+  return m.unit === 'ratio' ? `${(m.value * 100).toFixed(1)}%` : `${m.value.toFixed(1)} min`;
+}
+
+function bound(unit: HealthMetric['unit'], x: number): string {
+  return unit === 'ratio' ? `${Math.round(x * 100)}%` : x >= 60 ? `${x / 60} h` : `${x} min`;
+}
+
+function targetText(m: HealthMetric): string {
+  const { min, max } = m.target;
+  if (min !== undefined && max !== undefined) return `${bound(m.unit, min)}–${bound(m.unit, max)}`;
+  if (min !== undefined) return min === 1 ? '100%' : `> ${bound(m.unit, min)}`;
+  return max !== undefined ? `< ${bound(m.unit, max)}` : '';
+}
+
+function redText(m: HealthMetric): string {
+  return [m.red.below !== undefined ? `< ${bound(m.unit, m.red.below)}` : '', m.red.above !== undefined ? `> ${bound(m.unit, m.red.above)}` : ''].filter(Boolean).join(' or ');
+}
+
+const badge = (status: HealthMetric['status']) => html`<span class="status status-${status}">${STATUS_TEXT[status]}</span>`;
+
+/** The guide's health dashboard: each metric against its target and red flag, overall and per category. */
+export function dashboardPage(user: Principal, report: HealthReport | undefined, problem: string | undefined, days: number): Html {
+  const body = report
+    ? html`<p class="muted">Last ${days} days (${when(report.window.from)} – ${when(report.window.to)}), from the feedback service.</p>
+<table class="health" aria-label="Health metrics">
+  <thead><tr><th scope="col">Metric</th><th scope="col">Value</th><th scope="col">Target</th><th scope="col">Red flag</th><th scope="col">Status</th><th scope="col">Based on</th></tr></thead>
+  <tbody>
+  ${report.overall.map(
+    (m) => html`<tr data-metric="${m.name}"><th scope="row"><abbr title="${m.definition}">${m.label}</abbr></th><td class="value">${metricValue(m)}</td><td>${targetText(m)}</td><td>${redText(m)}</td><td>${badge(m.status)}</td><td>${m.note ?? `${m.sample.toLocaleString('en-US')}`}</td></tr>`,
+  )}
+  </tbody>
+</table>
+${report.categories.length === 0
+  ? html`<p>No category has data yet.</p>`
+  : html`<h2>By category</h2>
+<div class="scroll"><table class="health by-category" aria-label="Health by category">
+  <thead><tr><th scope="col">Category</th>${report.overall.map((m) => html`<th scope="col">${m.label}</th>`)}</tr></thead>
+  <tbody>
+  ${report.categories.map(
+    (c) => html`<tr data-category="${c.category}"><th scope="row">${label(c.category)}</th>${c.metrics.map((m) => html`<td class="status-cell status-${m.status}" title="${STATUS_TEXT[m.status]}">${metricValue(m)}</td>`)}</tr>`,
+  )}
+  </tbody>
+</table></div>`}`
+    : html`<p class="error" role="alert">The health metrics are not available: ${problem ?? 'unknown error'}.</p>`;
+  return layout('Health', user, html`<h1>System health</h1>${body}`, 'dashboard');
 }

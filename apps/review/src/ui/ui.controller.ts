@@ -14,7 +14,7 @@ import { originOf } from '../http/origin';
 import { REVIEW_SETTINGS, type ReviewSettings } from '../review-settings';
 import { CLIENT_CSS, CLIENT_JS } from './assets';
 import { html } from './html';
-import { casePage, layout, loginPage, queuePage, queueTable, type QueueFilters } from './pages';
+import { casePage, dashboardPage, layout, loginPage, queuePage, queueTable, type HealthReport, type QueueFilters } from './pages';
 
 const PAGE_SIZE = 25;
 
@@ -110,6 +110,27 @@ export class UiController {
       const message = typeof error.getResponse() === 'string' ? String(error.getResponse()) : error.message;
       res.status(error.getStatus()).type('html').send(layout('Case', user, html`<h1>${error.getStatus() === 404 ? 'No such case' : 'Not for you'}</h1><p>${message}</p><p><a href="/">Back to the queue</a></p>`).value);
     }
+  }
+
+  /**
+   * The guide's health dashboard, from the feedback service (REVIEW_FEEDBACK_URL). Any reviewer
+   * may look: the figures are about the system, not about a person.
+   */
+  @Get('dashboard')
+  async dashboard(@Query('days') rawDays: string | undefined, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const user = this.userOr(req, res);
+    if (!user) return;
+    const days = Math.min(90, Math.max(1, Number.parseInt(rawDays ?? '7', 10) || 7));
+    let report: HealthReport | undefined;
+    let problem: string | undefined;
+    try {
+      const response = await fetch(new URL(`/api/health-metrics?days=${days}`, this.settings.REVIEW_FEEDBACK_URL), { signal: AbortSignal.timeout(5_000) });
+      if (response.ok) report = (await response.json()) as HealthReport;
+      else problem = `the feedback service answered ${response.status}`;
+    } catch (error) {
+      problem = `the feedback service at ${this.settings.REVIEW_FEEDBACK_URL} did not answer (${error instanceof Error ? error.message : String(error)})`;
+    }
+    res.status(report ? 200 : 502).type('html').send(dashboardPage(user, report, problem, days).value);
   }
 
   /** The logged-in reviewer, or a redirect to the login page. */
