@@ -155,6 +155,8 @@ describe('the reviewer workbench in a browser', () => {
       expect(await page.locator('tr[data-metric="override_rate"] .status').textContent()).toBe('too few cases');
       expect(await page.locator('tr[data-metric="false_negative_rate"] .status').textContent()).toBe('no data');
       await page.getByRole('table', { name: 'Health by category' }).waitFor();
+      // The reviewers who approved cases in the tests above (sam) appear with their figures.
+      await page.getByRole('table', { name: 'Reviewers' }).locator('tr[data-reviewer="sam"]').waitFor();
       await page.screenshot({ path: screenshotPath('health-dashboard'), fullPage: true });
     });
   });

@@ -115,13 +115,41 @@ describe('feedback through the real broker and database', () => {
     expect(new Set(collector.on(t(Topics.FeedbackCaptured)).filter((m) => m.key === caseId).map((m) => m.headers.ce_id))).toEqual(new Set([`fb:d-${caseId}`]));
   });
 
-  it('a decision consumed before its request waits for it (topics are consumed apart)', async () => {
+  it('a decision consumed before its request waits for it (topics are consumed apart), and is counted', async () => {
     const cat = category('late');
-    const caseId = `late-${run}`;
-    await publisher.publish(Topics.ReviewDecided, decided(caseId, false, 0));
-    await publisher.publish(Topics.ReviewRequested, requested(caseId, cat));
-    await waitFor(() => captured(caseId).length > 0, { timeoutMs: 60_000, description: 'the late-joined feedback record' });
-    expect(captured(caseId)[0]).toMatchObject({ category: cat, override: false });
+    const late = `late-${run}`;
+    await publisher.publish(Topics.ReviewDecided, decided(late, false, 0));
+    // Later records of the same partition move its mark on before the late one is counted.
+    const others = Array.from({ length: 5 }, (_, i) => `late-${run}-other-${i}`);
+    for (const caseId of others) await publisher.publish(Topics.ReviewRequested, requested(caseId, cat));
+    for (const [i, caseId] of others.entries()) await publisher.publish(Topics.ReviewDecided, decided(caseId, false, i));
+    await waitFor(async () => (await health(cat)).override_rate?.sample === 5, { timeoutMs: 30_000, description: 'the other decisions counted' });
+    await publisher.publish(Topics.ReviewRequested, requested(late, cat));
+    await waitFor(() => captured(late).length > 0, { timeoutMs: 60_000, description: 'the late-joined feedback record' });
+    expect(captured(late)[0]).toMatchObject({ category: cat, override: false });
+    await waitFor(async () => (await health(cat)).override_rate?.sample === 6, { timeoutMs: 30_000, description: 'the late decision counted too' });
+  });
+
+  it('dual review: two people on the same case and round form a pair; reviewers report agreement, medians, kappa', async () => {
+    const cat = category('dual');
+    const cases = Array.from({ length: 4 }, (_, i) => `dual-${run}-${i}`);
+    for (const caseId of cases) await publisher.publish(Topics.ReviewRequested, requested(caseId, cat, { requiredApprovals: 2 }));
+    const second = (caseId: string, i: number): Decided => ({ ...decided(caseId, i === 3, 1), decisionId: `d2-${caseId}`, reviewerId: `peer-${run}`, startedAt: new Date(Date.now() - 30_000).toISOString(), decidedAt: new Date().toISOString() });
+    for (const [i, caseId] of cases.entries()) {
+      await publisher.publish(Topics.ReviewDecided, { ...decided(caseId, false, 0), reviewerId: `first-${run}` });
+      await publisher.publish(Topics.ReviewDecided, second(caseId, i));
+    }
+    // Three pairs agree (approve/approve), one does not (approve/deny).
+    await waitFor(async () => (await health(cat)).reviewer_agreement?.sample === 4, { timeoutMs: 30_000, description: 'four dual-review pairs' });
+    expect((await health(cat)).reviewer_agreement).toMatchObject({ value: 0.75 });
+    const { status, body } = await service.get('/api/reviewers?days=7');
+    expect(status).toBe(200);
+    const report = body as { kappa: { pairs: number }; reviewers: { reviewerId: string; decisions: number; peerPairs: number; peerAgreement: number; medianReviewMs: number; agreementWithAi: number; rubberStamp: { flagged: boolean; reasons: string[] } }[] };
+    const peer = report.reviewers.find((r) => r.reviewerId === `peer-${run}`)!;
+    expect(peer).toMatchObject({ decisions: 4, peerPairs: 4, peerAgreement: 0.75, medianReviewMs: 30_000, agreementWithAi: 0.75 });
+    expect(peer.rubberStamp).toEqual({ flagged: false, reasons: ['too few decisions (4 < 50)'] });
+    expect(report.reviewers.find((r) => r.reviewerId === `first-${run}`)).toMatchObject({ decisions: 4, peerPairs: 4, agreementWithAi: 1 });
+    expect(report.kappa.pairs).toBeGreaterThanOrEqual(4);
   });
 
   it('health: the guide\'s metrics from final decisions, requests and escalations, as JSON and Prometheus', async () => {

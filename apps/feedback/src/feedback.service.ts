@@ -1,11 +1,12 @@
-import { Topics, type EventOf } from '@hitl/contracts';
+import { Topics, type EventOf, type HealthReport, type ReviewerReport, type ReviewersReport } from '@hitl/contracts';
 import { EventPublisher, type IncomingEvent } from '@hitl/messaging';
 import type { Policy } from '@hitl/policy';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { captureOf, isLearningDecision, requestIdOf, requestInfoOf, type EscalationFired, type RequestInfo, type ReviewDecided } from './capture/capture';
 import { ALL_CATEGORIES, dayOf, sumDays, windowDays, type DayChange, type Position } from './health/daily';
-import { healthOf, type MetricValue } from './health/health';
+import { healthOf } from './health/health';
 import { retrainingCheck } from './health/retraining';
+import { cohensKappa, median, rubberStampFlag } from './stats';
 import { FeedbackStore, type ParkedItem } from './store/feedback-store';
 
 export const POLICY = Symbol('POLICY');
@@ -105,9 +106,15 @@ export class FeedbackService {
     if (!existing) await this.store.saveFeedback(record);
     // Published again on a redelivery: same CloudEvents id, consumers dedupe on it.
     await this.publisher.publish(Topics.FeedbackCaptured, eventOf(record), { id: record.feedbackId });
-    await this.store.count(dayOf(d.decidedAt), record.category, [
-      { at, change: { kind: 'decided', modelVersion: record.modelVersion, override: record.override, agreesWithAi: d.agreesWithAi, reviewTimeMs: record.reviewTimeMs, caseId: record.caseId, reason: record.reason } },
-    ]);
+    // Dual review: each earlier decision by someone else on this request is a pair.
+    const peers = await this.store.recordDecision(request._id, { decisionId: d.decisionId, reviewerId: d.reviewerId, outcome: record.humanDecision });
+    const day = dayOf(d.decidedAt);
+    const decidedChange: DayChange = { kind: 'decided', modelVersion: record.modelVersion, override: record.override, agreesWithAi: d.agreesWithAi, reviewTimeMs: record.reviewTimeMs, caseId: record.caseId, reason: record.reason };
+    const pairs: DayChange[] = peers.map((p) => ({ kind: 'paired', outcomes: [p.outcome, record.humanDecision] }));
+    await this.store.count(day, record.category, [decidedChange, ...pairs].map((change) => ({ at, change })));
+    // Per reviewer: the same counters, for agreement with the AI and with peers, and review times.
+    await this.store.count(day, d.reviewerId, [decidedChange, ...pairs].map((change) => ({ at, change })), 'reviewers');
+    for (const p of peers) await this.store.count(day, p.reviewerId, [{ at, change: { kind: 'paired', outcomes: [p.outcome, record.humanDecision] } }], 'reviewers');
     await this.store.markCounted(record.feedbackId);
     await this.checkRetraining(record.category, record.modelVersion);
   }
@@ -127,8 +134,10 @@ export class FeedbackService {
     const items = await this.store.takeParked(request._id);
     if (items.length === 0) return;
     for (const item of items) {
-      if (item.kind === 'decided') await this.capture(request, item.data, item.at);
-      else await this.countEscalation(request, item.data, item.at);
+      // Counted under a mark of its own: the partition's mark has moved past it meanwhile.
+      const at = { ...item.at, topic: `${item.at.topic}@${request._id}` };
+      if (item.kind === 'decided') await this.capture(request, item.data, at);
+      else await this.countEscalation(request, item.data, at);
     }
     await this.store.dropParked(request._id);
   }
@@ -162,11 +171,43 @@ export class FeedbackService {
     this.logger.log({ message: 'retraining triggered', category, modelVersion, overrideRate: check.overrideRate, sampleSize: check.sampleSize });
   }
 
-  /** The guide's health metrics over the last `days` days: overall and per category. */
-  async health(days: number, category?: string): Promise<{ window: { from: string; to: string; days: number }; overall: MetricValue[]; categories: { category: string; metrics: MetricValue[] }[] }> {
+  /**
+   * Reviewer quality over the last `days` days: each person's agreement with the AI and with
+   * peers, median review time and the rubber-stamp flag (fast and nearly always agreeing with
+   * the AI over enough cases: the guide's pitfall of automation bias); Cohen's kappa over every
+   * dual-reviewed pair.
+   */
+  async reviewers(days: number): Promise<ReviewersReport> {
     const now = this.clock();
     const span = windowDays(now, days);
-    const names = category ? [category] : await this.store.categories();
+    const names = await this.store.names('reviewers');
+    const reviewers = await Promise.all(
+      names.map(async (reviewerId): Promise<ReviewerReport> => {
+        const t = sumDays(await this.store.daysOf(reviewerId, span, 'reviewers'));
+        const medianReviewMs = t.reviewTimesMs.length > 0 ? median(t.reviewTimesMs) : null;
+        return {
+          reviewerId,
+          decisions: t.decisions,
+          agreementWithAi: t.decisions > 0 ? t.agreesWithAi / t.decisions : null,
+          overrideRate: t.decisions > 0 ? t.overrides / t.decisions : null,
+          medianReviewMs,
+          peerPairs: t.pairs,
+          peerAgreement: t.pairs > 0 ? t.pairsAgreed / t.pairs : null,
+          rubberStamp: rubberStampFlag({ decisions: t.decisions, agreesWithAi: t.agreesWithAi, medianReviewMs: medianReviewMs ?? Infinity }),
+        };
+      }),
+    );
+    const categories = await this.store.names('categories');
+    const pairs = (await Promise.all(categories.map(async (c) => sumDays(await this.store.daysOf(c, span)).pairOutcomes))).flat().map((p): [string, string] => [p.a, p.b]);
+    const kappa = pairs.length > 0 ? cohensKappa(pairs).kappa : null;
+    return { window: { from: `${span[0]}T00:00:00.000Z`, to: now.toISOString(), days }, kappa: { kappa: Number.isFinite(kappa) ? kappa : null, pairs: pairs.length }, reviewers: reviewers.filter((r) => r.decisions > 0 || r.peerPairs > 0) };
+  }
+
+  /** The guide's health metrics over the last `days` days: overall and per category. */
+  async health(days: number, category?: string): Promise<HealthReport> {
+    const now = this.clock();
+    const span = windowDays(now, days);
+    const names = category ? [category] : await this.store.names('categories');
     const perCategory = await Promise.all(names.filter((n) => n !== ALL_CATEGORIES).map(async (name) => ({ category: name, days: await this.store.daysOf(name, span) })));
     const seen = sumDays(await this.store.daysOf(ALL_CATEGORIES, span)).seen;
     const overall = sumDays(perCategory.flatMap((c) => c.days));

@@ -29,6 +29,14 @@ export class HealthMetricsController {
     return this.feedback.health(days, category);
   }
 
+  /** GET /api/reviewers?days=7 — reviewer quality: agreement with the AI and peers, median review time, rubber-stamp flag, kappa. */
+  @Get('api/reviewers')
+  async reviewers(@Query() query: unknown) {
+    const { days, category } = parse(query);
+    if (category) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', field: 'category', message: 'category: not supported here' });
+    return this.feedback.reviewers(days);
+  }
+
   /** GET /metrics — the same figures (7 days) as Prometheus gauges, overall (category="all") and per category. */
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')

@@ -21,3 +21,4 @@ export * from './validate';
 export * from './cloudevents';
 export * from './examples';
 export * from './asyncapi';
+export * from './feedback-api';

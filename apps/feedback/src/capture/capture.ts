@@ -9,6 +9,7 @@ export type EscalationFired = EventOf<typeof Topics.EscalationFired>;
 export interface RequestInfo {
   /** `r:<caseId>:<round>`: a decision names its case and round. */
   _id: string;
+  version: number;
   caseId: string;
   predictionId: string;
   round: number;
@@ -20,6 +21,8 @@ export interface RequestInfo {
   tier: ReviewRequested['tier'];
   reason: ReviewRequested['reason'];
   requestedAt: string;
+  /** The people who decided this request so far, in order (dual review pairs them). */
+  decisions: { decisionId: string; reviewerId: string; outcome: string }[];
 }
 
 export const requestIdOf = (caseId: string, round: number) => `r:${caseId}:${round}`;
@@ -27,6 +30,7 @@ export const requestIdOf = (caseId: string, round: number) => `r:${caseId}:${rou
 export function requestInfoOf(e: ReviewRequested): RequestInfo {
   return {
     _id: requestIdOf(e.caseId, e.round),
+    version: 1,
     caseId: e.caseId,
     predictionId: e.predictionId,
     round: e.round,
@@ -38,6 +42,7 @@ export function requestInfoOf(e: ReviewRequested): RequestInfo {
     tier: e.tier,
     reason: e.reason,
     requestedAt: e.requestedAt,
+    decisions: [],
   };
 }
 

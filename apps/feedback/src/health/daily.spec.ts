@@ -56,4 +56,14 @@ describe('day counters', () => {
     expect(normalizeReason('   ')).toBeUndefined();
     expect(normalizeReason('x'.repeat(200))).toHaveLength(80);
   });
+
+  it('one record may carry several changes (a decision and the pair it completes): all count once', () => {
+    const both = [
+      { at: at(9), change: decided(false, 'x') },
+      { at: at(9), change: { kind: 'paired', outcomes: ['approve', 'deny'] } as DayChange },
+    ];
+    const day = applyToDay(undefined, 'd', 'c', both)!;
+    expect(day).toMatchObject({ decisions: 1, pairs: 1, pairsAgreed: 0, pairOutcomes: [{ a: 'approve', b: 'deny' }], reviewTimesMs: [60_000] });
+    expect(applyToDay(day, 'd', 'c', both)).toBeUndefined();
+  });
 });

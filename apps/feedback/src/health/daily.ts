@@ -27,10 +27,17 @@ export interface DayStats {
   overrides: number;
   agreesWithAi: number;
   reviewTimeMsTotal: number;
+  /** Review times (ms) of the day's first decisions, for medians. */
+  reviewTimesMs: number[];
   /** Decisions captured as feedback records (joined with their request and published). */
   captured: number;
   /** Human decisions received, counted before the join (only in the all-categories document, `*`). */
   seen: number;
+  /** Dual review: pairs of people deciding the same case and round, how many agreed, and their outcomes (for kappa). */
+  pairs: number;
+  pairsAgreed: number;
+  /** Objects, not [a, b]: FerretDB stores no nested arrays. */
+  pairOutcomes: { a: string; b: string }[];
   /** Per model version: decisions, overrides and a few overridden cases. */
   models: Record<string, { decisions: number; overrides: number; examples: string[] }>;
   /** Override reasons as written (trimmed, lower case, first 80 characters), counted. */
@@ -67,8 +74,12 @@ export function emptyDay(day: string, category: string): DayStats {
     overrides: 0,
     agreesWithAi: 0,
     reviewTimeMsTotal: 0,
+    reviewTimesMs: [],
     captured: 0,
     seen: 0,
+    pairs: 0,
+    pairsAgreed: 0,
+    pairOutcomes: [],
     models: {},
     overrideReasons: {},
     marks: {},
@@ -86,21 +97,25 @@ export type DayChange =
   | { kind: 'finalized'; decidedBy: 'auto' | 'human'; latencyMs: number; auditSampled: boolean; shadow: boolean }
   | { kind: 'requested' }
   | { kind: 'seen' }
+  | { kind: 'paired'; outcomes: [string, string] }
   | { kind: 'escalated' }
   | { kind: 'decided'; modelVersion: string; override: boolean; agreesWithAi: boolean; reviewTimeMs: number; caseId: string; reason?: string };
 
 const MAX_EXAMPLES = 20;
 const MAX_REASONS = 200;
+const MAX_PAIR_OUTCOMES = 1_000;
+const MAX_REVIEW_TIMES = 2_000;
 
 /** Applies changes not yet applied (by their positions); undefined when there is nothing new. */
 export function applyToDay(current: DayStats | undefined, day: string, category: string, changes: { at: Position; change: DayChange }[]): DayStats | undefined {
   const next: DayStats = structuredClone(current ?? emptyDay(day, category));
+  const before = { ...next.marks };
   let applied = 0;
   for (const { at, change } of changes) {
+    // Against the marks as they were: several changes may come from one record (a decision and the pair it completes).
     const key = fieldKey(`${at.topic}:${at.partition}`);
-    const mark = next.marks[key];
-    if (mark !== undefined && BigInt(at.offset) <= BigInt(mark)) continue;
-    next.marks[key] = at.offset;
+    if (before[key] !== undefined && BigInt(at.offset) <= BigInt(before[key])) continue;
+    if (next.marks[key] === undefined || BigInt(at.offset) > BigInt(next.marks[key])) next.marks[key] = at.offset;
     applied++;
     apply(next, change);
   }
@@ -124,6 +139,11 @@ function apply(s: DayStats, c: DayChange): void {
     case 'seen':
       s.seen++;
       return;
+    case 'paired':
+      s.pairs++;
+      if (c.outcomes[0] === c.outcomes[1]) s.pairsAgreed++;
+      if (s.pairOutcomes.length < MAX_PAIR_OUTCOMES) s.pairOutcomes.push({ a: c.outcomes[0], b: c.outcomes[1] });
+      return;
     case 'escalated':
       s.escalations++;
       return;
@@ -131,6 +151,7 @@ function apply(s: DayStats, c: DayChange): void {
       s.decisions++;
       s.captured++;
       s.reviewTimeMsTotal += c.reviewTimeMs;
+      if (s.reviewTimesMs.length < MAX_REVIEW_TIMES) s.reviewTimesMs.push(c.reviewTimeMs);
       if (c.agreesWithAi) s.agreesWithAi++;
       const model = (s.models[fieldKey(c.modelVersion)] ??= { decisions: 0, overrides: 0, examples: [] });
       model.decisions++;
@@ -156,13 +177,15 @@ export function normalizeReason(reason: string | undefined): string | undefined 
 export function sumDays(days: DayStats[]): Omit<DayStats, '_id' | 'version' | 'day' | 'category' | 'marks'> {
   const total = emptyDay('', '');
   for (const d of days) {
-    for (const k of ['auto', 'human', 'auditSampled', 'shadow', 'timeToHumanMsTotal', 'reviewRequests', 'escalations', 'decisions', 'overrides', 'agreesWithAi', 'reviewTimeMsTotal', 'captured', 'seen'] as const) total[k] += d[k];
+    for (const k of ['auto', 'human', 'auditSampled', 'shadow', 'timeToHumanMsTotal', 'reviewRequests', 'escalations', 'decisions', 'overrides', 'agreesWithAi', 'reviewTimeMsTotal', 'captured', 'seen', 'pairs', 'pairsAgreed'] as const) total[k] += d[k];
     for (const [key, m] of Object.entries(d.models)) {
       const into = (total.models[fromFieldKey(key)] ??= { decisions: 0, overrides: 0, examples: [] });
       into.decisions += m.decisions;
       into.overrides += m.overrides;
       into.examples.push(...m.examples.slice(0, MAX_EXAMPLES - into.examples.length));
     }
+    total.pairOutcomes.push(...d.pairOutcomes);
+    total.reviewTimesMs.push(...d.reviewTimesMs);
     for (const [key, n] of Object.entries(d.overrideReasons)) total.overrideReasons[fromFieldKey(key)] = (total.overrideReasons[fromFieldKey(key)] ?? 0) + n;
   }
   const { _id: _i, version: _v, day: _d, category: _c, marks: _m, ...counters } = total;

@@ -1,7 +1,8 @@
+import type { HealthMetric, HealthStatus } from '@hitl/contracts';
 import type { sumDays } from './daily';
 
 export type Totals = ReturnType<typeof sumDays>;
-export type Status = 'ok' | 'warn' | 'red' | 'few' | 'no_data';
+export type Status = HealthStatus;
 
 /** Below this many cases a rate says little: the value is shown, its status is `few`. */
 export const MIN_SAMPLE_FOR_STATUS = 20;
@@ -26,26 +27,13 @@ export const HEALTH_RULES: MetricRule[] = [
   { name: 'average_review_time', label: 'Average review time', unit: 'minutes', target: { max: 2 }, red: { above: 5 }, definition: 'mean of opened → decided over human decisions' },
   { name: 'escalation_rate', label: 'Escalation rate', unit: 'ratio', target: { max: 0.1 }, red: { above: 0.2 }, definition: 'reviews escalated at least once (escalation.fired level 1) / review requests' },
   { name: 'false_negative_rate', label: 'False negative rate', unit: 'ratio', target: { max: 0.01 }, red: { above: 0.03 }, definition: 'audited auto-approvals the auditor overturned / audited auto-approvals' },
-  { name: 'reviewer_agreement', label: 'Reviewer agreement', unit: 'ratio', target: { min: 0.85 }, red: { below: 0.7 }, definition: 'dual-reviewed cases where both reviewers decided the same / dual-reviewed cases' },
+  { name: 'reviewer_agreement', label: 'Reviewer agreement', unit: 'ratio', target: { min: 0.85 }, red: { below: 0.7 }, definition: 'pairs of people deciding the same case and round who decided the same / such pairs (Cohen\'s kappa beside it in the reviewers report)' },
   { name: 'time_to_human_decision', label: 'Time to human decision', unit: 'minutes', target: { max: 30 }, red: { above: 120 }, definition: 'mean of submitted → finalized over human-decided cases' },
   { name: 'feedback_incorporation_rate', label: 'Feedback incorporation rate', unit: 'ratio', target: { min: 1 }, red: { below: 0.9 }, definition: 'human decisions captured as feedback (joined with their request, published, counted) / human decisions received' },
   { name: 'false_positive_rate', label: 'False positive rate', unit: 'ratio', target: { max: 0.85 }, red: { above: 0.95 }, definition: 'human decisions that simply approved the AI recommendation / human decisions (sent to review unnecessarily). The guide gives no target: flagged when reviews almost only confirm the AI' },
 ];
 
-export interface MetricValue {
-  name: string;
-  label: string;
-  unit: MetricRule['unit'];
-  value: number | null;
-  /** How many cases or decisions the value is computed from. */
-  sample: number;
-  status: Status;
-  target: MetricRule['target'];
-  red: MetricRule['red'];
-  definition: string;
-  /** Why there is no value yet, when there is none. */
-  note?: string;
-}
+export type MetricValue = HealthMetric;
 
 export function statusOf(rule: Pick<MetricRule, 'target' | 'red'>, value: number | null): Status {
   if (value === null || Number.isNaN(value)) return 'no_data';
@@ -61,7 +49,7 @@ const minutes = (totalMs: number, count: number) => (count > 0 ? totalMs / count
  * The metrics from counters. `seen` is the all-categories count of decisions received (only the
  * overall view has it; a category's incorporation rate is not known).
  */
-export function healthOf(t: Totals, extra: { seen?: number; audits?: { audited: number; overturned: number }; dualReviews?: { pairs: number; agreed: number } } = {}): MetricValue[] {
+export function healthOf(t: Totals, extra: { seen?: number; audits?: { audited: number; overturned: number } } = {}): MetricValue[] {
   const values: Record<string, { value: number | null; sample: number; note?: string }> = {
     auto_approval_rate: { value: ratio(t.auto, t.auto + t.human), sample: t.auto + t.human },
     override_rate: { value: ratio(t.overrides, t.decisions), sample: t.decisions },
@@ -70,9 +58,7 @@ export function healthOf(t: Totals, extra: { seen?: number; audits?: { audited: 
     false_negative_rate: extra.audits
       ? { value: ratio(extra.audits.overturned, extra.audits.audited), sample: extra.audits.audited }
       : { value: null, sample: 0, note: 'no audit outcomes yet' },
-    reviewer_agreement: extra.dualReviews
-      ? { value: ratio(extra.dualReviews.agreed, extra.dualReviews.pairs), sample: extra.dualReviews.pairs }
-      : { value: null, sample: 0, note: 'no dual-reviewed cases yet' },
+    reviewer_agreement: t.pairs > 0 ? { value: ratio(t.pairsAgreed, t.pairs), sample: t.pairs } : { value: null, sample: 0, note: 'no dual-reviewed cases yet' },
     time_to_human_decision: { value: minutes(t.timeToHumanMsTotal, t.human), sample: t.human },
     feedback_incorporation_rate:
       extra.seen === undefined ? { value: null, sample: 0, note: 'known overall only' } : { value: ratio(Math.min(t.captured, extra.seen), extra.seen), sample: extra.seen },

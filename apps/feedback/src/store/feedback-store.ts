@@ -33,10 +33,12 @@ export type ParkedItem =
   | { kind: 'decided'; data: ReviewDecided; at: Position }
   | { kind: 'escalated'; data: EscalationFired; at: Position };
 
+export type Scope = 'categories' | 'reviewers';
+
 interface Known {
-  _id: string;
+  _id: Scope;
   version: number;
-  categories: string[];
+  names: string[];
 }
 
 /**
@@ -47,6 +49,9 @@ export class FeedbackStore {
   private readonly requests: Collection<RequestInfo>;
   private readonly feedback: Collection<StoredFeedback>;
   private readonly days: Collection<DayStats>;
+  private readonly reviewerDays: Collection<DayStats>;
+  private readonly reviewerDayWrites: VersionedWrites<DayStats>;
+  private readonly requestWrites: VersionedWrites<RequestInfo>;
   private readonly known: Collection<Known>;
   private readonly retraining: Collection<RetrainingMark>;
   private readonly parked: Collection<Parked>;
@@ -54,7 +59,7 @@ export class FeedbackStore {
   private readonly dayWrites: VersionedWrites<DayStats>;
   private readonly knownWrites: VersionedWrites<Known>;
   private readonly retrainingWrites: VersionedWrites<RetrainingMark>;
-  private readonly categoriesSeen = new Set<string>();
+  private readonly seen = new Set<string>();
   /**
    * One write at a time per replica: FerretDB keeps a database in one SQLite file with one
    * writer; concurrent writers only wait on each other (see the review service's queue store).
@@ -65,11 +70,14 @@ export class FeedbackStore {
     this.requests = db.collection('requests');
     this.feedback = db.collection('feedback');
     this.days = db.collection('days');
+    this.reviewerDays = db.collection('reviewer_days');
     this.known = db.collection('known');
     this.retraining = db.collection('retraining');
     this.parked = db.collection('parked');
     const claims = db.collection<never>('feedback_claims');
     this.dayWrites = new VersionedWrites(this.days, claims as never);
+    this.reviewerDayWrites = new VersionedWrites(this.reviewerDays, claims as never);
+    this.requestWrites = new VersionedWrites(this.requests, claims as never);
     this.knownWrites = new VersionedWrites(this.known, claims as never);
     this.retrainingWrites = new VersionedWrites(this.retraining, claims as never);
     this.parkedWrites = new VersionedWrites(this.parked, claims as never);
@@ -140,30 +148,53 @@ export class FeedbackStore {
     return this.serial(() => this.feedback.updateOne({ _id: id }, { $set: { counted: true } }));
   }
 
-  /** Applies counted changes to one day and category (each change once, by its position). */
-  async count(day: string, category: string, changes: { at: Position; change: DayChange }[]): Promise<void> {
+  /**
+   * Applies counted changes to one day of a category, or of a reviewer (`scope`), each change
+   * once by its position.
+   */
+  async count(day: string, name: string, changes: { at: Position; change: DayChange }[], scope: Scope = 'categories'): Promise<void> {
     if (changes.length === 0) return;
-    await this.remember(category);
-    await this.serial(() => this.dayWrites.changeLikelyNew(dayStatsId(day, category), (current) => applyToDay(current, day, category, changes)));
+    await this.remember(scope, name);
+    const writes = scope === 'categories' ? this.dayWrites : this.reviewerDayWrites;
+    await this.serial(() => writes.changeLikelyNew(dayStatsId(day, name), (current) => applyToDay(current, day, name, changes)));
   }
 
-  async daysOf(category: string, days: string[]): Promise<DayStats[]> {
-    const found = await Promise.all(days.map((day) => this.days.findOne({ _id: dayStatsId(day, category) })));
+  async daysOf(name: string, days: string[], scope: Scope = 'categories'): Promise<DayStats[]> {
+    const collection = scope === 'categories' ? this.days : this.reviewerDays;
+    const found = await Promise.all(days.map((day) => collection.findOne({ _id: dayStatsId(day, name) })));
     return found.filter((d): d is DayStats => d !== null);
   }
 
-  async categories(): Promise<string[]> {
-    return ((await this.known.findOne({ _id: 'categories' }))?.categories ?? []).slice().sort();
+  /** The categories (or reviewers) counted so far. */
+  async names(scope: Scope = 'categories'): Promise<string[]> {
+    return ((await this.known.findOne({ _id: scope }))?.names ?? []).slice().sort();
   }
 
-  private async remember(category: string): Promise<void> {
-    if (this.categoriesSeen.has(category) || category === '*') return;
+  private async remember(scope: Scope, name: string): Promise<void> {
+    if (this.seen.has(`${scope}:${name}`) || name === '*') return;
     await this.serial(() =>
-      this.knownWrites.changeLikelyNew('categories', (current) =>
-        current?.categories.includes(category) ? undefined : { _id: 'categories', version: 0, categories: [...(current?.categories ?? []), category] },
-      ),
+      this.knownWrites.changeLikelyNew(scope, (current) => (current?.names.includes(name) ? undefined : { _id: scope, version: 0, names: [...(current?.names ?? []), name] })),
     );
-    this.categoriesSeen.add(category);
+    this.seen.add(`${scope}:${name}`);
+  }
+
+  /**
+   * Adds a person's decision to its request; returns the decisions other people made on it
+   * before (each forms a dual-review pair with this one). The same decision again returns the
+   * same earlier ones.
+   */
+  async recordDecision(requestId: string, entry: RequestInfo['decisions'][number]): Promise<RequestInfo['decisions']> {
+    let earlier: RequestInfo['decisions'] = [];
+    await this.serial(() =>
+      this.requestWrites.change(requestId, (current) => {
+        if (!current) return undefined;
+        const list = current.decisions ?? [];
+        const at = list.findIndex((d) => d.decisionId === entry.decisionId);
+        earlier = at >= 0 ? list.slice(0, at) : list;
+        return at >= 0 ? undefined : { ...current, decisions: [...list, entry] };
+      }),
+    );
+    return earlier.filter((d) => d.reviewerId !== entry.reviewerId);
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { HealthMetric, HealthReport, ReviewersReport } from '@hitl/contracts';
 import type { Principal } from '../auth/authenticator';
 import type { detailOf, summaryOf } from '../cases/views';
 import { html, type Html } from './html';
@@ -226,26 +227,6 @@ export function casePage(user: Principal, d: Detail, neighbours: { prev?: string
   );
 }
 
-/** What the feedback service reports for one metric (GET /api/health-metrics). */
-export interface HealthMetric {
-  name: string;
-  label: string;
-  unit: 'ratio' | 'minutes';
-  value: number | null;
-  sample: number;
-  status: 'ok' | 'warn' | 'red' | 'few' | 'no_data';
-  target: { min?: number; max?: number };
-  red: { below?: number; above?: number };
-  definition: string;
-  note?: string;
-}
-
-export interface HealthReport {
-  window: { from: string; to: string; days: number };
-  overall: HealthMetric[];
-  categories: { category: string; metrics: HealthMetric[] }[];
-}
-
 const STATUS_TEXT: Record<HealthMetric['status'], string> = { ok: 'on target', warn: 'off target', red: 'red flag', few: 'too few cases', no_data: 'no data' };
 
 function metricValue(m: Pick<HealthMetric, 'unit' | 'value'>): string {
@@ -270,8 +251,27 @@ function redText(m: HealthMetric): string {
 
 const badge = (status: HealthMetric['status']) => html`<span class="status status-${status}">${STATUS_TEXT[status]}</span>`;
 
-/** The guide's health dashboard: each metric against its target and red flag, overall and per category. */
-export function dashboardPage(user: Principal, report: HealthReport | undefined, problem: string | undefined, days: number): Html {
+const share = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+
+function reviewersSection(report: ReviewersReport | undefined): Html {
+  if (!report) return html``;
+  return html`<h2>Reviewers</h2>
+<p class="muted">Cohen's kappa over ${report.kappa.pairs.toLocaleString('en-US')} dual-review pairs: ${report.kappa.kappa === null ? '—' : report.kappa.kappa.toFixed(2)}.
+A reviewer is flagged as rubber-stamping when fast and nearly always agreeing with the AI over enough cases.</p>
+${report.reviewers.length === 0
+  ? html`<p>No reviewer decisions yet.</p>`
+  : html`<div class="scroll"><table class="health" aria-label="Reviewers">
+  <thead><tr><th scope="col">Reviewer</th><th scope="col">Decisions</th><th scope="col">Agrees with AI</th><th scope="col">Overrides</th><th scope="col">Median review</th><th scope="col">Agrees with peers</th><th scope="col">Rubber stamp</th></tr></thead>
+  <tbody>
+  ${report.reviewers.map(
+    (r) => html`<tr data-reviewer="${r.reviewerId}"><th scope="row">${r.reviewerId}</th><td>${r.decisions}</td><td>${share(r.agreementWithAi)}</td><td>${share(r.overrideRate)}</td><td>${r.medianReviewMs === null ? '—' : `${(r.medianReviewMs / 1000).toFixed(0)} s`}</td><td>${share(r.peerAgreement)} <small class="sub">(${r.peerPairs} pairs)</small></td><td>${r.rubberStamp.flagged ? html`<span class="status status-red" title="${r.rubberStamp.reasons.join('; ')}">flagged</span>` : html`<span class="sub">${r.rubberStamp.reasons.join('; ') || 'no'}</span>`}</td></tr>`,
+  )}
+  </tbody>
+</table></div>`}`;
+}
+
+/** The guide's health dashboard: each metric against its target and red flag, overall and per category; reviewers. */
+export function dashboardPage(user: Principal, report: HealthReport | undefined, problem: string | undefined, days: number, reviewers?: ReviewersReport): Html {
   const body = report
     ? html`<p class="muted">Last ${days} days (${when(report.window.from)} – ${when(report.window.to)}), from the feedback service.</p>
 <table class="health" aria-label="Health metrics">
@@ -294,5 +294,5 @@ ${report.categories.length === 0
   </tbody>
 </table></div>`}`
     : html`<p class="error" role="alert">The health metrics are not available: ${problem ?? 'unknown error'}.</p>`;
-  return layout('Health', user, html`<h1>System health</h1>${body}`, 'dashboard');
+  return layout('Health', user, html`<h1>System health</h1>${body}${reviewersSection(reviewers)}`, 'dashboard');
 }

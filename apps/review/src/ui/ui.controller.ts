@@ -1,4 +1,4 @@
-import { Tiers } from '@hitl/contracts';
+import { Tiers, type HealthReport, type ReviewersReport } from '@hitl/contracts';
 import { Body, Controller, Get, Header, HttpException, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -14,7 +14,7 @@ import { originOf } from '../http/origin';
 import { REVIEW_SETTINGS, type ReviewSettings } from '../review-settings';
 import { CLIENT_CSS, CLIENT_JS } from './assets';
 import { html } from './html';
-import { casePage, dashboardPage, layout, loginPage, queuePage, queueTable, type HealthReport, type QueueFilters } from './pages';
+import { casePage, dashboardPage, layout, loginPage, queuePage, queueTable, type QueueFilters } from './pages';
 
 const PAGE_SIZE = 25;
 
@@ -121,16 +121,17 @@ export class UiController {
     const user = this.userOr(req, res);
     if (!user) return;
     const days = Math.min(90, Math.max(1, Number.parseInt(rawDays ?? '7', 10) || 7));
-    let report: HealthReport | undefined;
-    let problem: string | undefined;
+    const [health, reviewers] = await Promise.all([this.fromFeedback<HealthReport>(`/api/health-metrics?days=${days}`), this.fromFeedback<ReviewersReport>(`/api/reviewers?days=${days}`)]);
+    res.status(health.body ? 200 : 502).type('html').send(dashboardPage(user, health.body, health.problem, days, reviewers.body).value);
+  }
+
+  private async fromFeedback<T>(path: string): Promise<{ body?: T; problem?: string }> {
     try {
-      const response = await fetch(new URL(`/api/health-metrics?days=${days}`, this.settings.REVIEW_FEEDBACK_URL), { signal: AbortSignal.timeout(5_000) });
-      if (response.ok) report = (await response.json()) as HealthReport;
-      else problem = `the feedback service answered ${response.status}`;
+      const response = await fetch(new URL(path, this.settings.REVIEW_FEEDBACK_URL), { signal: AbortSignal.timeout(5_000) });
+      return response.ok ? { body: (await response.json()) as T } : { problem: `the feedback service answered ${response.status}` };
     } catch (error) {
-      problem = `the feedback service at ${this.settings.REVIEW_FEEDBACK_URL} did not answer (${error instanceof Error ? error.message : String(error)})`;
+      return { problem: `the feedback service at ${this.settings.REVIEW_FEEDBACK_URL} did not answer (${error instanceof Error ? error.message : String(error)})` };
     }
-    res.status(report ? 200 : 502).type('html').send(dashboardPage(user, report, problem, days).value);
   }
 
   /** The logged-in reviewer, or a redirect to the login page. */
