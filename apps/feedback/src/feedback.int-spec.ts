@@ -1,6 +1,6 @@
 import { ALL_TOPICS, dlqTopicOf, exampleOf, physicalTopic, Topics, type EventOf } from '@hitl/contracts';
 import { EventPublisher, resolveOptions } from '@hitl/messaging';
-import { createTopics, freshDatabaseUri, RunningService, secureRandom, testBrokers, testKafka, testTopicPrefix, TopicCollector, waitFor } from '@hitl/testing';
+import { ChildService, createTopics, distEntry, freshDatabaseUri, RunningService, secureRandom, testBrokers, testKafka, testTopicPrefix, TopicCollector, waitFor } from '@hitl/testing';
 
 type Requested = EventOf<typeof Topics.ReviewRequested>;
 type Decided = EventOf<typeof Topics.ReviewDecided>;
@@ -183,6 +183,22 @@ describe('feedback through the real broker and database', () => {
     const prometheus = await fetch(`${service.url}/metrics`);
     expect(prometheus.headers.get('content-type')).toContain('text/plain');
     expect(await prometheus.text()).toContain(`hitl_health_value{metric="auto_approval_rate",category="${cat}"} 0.7`);
+  });
+
+  it('the weekly report answers the guide\'s five questions, over HTTP and from npm run report:weekly', async () => {
+    const cat = category('refund');
+    const { status, body } = await service.get('/api/weekly-report');
+    expect(status).toBe(200);
+    const report = body as { questions: { question: string; answer: string }[]; commonOverrideReasons: { reason: string; count: number }[]; categoriesByOverrides: { category: string; overrides: number }[] };
+    expect(report.questions).toHaveLength(5);
+    expect(report.commonOverrideReasons).toContainEqual({ reason: 'receipt does not match the order', count: expect.any(Number) });
+    // The first test's category: 10 + 10 overrides, the most of any.
+    expect(report.categoriesByOverrides[0]).toMatchObject({ category: cat, overrides: 20 });
+    const cli = ChildService.start(distEntry('tools/cli/src/weekly-report.js'), { FEEDBACK_URL: service.url });
+    await cli.waitForExit(30_000);
+    expect(cli.exitCode).toBe(0);
+    expect(cli.output).toContain('# Weekly HITL health report');
+    expect(cli.output).toContain(`| ${cat} | 20 |`);
   });
 
   it('a bad query is a 400 naming the field', async () => {

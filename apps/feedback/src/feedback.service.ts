@@ -6,6 +6,7 @@ import { captureOf, isLearningDecision, requestIdOf, requestInfoOf, type Escalat
 import { ALL_CATEGORIES, dayOf, sumDays, windowDays, type DayChange, type Position } from './health/daily';
 import { healthOf } from './health/health';
 import { retrainingCheck } from './health/retraining';
+import { weeklyReport, type WeeklyReport } from './report/weekly';
 import { cohensKappa, median, rubberStampFlag } from './stats';
 import { FeedbackStore, type ParkedItem } from './store/feedback-store';
 
@@ -64,17 +65,17 @@ export class FeedbackService {
     for (const group of byDocument(counted).values()) await this.store.count(group.day, group.category, group.changes);
   }
 
-  /** Escalations: a review that went up at least once (level 1) counts toward the escalation rate. */
+  /** Escalations: counted by category (level 1 toward the escalation rate, higher as passed along). */
   async escalated(event: IncomingEvent<typeof Topics.EscalationFired>): Promise<void> {
-    if (event.data.level !== 1) return;
     const requestId = requestIdOf(event.data.caseId, event.data.round ?? 1);
     const request = await this.store.request(requestId);
     if (request) await this.countEscalation(request, event.data, positionOf(event));
     else await this.parkUntil(requestId, { kind: 'escalated', data: event.data, at: positionOf(event) });
   }
 
+  /** Level 1: a review went up at least once (the escalation rate); higher: it was passed further up. */
   private countEscalation(request: RequestInfo, e: EscalationFired, at: Position): Promise<void> {
-    return this.store.count(dayOf(e.firedAt), request.category, [{ at, change: { kind: 'escalated' } }]);
+    return this.store.count(dayOf(e.firedAt), request.category, [{ at, change: { kind: e.level === 1 ? 'escalated' : 'escalated_up' } }]);
   }
 
   /**
@@ -109,7 +110,7 @@ export class FeedbackService {
     // Dual review: each earlier decision by someone else on this request is a pair.
     const peers = await this.store.recordDecision(request._id, { decisionId: d.decisionId, reviewerId: d.reviewerId, outcome: record.humanDecision });
     const day = dayOf(d.decidedAt);
-    const decidedChange: DayChange = { kind: 'decided', modelVersion: record.modelVersion, override: record.override, agreesWithAi: d.agreesWithAi, reviewTimeMs: record.reviewTimeMs, caseId: record.caseId, reason: record.reason };
+    const decidedChange: DayChange = { kind: 'decided', modelVersion: record.modelVersion, override: record.override, agreesWithAi: d.agreesWithAi, reviewTimeMs: record.reviewTimeMs, caseId: record.caseId, reason: record.reason, confidence: record.confidence };
     const pairs: DayChange[] = peers.map((p) => ({ kind: 'paired', outcomes: [p.outcome, record.humanDecision] }));
     await this.store.count(day, record.category, [decidedChange, ...pairs].map((change) => ({ at, change })));
     // Per reviewer: the same counters, for agreement with the AI and with peers, and review times.
@@ -201,6 +202,21 @@ export class FeedbackService {
     const pairs = (await Promise.all(categories.map(async (c) => sumDays(await this.store.daysOf(c, span)).pairOutcomes))).flat().map((p): [string, string] => [p.a, p.b]);
     const kappa = pairs.length > 0 ? cohensKappa(pairs).kappa : null;
     return { window: { from: `${span[0]}T00:00:00.000Z`, to: now.toISOString(), days }, kappa: { kappa: Number.isFinite(kappa) ? kappa : null, pairs: pairs.length }, reviewers: reviewers.filter((r) => r.decisions > 0 || r.peerPairs > 0) };
+  }
+
+  /** The guide's weekly analysis: this week (the last 7 days) beside the 7 days before. */
+  async weekly(): Promise<WeeklyReport> {
+    const now = this.clock();
+    const span = windowDays(now, 14);
+    const [before, during] = [span.slice(0, 7), span.slice(7)];
+    const categories = await Promise.all(
+      (await this.store.names('categories')).map(async (category) => {
+        const days = await this.store.daysOf(category, span);
+        return { category, thisWeek: sumDays(days.filter((d) => during.includes(d.day))), lastWeek: sumDays(days.filter((d) => before.includes(d.day))) };
+      }),
+    );
+    const health = await this.health(7);
+    return weeklyReport({ window: health.window, overall: health.overall, categories, reviewers: await this.reviewers(7) });
   }
 
   /** The guide's health metrics over the last `days` days: overall and per category. */

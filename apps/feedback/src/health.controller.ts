@@ -1,6 +1,8 @@
-import { BadRequestException, Controller, Get, Header, Query } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Header, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { z } from 'zod';
 import { prometheusText } from './health/health';
+import { weeklyMarkdown, type WeeklyReport } from './report/weekly';
 import { FeedbackService } from './feedback.service';
 
 const HealthQuery = z.strictObject({
@@ -35,6 +37,18 @@ export class HealthMetricsController {
     const { days, category } = parse(query);
     if (category) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', field: 'category', message: 'category: not supported here' });
     return this.feedback.reviewers(days);
+  }
+
+  /** GET /api/weekly-report[?format=markdown] — the guide's weekly analysis and its five questions, as JSON or Markdown. */
+  @Get('api/weekly-report')
+  async weekly(@Query('format') format: string | undefined, @Res({ passthrough: true }) res: Response): Promise<WeeklyReport | string> {
+    if (format !== undefined && format !== 'json' && format !== 'markdown') {
+      throw new BadRequestException({ statusCode: 400, error: 'Bad Request', field: 'format', message: 'format: expected json or markdown' });
+    }
+    const report = await this.feedback.weekly();
+    if (format !== 'markdown') return report;
+    res.type('text/markdown; charset=utf-8');
+    return weeklyMarkdown(report);
   }
 
   /** GET /metrics — the same figures (7 days) as Prometheus gauges, overall (category="all") and per category. */

@@ -38,6 +38,14 @@ export interface DayStats {
   pairsAgreed: number;
   /** Objects, not [a, b]: FerretDB stores no nested arrays. */
   pairOutcomes: { a: string; b: string }[];
+  /**
+   * Confidence against outcome (the reliability curve): ten bins of the AI's confidence on
+   * decisions people made, each with its count, summed confidence and how often the AI was right
+   * (the person approved its recommendation).
+   */
+  reliability: { n: number; confidence: number; right: number }[];
+  /** escalation.fired above level 1: an escalation passed further up. */
+  escalationsUp: number;
   /** Per model version: decisions, overrides and a few overridden cases. */
   models: Record<string, { decisions: number; overrides: number; examples: string[] }>;
   /** Override reasons as written (trimmed, lower case, first 80 characters), counted. */
@@ -80,6 +88,8 @@ export function emptyDay(day: string, category: string): DayStats {
     pairs: 0,
     pairsAgreed: 0,
     pairOutcomes: [],
+    reliability: Array.from({ length: RELIABILITY_BINS }, () => ({ n: 0, confidence: 0, right: 0 })),
+    escalationsUp: 0,
     models: {},
     overrideReasons: {},
     marks: {},
@@ -99,12 +109,14 @@ export type DayChange =
   | { kind: 'seen' }
   | { kind: 'paired'; outcomes: [string, string] }
   | { kind: 'escalated' }
-  | { kind: 'decided'; modelVersion: string; override: boolean; agreesWithAi: boolean; reviewTimeMs: number; caseId: string; reason?: string };
+  | { kind: 'escalated_up' }
+  | { kind: 'decided'; modelVersion: string; override: boolean; agreesWithAi: boolean; reviewTimeMs: number; caseId: string; reason?: string; confidence?: number };
 
 const MAX_EXAMPLES = 20;
 const MAX_REASONS = 200;
 const MAX_PAIR_OUTCOMES = 1_000;
 const MAX_REVIEW_TIMES = 2_000;
+export const RELIABILITY_BINS = 10;
 
 /** Applies changes not yet applied (by their positions); undefined when there is nothing new. */
 export function applyToDay(current: DayStats | undefined, day: string, category: string, changes: { at: Position; change: DayChange }[]): DayStats | undefined {
@@ -147,12 +159,21 @@ function apply(s: DayStats, c: DayChange): void {
     case 'escalated':
       s.escalations++;
       return;
+    case 'escalated_up':
+      s.escalationsUp++;
+      return;
     case 'decided': {
       s.decisions++;
       s.captured++;
       s.reviewTimeMsTotal += c.reviewTimeMs;
       if (s.reviewTimesMs.length < MAX_REVIEW_TIMES) s.reviewTimesMs.push(c.reviewTimeMs);
       if (c.agreesWithAi) s.agreesWithAi++;
+      if (c.confidence !== undefined) {
+        const bin = s.reliability[Math.min(RELIABILITY_BINS - 1, Math.max(0, Math.floor(c.confidence * RELIABILITY_BINS)))];
+        bin.n++;
+        bin.confidence += c.confidence;
+        if (!c.override) bin.right++;
+      }
       const model = (s.models[fieldKey(c.modelVersion)] ??= { decisions: 0, overrides: 0, examples: [] });
       model.decisions++;
       if (c.override) {
@@ -177,7 +198,7 @@ export function normalizeReason(reason: string | undefined): string | undefined 
 export function sumDays(days: DayStats[]): Omit<DayStats, '_id' | 'version' | 'day' | 'category' | 'marks'> {
   const total = emptyDay('', '');
   for (const d of days) {
-    for (const k of ['auto', 'human', 'auditSampled', 'shadow', 'timeToHumanMsTotal', 'reviewRequests', 'escalations', 'decisions', 'overrides', 'agreesWithAi', 'reviewTimeMsTotal', 'captured', 'seen', 'pairs', 'pairsAgreed'] as const) total[k] += d[k];
+    for (const k of ['auto', 'human', 'auditSampled', 'shadow', 'timeToHumanMsTotal', 'reviewRequests', 'escalations', 'decisions', 'overrides', 'agreesWithAi', 'reviewTimeMsTotal', 'captured', 'seen', 'pairs', 'pairsAgreed', 'escalationsUp'] as const) total[k] += d[k];
     for (const [key, m] of Object.entries(d.models)) {
       const into = (total.models[fromFieldKey(key)] ??= { decisions: 0, overrides: 0, examples: [] });
       into.decisions += m.decisions;
@@ -185,6 +206,11 @@ export function sumDays(days: DayStats[]): Omit<DayStats, '_id' | 'version' | 'd
       into.examples.push(...m.examples.slice(0, MAX_EXAMPLES - into.examples.length));
     }
     total.pairOutcomes.push(...d.pairOutcomes);
+    (d.reliability ?? []).forEach((bin, i) => {
+      total.reliability[i].n += bin.n;
+      total.reliability[i].confidence += bin.confidence;
+      total.reliability[i].right += bin.right;
+    });
     total.reviewTimesMs.push(...d.reviewTimesMs);
     for (const [key, n] of Object.entries(d.overrideReasons)) total.overrideReasons[fromFieldKey(key)] = (total.overrideReasons[fromFieldKey(key)] ?? 0) + n;
   }
