@@ -1,5 +1,5 @@
 import { ALL_TOPICS, decodeEvent, dlqTopicOf, physicalTopic, Topics, type EventOf, type TopicName } from '@hitl/contracts';
-import { ChildService, createTopics, distEntry, freshDatabaseUri, RunningService, testBrokers, testKafka, testTopicPrefix, TopicCollector } from '@hitl/testing';
+import { ChildService, createTopics, distEntry, freshDatabaseUri, RunningService, testBrokers, testKafka, testTopicPrefix, TopicCollector, waitFor } from '@hitl/testing';
 import { GUIDE_EXAMPLES } from './guide-examples';
 
 // Acceptance of the decision path: the demo command against the started services (scoring and
@@ -42,7 +42,17 @@ describe('npm run demo against the started platform', () => {
     expect(child.output).not.toMatch(/^\s*✗/m);
     const idPrefix = /ids (guide-[a-z0-9]+-[a-z0-9]+-)\*/.exec(child.output)![1];
 
-    // Checked again from the events themselves, not from the command's own verdict.
+    // Checked again from the events themselves, not from the command's own verdict. The demo
+    // stops when its own consumer has seen every first stop; this collector may be a moment behind.
+    const ids = GUIDE_EXAMPLES.map((example) => `${idPrefix}${example.key}`);
+    await waitFor(
+      () => {
+        const stopped = new Set([...decoded(Topics.ReviewRequested).map((e) => e.predictionId), ...decoded(Topics.DecisionFinalized).map((e) => e.predictionId)]);
+        const seen = new Set(decoded(Topics.PredictionScored).map((e) => e.prediction.predictionId));
+        return ids.every((id) => stopped.has(id) && seen.has(id));
+      },
+      { timeoutMs: 30_000, description: 'the collector to see every example scored and at its first stop' },
+    );
     const scored = decoded(Topics.PredictionScored);
     const requested = decoded(Topics.ReviewRequested);
     const finalized = decoded(Topics.DecisionFinalized);
