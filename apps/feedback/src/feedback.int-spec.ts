@@ -57,10 +57,10 @@ describe('feedback through the real broker and database', () => {
   beforeAll(async () => {
     const kafka = testKafka();
     await createTopics(kafka, ALL_TOPICS.flatMap((topic) => [t(topic), dlqTopicOf(t(topic))]), 3);
-    collector = await TopicCollector.start(kafka, [t(Topics.FeedbackCaptured), t(Topics.RetrainingTriggered)]);
+    collector = await TopicCollector.start(kafka, [t(Topics.FeedbackCaptured), t(Topics.RetrainingTriggered), t(Topics.ThresholdsCalibrated)]);
     publisher = new EventPublisher(kafka, resolveOptions({ brokers: testBrokers(), clientId: 'hitl/test', topicPrefix: prefix }));
     await publisher.connect();
-    service = RunningService.start('feedback', { KAFKA_BROKERS: testBrokers().join(','), TOPIC_PREFIX: prefix, MONGODB_URI: freshDatabaseUri('feedback') });
+    service = RunningService.start('feedback', { KAFKA_BROKERS: testBrokers().join(','), TOPIC_PREFIX: prefix, MONGODB_URI: freshDatabaseUri('feedback'), FEEDBACK_CALIBRATION_INTERVAL_MS: '0' });
     await service.waitUntilListening();
     await service.waitUntilReady();
   });
@@ -199,6 +199,25 @@ describe('feedback through the real broker and database', () => {
     expect(cli.exitCode).toBe(0);
     expect(cli.output).toContain('# Weekly HITL health report');
     expect(cli.output).toContain(`| ${cat} | 20 |`);
+  });
+
+  it('calibration: 220 confident cases nobody overrode move the auto-approve threshold down to them, once (mode recommend)', async () => {
+    const cat = category('calibrated');
+    const cases = Array.from({ length: 220 }, (_, i) => `cal-${run}-${i}`);
+    const base = exampleOf(Topics.ReviewRequested);
+    for (const caseId of cases) await publisher.publish(Topics.ReviewRequested, requested(caseId, cat, { score: { ...base.score, overall: 0.9 } }));
+    for (const [i, caseId] of cases.entries()) await publisher.publish(Topics.ReviewDecided, decided(caseId, false, i));
+    const calibrated = () => collector.on(t(Topics.ThresholdsCalibrated)).filter((m) => m.key === cat).map((m) => m.json<EventOf<typeof Topics.ThresholdsCalibrated>>());
+    await waitFor(() => calibrated().length > 0, { timeoutMs: 60_000, description: 'thresholds.calibrated' });
+    const [event] = calibrated();
+    // 0 errors in n ≥ 200 at confidence 0.90: upper 95% bound ≤ 3/n < 2%; the default policy's 0.95 moves to 0.90.
+    expect(event).toMatchObject({ category: cat, mode: 'recommend', bands: { autoApprove: 0.9, autoApproveAudit: 0.85, humanReview: 0.7 }, evidence: { targetErrorRate: 0.02, method: 'clopper_pearson' } });
+    expect(event.evidence.sampleSize).toBeGreaterThanOrEqual(200);
+    expect(event.evidence.errorUpperBound).toBeLessThanOrEqual(0.02);
+    expect(event.policyVersion).toMatch(new RegExp(`\\+cal\\.${cat}\\.1$`));
+    await waitFor(async () => (await health(cat)).override_rate?.sample === 220, { timeoutMs: 30_000, description: 'all 220 decisions counted' });
+    // Every later decision re-checked (interval 0) and found the same bands: still one event.
+    expect(calibrated()).toHaveLength(1);
   });
 
   it('a bad query is a 400 naming the field', async () => {

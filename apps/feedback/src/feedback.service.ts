@@ -1,10 +1,12 @@
 import { Topics, type EventOf, type HealthReport, type ReviewerReport, type ReviewersReport } from '@hitl/contracts';
 import { EventPublisher, type IncomingEvent } from '@hitl/messaging';
-import type { Policy } from '@hitl/policy';
+import { calibratedVersion, rulesFor, type Policy } from '@hitl/policy';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { captureOf, isLearningDecision, requestIdOf, requestInfoOf, type EscalationFired, type RequestInfo, type ReviewDecided } from './capture/capture';
+import { FEEDBACK_SETTINGS, type FeedbackSettings } from './feedback-settings';
 import { ALL_CATEGORIES, dayOf, sumDays, windowDays, type DayChange, type Position } from './health/daily';
 import { healthOf } from './health/health';
+import { calibrate } from './health/calibrate';
 import { retrainingCheck } from './health/retraining';
 import { weeklyReport, type WeeklyReport } from './report/weekly';
 import { cohensKappa, median, rubberStampFlag } from './stats';
@@ -39,6 +41,7 @@ export class FeedbackService {
     private readonly store: FeedbackStore,
     private readonly publisher: EventPublisher,
     @Inject(POLICY) private readonly policy: Policy,
+    @Inject(FEEDBACK_SETTINGS) private readonly settings: FeedbackSettings,
   ) {}
 
   clock: () => Date = () => new Date();
@@ -118,6 +121,7 @@ export class FeedbackService {
     for (const p of peers) await this.store.count(day, p.reviewerId, [{ at, change: { kind: 'paired', outcomes: [p.outcome, record.humanDecision] } }], 'reviewers');
     await this.store.markCounted(record.feedbackId);
     await this.checkRetraining(record.category, record.modelVersion);
+    await this.checkCalibration(record.category);
   }
 
   /**
@@ -203,6 +207,50 @@ export class FeedbackService {
     const kappa = pairs.length > 0 ? cohensKappa(pairs).kappa : null;
     return { window: { from: `${span[0]}T00:00:00.000Z`, to: now.toISOString(), days }, kappa: { kappa: Number.isFinite(kappa) ? kappa : null, pairs: pairs.length }, reviewers: reviewers.filter((r) => r.decisions > 0 || r.peerPairs > 0) };
   }
+
+  /**
+   * Threshold calibration for a category (at most once per FEEDBACK_CALIBRATION_INTERVAL_MS per
+   * replica): from the window's outcomes by confidence, the lowest auto-approve threshold whose
+   * upper bound on error stays under the target; published as `thresholds.calibrated` (mode
+   * recommend or apply) when it moves the current threshold by at least the hysteresis.
+   */
+  async checkCalibration(category: string): Promise<void> {
+    const rule = this.policy.feedback.calibration;
+    const mode = rule.modes[category] ?? rule.mode;
+    if (mode === 'off') return;
+    const now = this.clock();
+    const last = this.lastCalibrationCheck.get(category) ?? -Infinity;
+    if (now.getTime() - last < this.settings.FEEDBACK_CALIBRATION_INTERVAL_MS) return;
+    this.lastCalibrationCheck.set(category, now.getTime());
+    const totals = sumDays(await this.store.daysOf(category, windowDays(now, rule.windowDays)));
+    const key = `calibration:${category}`;
+    const previous = await this.store.mark(key);
+    const current = (previous?.event as EventOf<typeof Topics.ThresholdsCalibrated> | undefined)?.bands ?? rulesFor(this.policy, category).bands;
+    const result = calibrate(totals.byConfidence, current, rule);
+    if (!result.change) return;
+    const mark = await this.store.openMark(key, now, (stored) => {
+      const n = (stored?.n ?? 0) + 1;
+      const event: EventOf<typeof Topics.ThresholdsCalibrated> = {
+        category,
+        bands: result.bands,
+        evidence: result.evidence,
+        mode,
+        previousPolicyVersion: stored ? calibratedVersion(this.policy.version, category, n - 1) : this.policy.version,
+        policyVersion: calibratedVersion(this.policy.version, category, n),
+        calibratedAt: now.toISOString(),
+      };
+      // Another replica may have published these bands meanwhile.
+      const before = (stored?.event as typeof event | undefined)?.bands;
+      if (before && before.autoApprove === result.bands.autoApprove && before.autoApproveAudit === result.bands.autoApproveAudit && before.humanReview === result.bands.humanReview) return undefined;
+      return { until: now.toISOString(), event, eventId: `calibration:${category}:${n}`, n };
+    });
+    if (!mark) return;
+    await this.publisher.publish(Topics.ThresholdsCalibrated, mark.event as EventOf<typeof Topics.ThresholdsCalibrated>, { id: mark.eventId });
+    await this.store.markPublished(mark);
+    this.logger.log({ message: 'thresholds calibrated', category, mode, bands: result.bands, evidence: result.evidence });
+  }
+
+  private readonly lastCalibrationCheck = new Map<string, number>();
 
   /** The guide's weekly analysis: this week (the last 7 days) beside the 7 days before. */
   async weekly(): Promise<WeeklyReport> {

@@ -9,3 +9,4 @@ export * from './bands';
 export * from './tiers';
 export * from './business-hours';
 export * from './triggers';
+export * from './calibrated-version';

@@ -162,15 +162,38 @@ export const ADMIN_ROLE = 'admin';
  * the override rate of a category and model over a sliding window of `windowDays`, once at
  * least `minSampleSize` people decided; at most one trigger per window per category and model.
  */
+/**
+ * Threshold calibration: from reviewed outcomes, the lowest auto-approve threshold whose upper
+ * confidence bound on the error rate stays under `targetErrorRate` (the AI counted wrong when a
+ * person overrode it). `mode` off: nothing; recommend: `thresholds.calibrated` for people to
+ * read (scoring logs it); apply: scoring uses the new bands. Per-category `modes` override it.
+ */
+const CalibrationPolicySchema = z.strictObject({
+  mode: z.enum(['off', 'recommend', 'apply']),
+  modes: z.record(slug, z.enum(['off', 'recommend', 'apply'])).default({}),
+  targetErrorRate: unit,
+  /** Confidence level of the bound (Clopper–Pearson). */
+  confidenceLevel: z.number().min(0.5).max(0.999),
+  /** Outcomes at or above a threshold needed before it can be chosen. */
+  minSampleSize: z.number().int().min(1).max(10_000_000),
+  windowDays: z.number().int().min(1).max(365),
+  /** Hysteresis: a new threshold must differ from the current one by at least this much. */
+  minChange: z.number().min(0.005).max(0.5),
+});
+
 export const FeedbackPolicySchema = z.strictObject({
   retraining: z.strictObject({
     overrideRateThreshold: unit,
     windowDays: z.number().int().min(1).max(90),
     minSampleSize: z.number().int().min(1).max(1_000_000),
   }),
+  calibration: CalibrationPolicySchema.default({ mode: 'recommend', modes: {}, targetErrorRate: 0.02, confidenceLevel: 0.95, minSampleSize: 200, windowDays: 30, minChange: 0.01 }),
 });
 export type FeedbackPolicy = z.infer<typeof FeedbackPolicySchema>;
-const DEFAULT_FEEDBACK: FeedbackPolicy = { retraining: { overrideRateThreshold: 0.15, windowDays: 7, minSampleSize: 30 } };
+const DEFAULT_FEEDBACK: FeedbackPolicy = {
+  retraining: { overrideRateThreshold: 0.15, windowDays: 7, minSampleSize: 30 },
+  calibration: { mode: 'recommend', modes: {}, targetErrorRate: 0.02, confidenceLevel: 0.95, minSampleSize: 200, windowDays: 30, minChange: 0.01 },
+};
 
 const DEFAULT_INPUTS = { requiredFields: [], numericFields: [], categoricalFields: [], outlierZ: 3, minObservations: 30 };
 

@@ -44,6 +44,8 @@ export interface DayStats {
    * (the person approved its recommendation).
    */
   reliability: { n: number; confidence: number; right: number }[];
+  /** Decisions by the AI's confidence in 100 bins of 0.01, and how many people overrode (threshold calibration). */
+  byConfidence: { n: number; wrong: number }[];
   /** escalation.fired above level 1: an escalation passed further up. */
   escalationsUp: number;
   /** Per model version: decisions, overrides and a few overridden cases. */
@@ -90,6 +92,7 @@ export function emptyDay(day: string, category: string): DayStats {
     pairOutcomes: [],
     reliability: Array.from({ length: RELIABILITY_BINS }, () => ({ n: 0, confidence: 0, right: 0 })),
     escalationsUp: 0,
+    byConfidence: Array.from({ length: CONFIDENCE_BINS }, () => ({ n: 0, wrong: 0 })),
     models: {},
     overrideReasons: {},
     marks: {},
@@ -117,6 +120,7 @@ const MAX_REASONS = 200;
 const MAX_PAIR_OUTCOMES = 1_000;
 const MAX_REVIEW_TIMES = 2_000;
 export const RELIABILITY_BINS = 10;
+export const CONFIDENCE_BINS = 100;
 
 /** Applies changes not yet applied (by their positions); undefined when there is nothing new. */
 export function applyToDay(current: DayStats | undefined, day: string, category: string, changes: { at: Position; change: DayChange }[]): DayStats | undefined {
@@ -173,6 +177,9 @@ function apply(s: DayStats, c: DayChange): void {
         bin.n++;
         bin.confidence += c.confidence;
         if (!c.override) bin.right++;
+        const fine = s.byConfidence[Math.min(CONFIDENCE_BINS - 1, Math.max(0, Math.floor(c.confidence * CONFIDENCE_BINS + 1e-9)))];
+        fine.n++;
+        if (c.override) fine.wrong++;
       }
       const model = (s.models[fieldKey(c.modelVersion)] ??= { decisions: 0, overrides: 0, examples: [] });
       model.decisions++;
@@ -206,6 +213,10 @@ export function sumDays(days: DayStats[]): Omit<DayStats, '_id' | 'version' | 'd
       into.examples.push(...m.examples.slice(0, MAX_EXAMPLES - into.examples.length));
     }
     total.pairOutcomes.push(...d.pairOutcomes);
+    (d.byConfidence ?? []).forEach((bin, i) => {
+      total.byConfidence[i].n += bin.n;
+      total.byConfidence[i].wrong += bin.wrong;
+    });
     (d.reliability ?? []).forEach((bin, i) => {
       total.reliability[i].n += bin.n;
       total.reliability[i].confidence += bin.confidence;

@@ -15,6 +15,8 @@ export interface RetrainingMark {
   eventId: string;
   openedAt: string;
   published: boolean;
+  /** Calibrations: how many this category has had (its policy version counts them). */
+  n?: number;
 }
 
 /** A trigger decided this long ago and still unpublished was left by a writer that died. */
@@ -202,16 +204,31 @@ export class FeedbackStore {
    * publish (new, or an earlier one never published), or undefined.
    */
   openRetraining(key: string, now: Date, make: () => { until: string; event: Record<string, unknown>; eventId: string }): Promise<RetrainingMark | undefined> {
+    return this.openMark(key, now, (current) => (current && Date.parse(current.until) > now.getTime() ? undefined : make()));
+  }
+
+  /** The last mark written under `key` (a calibration's: the bands it published). */
+  mark(key: string): Promise<RetrainingMark | null> {
+    return this.retraining.findOne({ _id: key });
+  }
+
+  /**
+   * Writes a new mark when `decide` returns one (given the current mark), or hands back a mark a
+   * dead writer left unpublished; the caller publishes what it gets, then `markPublished`.
+   */
+  openMark(key: string, now: Date, decide: (current: RetrainingMark | undefined) => { until: string; event: Record<string, unknown>; eventId: string; n?: number } | undefined): Promise<RetrainingMark | undefined> {
     return this.serial(async () => {
       let opened: RetrainingMark | undefined;
       await this.retrainingWrites.changeLikelyNew(key, (current) => {
         opened = undefined;
-        if (current && Date.parse(current.until) > now.getTime()) {
-          // Left unpublished by a writer that died (not one still publishing it): publish it now.
-          if (!current.published && now.getTime() - Date.parse(current.openedAt) > STALE_TRIGGER_MS) opened = current;
+        // Left unpublished by a writer that died (not one still publishing it): publish it now.
+        if (current && !current.published) {
+          if (now.getTime() - Date.parse(current.openedAt) > STALE_TRIGGER_MS) opened = current;
           return undefined;
         }
-        opened = { _id: key, version: 0, ...make(), openedAt: now.toISOString(), published: false };
+        const next = decide(current);
+        if (!next) return undefined;
+        opened = { _id: key, version: 0, ...next, openedAt: now.toISOString(), published: false };
         return opened;
       });
       return opened;

@@ -1,10 +1,9 @@
 import type { BandThresholds, ThresholdsCalibratedV1 } from '@hitl/contracts';
 import { DB_CONNECTION } from '@hitl/platform';
-import { rulesFor, type BandEdges, type Policy } from '@hitl/policy';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Connection } from 'mongoose';
 import { POLICY } from '../tokens';
-import { calibratedVersion } from './calibrated-version';
+import { calibratedVersion, rulesFor, type BandEdges, type Policy } from '@hitl/policy';
 import { CalibrationRepository, type StoredCalibration } from './calibration.repository';
 
 export interface CategoryCalibration {
