@@ -142,6 +142,12 @@ describe('feedback through the real broker and database', () => {
     // Three pairs agree (approve/approve), one does not (approve/deny).
     await waitFor(async () => (await health(cat)).reviewer_agreement?.sample === 4, { timeoutMs: 30_000, description: 'four dual-review pairs' });
     expect((await health(cat)).reviewer_agreement).toMatchObject({ value: 0.75 });
+    // The reviewers' own counters are written after the category's: wait for the last of them.
+    type Report = { reviewers: { reviewerId: string; peerPairs: number }[] };
+    await waitFor(async () => ((await service.get('/api/reviewers?days=7')).body as Report).reviewers.find((r) => r.reviewerId === `first-${run}`)?.peerPairs === 4, {
+      timeoutMs: 30_000,
+      description: 'the first reviewer\'s four pairs',
+    });
     const { status, body } = await service.get('/api/reviewers?days=7');
     expect(status).toBe(200);
     const report = body as { kappa: { pairs: number }; reviewers: { reviewerId: string; decisions: number; peerPairs: number; peerAgreement: number; medianReviewMs: number; agreementWithAi: number; rubberStamp: { flagged: boolean; reasons: string[] } }[] };
@@ -218,6 +224,23 @@ describe('feedback through the real broker and database', () => {
     await waitFor(async () => (await health(cat)).override_rate?.sample === 220, { timeoutMs: 30_000, description: 'all 220 decisions counted' });
     // Every later decision re-checked (interval 0) and found the same bands: still one event.
     expect(calibrated()).toHaveLength(1);
+  });
+
+  it('audits of auto-approvals: the false-negative rate with its confidence interval, apart from review decisions', async () => {
+    const cat = category('audited');
+    const cases = Array.from({ length: 25 }, (_, i) => `audit-${run}-${i}`);
+    for (const caseId of cases) await publisher.publish(Topics.ReviewRequested, requested(caseId, cat, { reason: 'audit' }));
+    // One of 25 audited auto-approvals overturned.
+    for (const [i, caseId] of cases.entries()) await publisher.publish(Topics.ReviewDecided, decided(caseId, i === 0, i));
+    await waitFor(async () => (await health(cat)).false_negative_rate?.sample === 25, { timeoutMs: 30_000, description: 'the 25 audits counted' });
+    const m = await health(cat);
+    expect(m.false_negative_rate).toMatchObject({ value: 0.04, sample: 25, status: 'red', interval: { level: 0.95, method: 'clopper_pearson' } });
+    const interval = (m.false_negative_rate as unknown as { interval: { low: number; high: number } }).interval;
+    // Clopper–Pearson for 1 of 25 (scipy: 0.001012, 0.203517).
+    expect(interval.low).toBeCloseTo(0.001012, 5);
+    expect(interval.high).toBeCloseTo(0.203517, 5);
+    // Audits are not review decisions: the override rate of the category has no sample.
+    expect(m.override_rate).toMatchObject({ value: null, sample: 0 });
   });
 
   it('a bad query is a 400 naming the field', async () => {

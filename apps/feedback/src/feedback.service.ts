@@ -110,6 +110,13 @@ export class FeedbackService {
     if (!existing) await this.store.saveFeedback(record);
     // Published again on a redelivery: same CloudEvents id, consumers dedupe on it.
     await this.publisher.publish(Topics.FeedbackCaptured, eventOf(record), { id: record.feedbackId });
+    if (request.reason === 'audit') {
+      // An audit of an auto-approval: the false-negative evidence, kept apart from review decisions.
+      await this.store.count(dayOf(d.decidedAt), record.category, [{ at, change: { kind: 'audited', overturned: record.override, confidence: record.confidence } }]);
+      await this.store.markCounted(record.feedbackId);
+      await this.checkCalibration(record.category);
+      return;
+    }
     // Dual review: each earlier decision by someone else on this request is a pair.
     const peers = await this.store.recordDecision(request._id, { decisionId: d.decisionId, reviewerId: d.reviewerId, outcome: record.humanDecision });
     const day = dayOf(d.decidedAt);

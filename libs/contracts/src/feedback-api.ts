@@ -18,6 +18,8 @@ export interface HealthMetric {
   definition: string;
   /** Why there is no value yet, when there is none. */
   note?: string;
+  /** For a rate from a sample (the false-negative rate): its confidence interval. */
+  interval?: { low: number; high: number; level: number; method: string };
 }
 
 export interface ReportWindow {

@@ -34,6 +34,15 @@ describe('following predictions to their first stop', () => {
     expect(describeStop(obs)).toMatch(/approve by AI in 0\.41 s, logged and sampled for audit$/);
   });
 
+  it('the audit request of a sampled auto-approval is not where the case went, whichever arrives first', () => {
+    const seen = new Map<string, Observation>();
+    observe(seen, Topics.PredictionScored, rec(scored('p5', 0.9, 'auto_approve_audit')), all);
+    expect(observe(seen, Topics.ReviewRequested, rec(requested('p5', { reason: 'audit' })), all)).toBeUndefined();
+    const obs = observe(seen, Topics.DecisionFinalized, rec(finalized('p5', { band: 'auto_approve_audit', auditSampled: true })), all)!;
+    expect(obs.review).toBeUndefined();
+    expect(describeStop(obs)).toMatch(/approve by AI/);
+  });
+
   it('a review names the tier, the roles, the quorum, the priority, the due time and the reason', () => {
     const seen = new Map<string, Observation>();
     observe(seen, Topics.PredictionScored, rec(scored('p3', 0.593, 'senior_review', ['fraud_suspected'])), all);

@@ -37,7 +37,8 @@ export function observe(seen: Map<string, Observation>, logicalTopic: string, re
   }
   if (logicalTopic === Topics.ReviewRequested) {
     const event = data as EventOf<typeof Topics.ReviewRequested>;
-    if (!wanted(event.predictionId)) return undefined;
+    // The audit of an auto-approval comes after its first stop (the AI's decision): not a route.
+    if (!wanted(event.predictionId) || event.reason === 'audit') return undefined;
     const obs = entry(seen, event.predictionId);
     if (obs.review) return undefined; // later requests (second approver, arbiter) are not the first stop
     obs.review = { tier: event.tier, eligibleRoles: event.eligibleRoles, requiredApprovals: event.requiredApprovals, reason: event.reason, priority: event.priority, dueAt: event.dueAt };

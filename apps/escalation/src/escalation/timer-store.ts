@@ -71,12 +71,14 @@ export class TimerStore {
     this.cursors = db.collection('cursor');
     this.cases = db.collection('cases');
     this.fired = db.collection('fired');
-    const claims = db.collection<never>('escalation_claims');
-    this.headWrites = new VersionedWrites(this.heads, claims as never);
-    this.chunkWrites = new VersionedWrites(this.chunks, claims as never);
-    this.firingWrites = new VersionedWrites(this.firings, claims as never);
-    this.cursorWrites = new VersionedWrites(this.cursors, claims as never);
-    this.caseWrites = new VersionedWrites(this.cases, claims as never);
+    // One claims collection per collection: version claims are `<id>#<version>`, and ids of
+    // different collections (a case id, a deadline id) must never block each other.
+    const claimsOf = (name: string) => db.collection<never>(`${name}_claims`) as never;
+    this.headWrites = new VersionedWrites(this.heads, claimsOf('deadline_buckets'));
+    this.chunkWrites = new VersionedWrites(this.chunks, claimsOf('deadline_chunks'));
+    this.firingWrites = new VersionedWrites(this.firings, claimsOf('firings'));
+    this.cursorWrites = new VersionedWrites(this.cursors, claimsOf('cursor'));
+    this.caseWrites = new VersionedWrites(this.cases, claimsOf('cases'));
   }
 
   bucketOf(at: number): number {

@@ -46,6 +46,9 @@ export interface DayStats {
   reliability: { n: number; confidence: number; right: number }[];
   /** Decisions by the AI's confidence in 100 bins of 0.01, and how many people overrode (threshold calibration). */
   byConfidence: { n: number; wrong: number }[];
+  /** Audits of auto-approvals: how many a person checked, how many they overturned (false negatives). */
+  audited: number;
+  auditOverturned: number;
   /** escalation.fired above level 1: an escalation passed further up. */
   escalationsUp: number;
   /** Per model version: decisions, overrides and a few overridden cases. */
@@ -92,6 +95,8 @@ export function emptyDay(day: string, category: string): DayStats {
     pairOutcomes: [],
     reliability: Array.from({ length: RELIABILITY_BINS }, () => ({ n: 0, confidence: 0, right: 0 })),
     escalationsUp: 0,
+    audited: 0,
+    auditOverturned: 0,
     byConfidence: Array.from({ length: CONFIDENCE_BINS }, () => ({ n: 0, wrong: 0 })),
     models: {},
     overrideReasons: {},
@@ -113,6 +118,7 @@ export type DayChange =
   | { kind: 'paired'; outcomes: [string, string] }
   | { kind: 'escalated' }
   | { kind: 'escalated_up' }
+  | { kind: 'audited'; overturned: boolean; confidence: number }
   | { kind: 'decided'; modelVersion: string; override: boolean; agreesWithAi: boolean; reviewTimeMs: number; caseId: string; reason?: string; confidence?: number };
 
 const MAX_EXAMPLES = 20;
@@ -166,21 +172,18 @@ function apply(s: DayStats, c: DayChange): void {
     case 'escalated_up':
       s.escalationsUp++;
       return;
+    case 'audited':
+      s.audited++;
+      if (c.overturned) s.auditOverturned++;
+      countConfidence(s, c.confidence, c.overturned);
+      return;
     case 'decided': {
       s.decisions++;
       s.captured++;
       s.reviewTimeMsTotal += c.reviewTimeMs;
       if (s.reviewTimesMs.length < MAX_REVIEW_TIMES) s.reviewTimesMs.push(c.reviewTimeMs);
       if (c.agreesWithAi) s.agreesWithAi++;
-      if (c.confidence !== undefined) {
-        const bin = s.reliability[Math.min(RELIABILITY_BINS - 1, Math.max(0, Math.floor(c.confidence * RELIABILITY_BINS)))];
-        bin.n++;
-        bin.confidence += c.confidence;
-        if (!c.override) bin.right++;
-        const fine = s.byConfidence[Math.min(CONFIDENCE_BINS - 1, Math.max(0, Math.floor(c.confidence * CONFIDENCE_BINS + 1e-9)))];
-        fine.n++;
-        if (c.override) fine.wrong++;
-      }
+      if (c.confidence !== undefined) countConfidence(s, c.confidence, c.override);
       const model = (s.models[fieldKey(c.modelVersion)] ??= { decisions: 0, overrides: 0, examples: [] });
       model.decisions++;
       if (c.override) {
@@ -196,6 +199,17 @@ function apply(s: DayStats, c: DayChange): void {
   }
 }
 
+/** One outcome against the AI's confidence: the reliability curve and the calibration bins. */
+function countConfidence(s: DayStats, confidence: number, aiWrong: boolean): void {
+  const bin = s.reliability[Math.min(RELIABILITY_BINS - 1, Math.max(0, Math.floor(confidence * RELIABILITY_BINS)))];
+  bin.n++;
+  bin.confidence += confidence;
+  if (!aiWrong) bin.right++;
+  const fine = s.byConfidence[Math.min(CONFIDENCE_BINS - 1, Math.max(0, Math.floor(confidence * CONFIDENCE_BINS + 1e-9)))];
+  fine.n++;
+  if (aiWrong) fine.wrong++;
+}
+
 export function normalizeReason(reason: string | undefined): string | undefined {
   const text = reason?.trim().toLowerCase().replace(/\s+/g, ' ').slice(0, 80);
   return text ? text : undefined;
@@ -205,7 +219,7 @@ export function normalizeReason(reason: string | undefined): string | undefined 
 export function sumDays(days: DayStats[]): Omit<DayStats, '_id' | 'version' | 'day' | 'category' | 'marks'> {
   const total = emptyDay('', '');
   for (const d of days) {
-    for (const k of ['auto', 'human', 'auditSampled', 'shadow', 'timeToHumanMsTotal', 'reviewRequests', 'escalations', 'decisions', 'overrides', 'agreesWithAi', 'reviewTimeMsTotal', 'captured', 'seen', 'pairs', 'pairsAgreed', 'escalationsUp'] as const) total[k] += d[k];
+    for (const k of ['auto', 'human', 'auditSampled', 'shadow', 'timeToHumanMsTotal', 'reviewRequests', 'escalations', 'decisions', 'overrides', 'agreesWithAi', 'reviewTimeMsTotal', 'captured', 'seen', 'pairs', 'pairsAgreed', 'escalationsUp', 'audited', 'auditOverturned'] as const) total[k] += d[k];
     for (const [key, m] of Object.entries(d.models)) {
       const into = (total.models[fromFieldKey(key)] ??= { decisions: 0, overrides: 0, examples: [] });
       into.decisions += m.decisions;

@@ -1,4 +1,5 @@
 import type { HealthMetric, HealthStatus } from '@hitl/contracts';
+import { clopperPearsonInterval } from '../stats';
 import type { sumDays } from './daily';
 
 export type Totals = ReturnType<typeof sumDays>;
@@ -49,15 +50,16 @@ const minutes = (totalMs: number, count: number) => (count > 0 ? totalMs / count
  * The metrics from counters. `seen` is the all-categories count of decisions received (only the
  * overall view has it; a category's incorporation rate is not known).
  */
-export function healthOf(t: Totals, extra: { seen?: number; audits?: { audited: number; overturned: number } } = {}): MetricValue[] {
-  const values: Record<string, { value: number | null; sample: number; note?: string }> = {
+export function healthOf(t: Totals, extra: { seen?: number } = {}): MetricValue[] {
+  const values: Record<string, { value: number | null; sample: number; note?: string; interval?: { low: number; high: number } }> = {
     auto_approval_rate: { value: ratio(t.auto, t.auto + t.human), sample: t.auto + t.human },
     override_rate: { value: ratio(t.overrides, t.decisions), sample: t.decisions },
     average_review_time: { value: minutes(t.reviewTimeMsTotal, t.decisions), sample: t.decisions },
     escalation_rate: { value: ratio(t.escalations, t.reviewRequests), sample: t.reviewRequests },
-    false_negative_rate: extra.audits
-      ? { value: ratio(extra.audits.overturned, extra.audits.audited), sample: extra.audits.audited }
-      : { value: null, sample: 0, note: 'no audit outcomes yet' },
+    false_negative_rate:
+      t.audited > 0
+        ? { value: ratio(t.auditOverturned, t.audited), sample: t.audited, interval: clopperPearsonInterval(t.auditOverturned, t.audited) }
+        : { value: null, sample: 0, note: 'no audit outcomes yet' },
     reviewer_agreement: t.pairs > 0 ? { value: ratio(t.pairsAgreed, t.pairs), sample: t.pairs } : { value: null, sample: 0, note: 'no dual-reviewed cases yet' },
     time_to_human_decision: { value: minutes(t.timeToHumanMsTotal, t.human), sample: t.human },
     feedback_incorporation_rate:
@@ -67,7 +69,19 @@ export function healthOf(t: Totals, extra: { seen?: number; audits?: { audited: 
   return HEALTH_RULES.map((rule) => {
     const v = values[rule.name];
     const status = v.value !== null && v.sample < MIN_SAMPLE_FOR_STATUS ? 'few' : statusOf(rule, v.value);
-    return { name: rule.name, label: rule.label, unit: rule.unit, value: v.value, sample: v.sample, status, target: rule.target, red: rule.red, definition: rule.definition, ...(v.note ? { note: v.note } : {}) };
+    return {
+      name: rule.name,
+      label: rule.label,
+      unit: rule.unit,
+      value: v.value,
+      sample: v.sample,
+      status,
+      target: rule.target,
+      red: rule.red,
+      definition: rule.definition,
+      ...(v.note ? { note: v.note } : {}),
+      ...(v.interval ? { interval: { low: v.interval.low, high: v.interval.high, level: 0.95, method: 'clopper_pearson' } } : {}),
+    };
   });
 }
 

@@ -70,7 +70,7 @@ export function weeklyReport(input: { window: { from: string; to: string }; over
       answer:
         fn?.value === null || fn === undefined
           ? `Not measured yet: no audited auto-approvals this week (auto-approval rate ${pct(auto?.value ?? null)}).`
-          : `${pct(fn.value)} of audited auto-approvals were overturned (target under 1%, red flag above 3%: ${fn.status}).`,
+          : `${pct(fn.value)} of ${fn.sample} audited auto-approvals were overturned${fn.interval ? ` (95% CI ${pct(fn.interval.low)}–${pct(fn.interval.high)})` : ''}; target under 1%, red flag above 3%: ${fn.status}.`,
       figures: { autoApprovalRate: round(auto?.value ?? null), falseNegativeRate: round(fn?.value ?? null), audited: fn?.sample ?? 0 },
     },
     {

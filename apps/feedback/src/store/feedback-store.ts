@@ -76,13 +76,15 @@ export class FeedbackStore {
     this.known = db.collection('known');
     this.retraining = db.collection('retraining');
     this.parked = db.collection('parked');
-    const claims = db.collection<never>('feedback_claims');
-    this.dayWrites = new VersionedWrites(this.days, claims as never);
-    this.reviewerDayWrites = new VersionedWrites(this.reviewerDays, claims as never);
-    this.requestWrites = new VersionedWrites(this.requests, claims as never);
-    this.knownWrites = new VersionedWrites(this.known, claims as never);
-    this.retrainingWrites = new VersionedWrites(this.retraining, claims as never);
-    this.parkedWrites = new VersionedWrites(this.parked, claims as never);
+    // One claims collection per collection: request documents and parked events share their ids
+    // (`r:<case>:<round>`), and a shared one would let one's version claims block the other's.
+    const claimsOf = (name: string) => db.collection<never>(`${name}_claims`) as never;
+    this.dayWrites = new VersionedWrites(this.days, claimsOf('days'));
+    this.reviewerDayWrites = new VersionedWrites(this.reviewerDays, claimsOf('reviewer_days'));
+    this.requestWrites = new VersionedWrites(this.requests, claimsOf('requests'));
+    this.knownWrites = new VersionedWrites(this.known, claimsOf('known'));
+    this.retrainingWrites = new VersionedWrites(this.retraining, claimsOf('retraining'));
+    this.parkedWrites = new VersionedWrites(this.parked, claimsOf('parked'));
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {

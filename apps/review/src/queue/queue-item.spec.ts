@@ -51,6 +51,14 @@ describe('the review read model', () => {
     expect(item.requests.map((r) => r.round)).toEqual([1, 2]);
   });
 
+  it('an audit of an auto-approval stays open after the final decision, and its verdict closes it', () => {
+    let item: QueueItem = open({ reason: 'audit' });
+    item = onFinalized(item, 'ev-fin', { ...exampleOf(Topics.DecisionFinalized), caseId: 'c1', decidedBy: 'auto', approvers: [] })!;
+    expect(item).toMatchObject({ status: 'open', finalized: { decidedBy: 'auto' } });
+    item = onDecided(item, vote('sam', 'override'))!;
+    expect(item).toMatchObject({ status: 'finalized', approvals: 1, voters: ['sam'], claim: null });
+  });
+
   it('a vote of an earlier round is history only', () => {
     const item = onRequested(open(), 'ev-2', reviewRequest('c1', { round: 2 }), now)!;
     const after = onDecided(item, vote('sam', 'approve', { round: 1 }))!;

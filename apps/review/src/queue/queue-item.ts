@@ -186,6 +186,10 @@ export function withVote(item: QueueItem, vote: Vote): QueueItem {
   if (vote.action === 'request_info') return { ...item, votes, status: 'waiting_producer', claim: null };
   if (vote.action === 'escalate') return { ...item, votes, claim: released };
   const approvals = item.approvals + 1;
+  // An audit's verdict ends it: the case was decided already, nothing more comes from routing.
+  if (item.reason === 'audit' && approvals >= item.requiredApprovals) {
+    return { ...item, votes, approvals, voters: [...item.voters, vote.reviewerId], status: 'finalized', claim: null };
+  }
   return {
     ...item,
     votes,
@@ -212,11 +216,14 @@ export function onEscalated(item: QueueItem | undefined, eventId: string, e: Esc
 export function onFinalized(item: QueueItem | undefined, eventId: string, e: DecisionFinalized): QueueItem | undefined {
   // A case decided without a review request (auto-approved) never was in the queue.
   if (!item || item.applied.includes(eventId)) return undefined;
+  const finalized = { outcome: e.outcome, decidedBy: e.decidedBy, approvers: e.approvers, finalizedAt: e.finalizedAt, latencyMs: e.latencyMs };
+  // An audit of an auto-approval stays in the queue after the decision: it is the audit's work.
+  if (item.reason === 'audit' && item.status === 'open') return { ...item, finalized, applied: remember(item, eventId) };
   return {
     ...item,
     status: 'finalized',
     claim: null,
-    finalized: { outcome: e.outcome, decidedBy: e.decidedBy, approvers: e.approvers, finalizedAt: e.finalizedAt, latencyMs: e.latencyMs },
+    finalized,
     applied: remember(item, eventId),
   };
 }

@@ -278,7 +278,7 @@ export function dashboardPage(user: Principal, report: HealthReport | undefined,
   <thead><tr><th scope="col">Metric</th><th scope="col">Value</th><th scope="col">Target</th><th scope="col">Red flag</th><th scope="col">Status</th><th scope="col">Based on</th></tr></thead>
   <tbody>
   ${report.overall.map(
-    (m) => html`<tr data-metric="${m.name}"><th scope="row"><abbr title="${m.definition}">${m.label}</abbr></th><td class="value">${metricValue(m)}</td><td>${targetText(m)}</td><td>${redText(m)}</td><td>${badge(m.status)}</td><td>${m.note ?? `${m.sample.toLocaleString('en-US')}`}</td></tr>`,
+    (m) => html`<tr data-metric="${m.name}"><th scope="row"><abbr title="${m.definition}">${m.label}</abbr></th><td class="value">${metricValue(m)}</td><td>${targetText(m)}</td><td>${redText(m)}</td><td>${badge(m.status)}</td><td>${m.note ?? `${m.sample.toLocaleString('en-US')}`}${m.interval ? html` <small class="sub">(${Math.round(m.interval.level * 100)}% CI ${metricValue({ unit: 'ratio', value: m.interval.low })}–${metricValue({ unit: 'ratio', value: m.interval.high })})</small>` : ''}</td></tr>`,
   )}
   </tbody>
 </table>

@@ -32,6 +32,10 @@ export interface VersionedWritesOptions {
  * removes the claim of the version before, so the claims collection holds about one entry per
  * live document; a writer whose read is that old finds, after claiming, that the document has
  * moved past the version it read, and gives way.
+ *
+ * Give each document collection its own claims collection (or ids that cannot collide): a claim
+ * `<id>#<version>` of one collection would otherwise block, or be "finished" into, a document
+ * of another collection with the same id.
  */
 export class VersionedWrites<T extends Versioned> {
   private readonly staleClaimMs: number;

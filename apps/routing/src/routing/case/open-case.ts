@@ -3,6 +3,23 @@ import { routeScored } from '../route/route-scored';
 import { decisionFinalized, reviewRequested, type CaseOutput } from './outputs';
 import type { PredictionScored, ReviewCase } from './review-case';
 
+/** Audits go to the least tier that has reviewers, one approval, low priority, its SLA. */
+export function auditRequest(policy: Policy, now: Date): NonNullable<ReviewCase['request']> {
+  const tier = policy.tiers.find((t) => t.name !== 'automatic' && t.eligibleRoles.length > 0)!;
+  return {
+    tier: tier.name,
+    requiredApprovals: 1,
+    eligibleRoles: tier.eligibleRoles,
+    reason: 'audit',
+    priority: AUDIT_PRIORITY,
+    requestedAt: now.toISOString(),
+    dueAt: new Date(now.getTime() + tier.slaMinutes * 60_000).toISOString(),
+  };
+}
+
+/** Audits wait behind every case that decides something. */
+const AUDIT_PRIORITY = 1;
+
 export type Transition = { applied: true; case: ReviewCase; outputs: CaseOutput[] } | { applied: false; case: ReviewCase; why: string };
 
 export function refuse(c: ReviewCase, why: string, now: Date): Transition {
@@ -41,7 +58,12 @@ export function openCase(scored: PredictionScored, policy: Policy, now: Date, ex
   };
   if (route.kind === 'auto') {
     const c: ReviewCase = { ...base, state: 'finalized', finalized: { outcome: scored.prediction.recommendation, decidedBy: 'auto', at } };
-    return { applied: true, case: c, outputs: [decisionFinalized(c, scored.prediction.recommendation, 'auto', [], now)] };
+    const finalized = decisionFinalized(c, scored.prediction.recommendation, 'auto', [], now);
+    if (!route.auditSampled) return { applied: true, case: c, outputs: [finalized] };
+    // A sampled auto-approval stands, and a person checks it afterwards (the guide's "AI
+    // decides, human spot-checks"): the audit outcome is the false-negative evidence.
+    const audited: ReviewCase = { ...c, request: auditRequest(policy, now) };
+    return { applied: true, case: audited, outputs: [finalized, reviewRequested(audited, `audit of an auto-approval: ${route.explanation}`)] };
   }
   const { slaMinutes, ...request } = route.request;
   const c: ReviewCase = {
