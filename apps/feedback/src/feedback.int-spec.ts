@@ -243,6 +243,26 @@ describe('feedback through the real broker and database', () => {
     expect(m.override_rate).toMatchObject({ value: null, sample: 0 });
   });
 
+  it('unnecessary escalations: a hand escalation whose case ended with the AI\'s recommendation counts against the reviewer', async () => {
+    const cat = category('escalated');
+    const reviewer = `escalator-${run}`;
+    const cases = [`esc-${run}-kept`, `esc-${run}-changed`];
+    for (const caseId of cases) {
+      await publisher.publish(Topics.ReviewRequested, requested(caseId, cat));
+      await publisher.publish(Topics.ReviewDecided, { ...decided(caseId, false, 0), decisionId: `e-${caseId}`, reviewerId: reviewer, action: 'escalate', outcome: undefined, reason: 'Not sure' });
+    }
+    // The first ends as the AI recommended (approve), the second otherwise; the final decisions
+    // may be consumed before or after the escalations (separate topics): judged either way.
+    const base = exampleOf(Topics.DecisionFinalized);
+    for (const [i, caseId] of cases.entries()) {
+      await publisher.publish(Topics.DecisionFinalized, { ...base, caseId, predictionId: caseId, decidedBy: 'human', approvers: [{ reviewerId: 'lead', role: 'team_lead' }], category: cat, recommendation: 'approve', outcome: i === 0 ? 'approve' : 'deny', finalizedAt: new Date().toISOString() });
+    }
+    type Report = { reviewers: { reviewerId: string; escalations: number; unnecessaryEscalationRate: number | null }[] };
+    await waitFor(async () => ((await service.get('/api/reviewers')).body as Report).reviewers.find((r) => r.reviewerId === reviewer)?.escalations === 2, { timeoutMs: 30_000, description: 'both escalations judged' });
+    const { body } = await service.get('/api/reviewers');
+    expect((body as Report).reviewers.find((r) => r.reviewerId === reviewer)).toMatchObject({ escalations: 2, unnecessaryEscalationRate: 0.5 });
+  });
+
   it('a bad query is a 400 naming the field', async () => {
     const { status, body } = await service.get('/api/health-metrics?days=0');
     expect(status).toBe(400);

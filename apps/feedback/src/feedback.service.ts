@@ -10,7 +10,7 @@ import { calibrate } from './health/calibrate';
 import { retrainingCheck } from './health/retraining';
 import { weeklyReport, type WeeklyReport } from './report/weekly';
 import { cohensKappa, median, rubberStampFlag } from './stats';
-import { FeedbackStore, type ParkedItem } from './store/feedback-store';
+import { FeedbackStore, type FinalOutcome, type ParkedItem } from './store/feedback-store';
 
 export const POLICY = Symbol('POLICY');
 
@@ -66,6 +66,22 @@ export class FeedbackService {
       change: { kind: 'finalized', decidedBy: e.data.decidedBy, latencyMs: e.data.latencyMs, auditSampled: e.data.auditSampled === true, shadow: e.data.shadow === true } as DayChange,
     }));
     for (const group of byDocument(counted).values()) await this.store.count(group.day, group.category, group.changes);
+    // Hand escalations judged by how the case ended: unnecessary when people kept the AI's recommendation.
+    for (const e of events) {
+      if (e.data.decidedBy !== 'human' || e.data.recommendation === undefined) continue;
+      const outcome = { _id: e.data.caseId, outcome: e.data.outcome, recommendation: e.data.recommendation, finalizedAt: e.data.finalizedAt };
+      await this.store.saveOutcome(outcome);
+      for (const by of (await this.store.escalatorsOf(e.data.caseId))?.by ?? []) await this.judgeEscalation(by, outcome);
+    }
+  }
+
+  /**
+   * Counts a hand escalation's verdict once, whichever of the escalation and the final decision
+   * was consumed last (both look for the other): the count's mark is the escalation's own id.
+   */
+  private judgeEscalation(by: { reviewerId: string; decisionId: string }, final: FinalOutcome): Promise<void> {
+    const at: Position = { topic: `judged@${by.decisionId}`, partition: 0, offset: '0' };
+    return this.store.count(dayOf(final.finalizedAt), by.reviewerId, [{ at, change: { kind: 'escalation_outcome', unnecessary: final.outcome === final.recommendation } }], 'reviewers');
   }
 
   /** Escalations: counted by category (level 1 toward the escalation rate, higher as passed along). */
@@ -91,6 +107,12 @@ export class FeedbackService {
    */
   async decided(event: IncomingEvent<typeof Topics.ReviewDecided>): Promise<void> {
     const d = event.data;
+    if (d.action === 'escalate') {
+      await this.store.recordEscalation(d.caseId, { reviewerId: d.reviewerId, decisionId: d.decisionId });
+      const final = await this.store.outcomeOf(d.caseId);
+      if (final) await this.judgeEscalation({ reviewerId: d.reviewerId, decisionId: d.decisionId }, final);
+      return;
+    }
     if (!isLearningDecision(d)) return;
     const existing = await this.store.feedbackRecord(`fb:${d.decisionId}`);
     if (existing?.counted) {
@@ -206,13 +228,15 @@ export class FeedbackService {
           peerPairs: t.pairs,
           peerAgreement: t.pairs > 0 ? t.pairsAgreed / t.pairs : null,
           rubberStamp: rubberStampFlag({ decisions: t.decisions, agreesWithAi: t.agreesWithAi, medianReviewMs: medianReviewMs ?? Infinity }),
+          escalations: t.escalationsDecided,
+          unnecessaryEscalationRate: t.escalationsDecided > 0 ? t.escalationsUnnecessary / t.escalationsDecided : null,
         };
       }),
     );
     const categories = await this.store.names('categories');
     const pairs = (await Promise.all(categories.map(async (c) => sumDays(await this.store.daysOf(c, span)).pairOutcomes))).flat().map((p): [string, string] => [p.a, p.b]);
     const kappa = pairs.length > 0 ? cohensKappa(pairs).kappa : null;
-    return { window: { from: `${span[0]}T00:00:00.000Z`, to: now.toISOString(), days }, kappa: { kappa: Number.isFinite(kappa) ? kappa : null, pairs: pairs.length }, reviewers: reviewers.filter((r) => r.decisions > 0 || r.peerPairs > 0) };
+    return { window: { from: `${span[0]}T00:00:00.000Z`, to: now.toISOString(), days }, kappa: { kappa: Number.isFinite(kappa) ? kappa : null, pairs: pairs.length }, reviewers: reviewers.filter((r) => r.decisions > 0 || r.peerPairs > 0 || r.escalations > 0) };
   }
 
   /**

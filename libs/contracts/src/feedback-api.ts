@@ -47,6 +47,9 @@ export interface ReviewerReport {
   peerPairs: number;
   peerAgreement: number | null;
   rubberStamp: { flagged: boolean; reasons: string[] };
+  /** Hand escalations whose case is final, and the share that ended with the AI's recommendation unchanged (the guide's escalation avalanche). */
+  escalations: number;
+  unnecessaryEscalationRate: number | null;
 }
 
 /** GET /api/reviewers */

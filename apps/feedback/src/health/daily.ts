@@ -46,6 +46,9 @@ export interface DayStats {
   reliability: { n: number; confidence: number; right: number }[];
   /** Decisions by the AI's confidence in 100 bins of 0.01, and how many people overrode (threshold calibration). */
   byConfidence: { n: number; wrong: number }[];
+  /** A reviewer's escalations whose case is final, and those that ended with the AI's recommendation unchanged. */
+  escalationsDecided: number;
+  escalationsUnnecessary: number;
   /** Audits of auto-approvals: how many a person checked, how many they overturned (false negatives). */
   audited: number;
   auditOverturned: number;
@@ -95,6 +98,8 @@ export function emptyDay(day: string, category: string): DayStats {
     pairOutcomes: [],
     reliability: Array.from({ length: RELIABILITY_BINS }, () => ({ n: 0, confidence: 0, right: 0 })),
     escalationsUp: 0,
+    escalationsDecided: 0,
+    escalationsUnnecessary: 0,
     audited: 0,
     auditOverturned: 0,
     byConfidence: Array.from({ length: CONFIDENCE_BINS }, () => ({ n: 0, wrong: 0 })),
@@ -119,6 +124,7 @@ export type DayChange =
   | { kind: 'escalated' }
   | { kind: 'escalated_up' }
   | { kind: 'audited'; overturned: boolean; confidence: number }
+  | { kind: 'escalation_outcome'; unnecessary: boolean }
   | { kind: 'decided'; modelVersion: string; override: boolean; agreesWithAi: boolean; reviewTimeMs: number; caseId: string; reason?: string; confidence?: number };
 
 const MAX_EXAMPLES = 20;
@@ -172,6 +178,10 @@ function apply(s: DayStats, c: DayChange): void {
     case 'escalated_up':
       s.escalationsUp++;
       return;
+    case 'escalation_outcome':
+      s.escalationsDecided++;
+      if (c.unnecessary) s.escalationsUnnecessary++;
+      return;
     case 'audited':
       s.audited++;
       if (c.overturned) s.auditOverturned++;
@@ -219,7 +229,7 @@ export function normalizeReason(reason: string | undefined): string | undefined 
 export function sumDays(days: DayStats[]): Omit<DayStats, '_id' | 'version' | 'day' | 'category' | 'marks'> {
   const total = emptyDay('', '');
   for (const d of days) {
-    for (const k of ['auto', 'human', 'auditSampled', 'shadow', 'timeToHumanMsTotal', 'reviewRequests', 'escalations', 'decisions', 'overrides', 'agreesWithAi', 'reviewTimeMsTotal', 'captured', 'seen', 'pairs', 'pairsAgreed', 'escalationsUp', 'audited', 'auditOverturned'] as const) total[k] += d[k];
+    for (const k of ['auto', 'human', 'auditSampled', 'shadow', 'timeToHumanMsTotal', 'reviewRequests', 'escalations', 'decisions', 'overrides', 'agreesWithAi', 'reviewTimeMsTotal', 'captured', 'seen', 'pairs', 'pairsAgreed', 'escalationsUp', 'audited', 'auditOverturned', 'escalationsDecided', 'escalationsUnnecessary'] as const) total[k] += d[k];
     for (const [key, m] of Object.entries(d.models)) {
       const into = (total.models[fromFieldKey(key)] ??= { decisions: 0, overrides: 0, examples: [] });
       into.decisions += m.decisions;

@@ -17,8 +17,8 @@ const reviewers: ReviewersReport = {
   window: { from: '2026-11-26T00:00:00.000Z', to: '2026-12-02T10:00:00.000Z', days: 7 },
   kappa: { kappa: 0.62, pairs: 40 },
   reviewers: [
-    { reviewerId: 'sam', decisions: 60, agreementWithAi: 0.99, overrideRate: 0.01, medianReviewMs: 8_000, peerPairs: 20, peerAgreement: 0.9, rubberStamp: { flagged: true, reasons: ['median 8 s'] } },
-    { reviewerId: 'alex', decisions: 40, agreementWithAi: 0.7, overrideRate: 0.3, medianReviewMs: 90_000, peerPairs: 20, peerAgreement: 0.85, rubberStamp: { flagged: false, reasons: [] } },
+    { reviewerId: 'sam', decisions: 60, agreementWithAi: 0.99, overrideRate: 0.01, medianReviewMs: 8_000, peerPairs: 20, peerAgreement: 0.9, rubberStamp: { flagged: true, reasons: ['median 8 s'] }, escalations: 4, unnecessaryEscalationRate: 0.75 },
+    { reviewerId: 'alex', decisions: 40, agreementWithAi: 0.7, overrideRate: 0.3, medianReviewMs: 90_000, peerPairs: 20, peerAgreement: 0.85, rubberStamp: { flagged: false, reasons: [] }, escalations: 0, unnecessaryEscalationRate: null },
   ],
 };
 
@@ -54,7 +54,7 @@ describe('the weekly report (the guide\'s analyze_feedback_trends)', () => {
     expect(report.questions[1].answer).toContain('sam');
     expect(report.questions[2].figures).toMatchObject({ overrideRateSpread: 0.29, kappa: 0.62, pairs: 40 });
     expect(report.questions[3].answer).toBe('Yes by overrides: 20.0% this week against 30.0% the week before.');
-    expect(report.questions[4].answer).toBe('No escalations this week.');
+    expect(report.questions[4].answer).toBe('No escalations this week. Of 4 hand escalations now decided, 3 ended with the AI\'s recommendation unchanged.');
   });
 
   it('renders Markdown a person can read', () => {

@@ -61,6 +61,8 @@ export function weeklyReport(input: { window: { from: string; to: string }; over
   const escalations = sum(thisWeek, (t) => t.escalations);
   const passedUp = sum(thisWeek, (t) => t.escalationsUp);
   const fn = metric('false_negative_rate');
+  const hand = input.reviewers.reviewers.reduce((n, r) => n + r.escalations, 0);
+  const unneeded = Math.round(input.reviewers.reviewers.reduce((n, r) => n + r.escalations * (r.unnecessaryEscalationRate ?? 0), 0));
   const auto = metric('auto_approval_rate');
   const fp = metric('false_positive_rate');
 
@@ -102,10 +104,11 @@ export function weeklyReport(input: { window: { from: string; to: string }; over
     {
       question: 'Are escalations being resolved or just passed along?',
       answer:
-        escalations === 0
+        (escalations === 0
           ? 'No escalations this week.'
-          : `${escalations} reviews escalated; ${passedUp} escalation(s) went further up the ladder (${pct(rate(passedUp, escalations))} passed along).`,
-      figures: { escalations, passedAlong: passedUp },
+          : `${escalations} reviews escalated; ${passedUp} escalation(s) went further up the ladder (${pct(rate(passedUp, escalations))} passed along).`) +
+        (hand > 0 ? ` Of ${hand} hand escalations now decided, ${unneeded} ended with the AI's recommendation unchanged.` : ''),
+      figures: { escalations, passedAlong: passedUp, handEscalations: hand, unnecessaryEscalations: unneeded },
     },
   ];
   return { window: input.window, overall: input.overall, commonOverrideReasons, categoriesByOverrides, reliability, expectedCalibrationError, reviewerAgreement: input.reviewers.kappa, questions };

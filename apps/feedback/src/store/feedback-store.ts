@@ -37,6 +37,21 @@ export type ParkedItem =
 
 export type Scope = 'categories' | 'reviewers';
 
+/** How a human-decided case ended, beside the AI's recommendation (to judge hand escalations). */
+export interface FinalOutcome {
+  _id: string;
+  outcome: string;
+  recommendation: string;
+  finalizedAt: string;
+}
+
+/** Who escalated a case by hand (to judge later whether it was needed). */
+export interface Escalators {
+  _id: string;
+  version: number;
+  by: { reviewerId: string; decisionId: string }[];
+}
+
 interface Known {
   _id: Scope;
   version: number;
@@ -57,6 +72,9 @@ export class FeedbackStore {
   private readonly known: Collection<Known>;
   private readonly retraining: Collection<RetrainingMark>;
   private readonly parked: Collection<Parked>;
+  private readonly escalators: Collection<Escalators>;
+  private readonly outcomes: Collection<FinalOutcome>;
+  private readonly escalatorWrites: VersionedWrites<Escalators>;
   private readonly parkedWrites: VersionedWrites<Parked>;
   private readonly dayWrites: VersionedWrites<DayStats>;
   private readonly knownWrites: VersionedWrites<Known>;
@@ -76,6 +94,8 @@ export class FeedbackStore {
     this.known = db.collection('known');
     this.retraining = db.collection('retraining');
     this.parked = db.collection('parked');
+    this.escalators = db.collection('escalators');
+    this.outcomes = db.collection('final_outcomes');
     // One claims collection per collection: request documents and parked events share their ids
     // (`r:<case>:<round>`), and a shared one would let one's version claims block the other's.
     const claimsOf = (name: string) => db.collection<never>(`${name}_claims`) as never;
@@ -85,6 +105,7 @@ export class FeedbackStore {
     this.knownWrites = new VersionedWrites(this.known, claimsOf('known'));
     this.retrainingWrites = new VersionedWrites(this.retraining, claimsOf('retraining'));
     this.parkedWrites = new VersionedWrites(this.parked, claimsOf('parked'));
+    this.escalatorWrites = new VersionedWrites(this.escalators, claimsOf('escalators'));
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
@@ -108,6 +129,32 @@ export class FeedbackStore {
 
   request(id: string): Promise<RequestInfo | null> {
     return this.requests.findOne({ _id: id });
+  }
+
+  /** Remembers a reviewer's escalation of a case (once per decision). */
+  recordEscalation(caseId: string, entry: Escalators['by'][number]): Promise<unknown> {
+    return this.serial(() =>
+      this.escalatorWrites.changeLikelyNew(caseId, (current) => (current?.by.some((e) => e.decisionId === entry.decisionId) ? undefined : { _id: caseId, version: 0, by: [...(current?.by ?? []), entry] })),
+    );
+  }
+
+  /** Keeps how a human-decided case ended; the same again is fine. */
+  saveOutcome(outcome: FinalOutcome): Promise<void> {
+    return this.serial(async () => {
+      try {
+        await this.outcomes.insertOne(outcome);
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+    });
+  }
+
+  outcomeOf(caseId: string): Promise<FinalOutcome | null> {
+    return this.outcomes.findOne({ _id: caseId });
+  }
+
+  escalatorsOf(caseId: string): Promise<Escalators | null> {
+    return this.escalators.findOne({ _id: caseId });
   }
 
   /** Keeps an event until the request it names arrives. */

@@ -261,10 +261,10 @@ A reviewer is flagged as rubber-stamping when fast and nearly always agreeing wi
 ${report.reviewers.length === 0
   ? html`<p>No reviewer decisions yet.</p>`
   : html`<div class="scroll"><table class="health" aria-label="Reviewers">
-  <thead><tr><th scope="col">Reviewer</th><th scope="col">Decisions</th><th scope="col">Agrees with AI</th><th scope="col">Overrides</th><th scope="col">Median review</th><th scope="col">Agrees with peers</th><th scope="col">Rubber stamp</th></tr></thead>
+  <thead><tr><th scope="col">Reviewer</th><th scope="col">Decisions</th><th scope="col">Agrees with AI</th><th scope="col">Overrides</th><th scope="col">Median review</th><th scope="col">Agrees with peers</th><th scope="col">Unneeded escalations</th><th scope="col">Rubber stamp</th></tr></thead>
   <tbody>
   ${report.reviewers.map(
-    (r) => html`<tr data-reviewer="${r.reviewerId}"><th scope="row">${r.reviewerId}</th><td>${r.decisions}</td><td>${share(r.agreementWithAi)}</td><td>${share(r.overrideRate)}</td><td>${r.medianReviewMs === null ? '—' : `${(r.medianReviewMs / 1000).toFixed(0)} s`}</td><td>${share(r.peerAgreement)} <small class="sub">(${r.peerPairs} pairs)</small></td><td>${r.rubberStamp.flagged ? html`<span class="status status-red" title="${r.rubberStamp.reasons.join('; ')}">flagged</span>` : html`<span class="sub">${r.rubberStamp.reasons.join('; ') || 'no'}</span>`}</td></tr>`,
+    (r) => html`<tr data-reviewer="${r.reviewerId}"><th scope="row">${r.reviewerId}</th><td>${r.decisions}</td><td>${share(r.agreementWithAi)}</td><td>${share(r.overrideRate)}</td><td>${r.medianReviewMs === null ? '—' : `${(r.medianReviewMs / 1000).toFixed(0)} s`}</td><td>${share(r.peerAgreement)} <small class="sub">(${r.peerPairs} pairs)</small></td><td>${share(r.unnecessaryEscalationRate)} <small class="sub">(${r.escalations})</small></td><td>${r.rubberStamp.flagged ? html`<span class="status status-red" title="${r.rubberStamp.reasons.join('; ')}">flagged</span>` : html`<span class="sub">${r.rubberStamp.reasons.join('; ') || 'no'}</span>`}</td></tr>`,
   )}
   </tbody>
 </table></div>`}`;
