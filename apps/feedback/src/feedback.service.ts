@@ -10,7 +10,7 @@ import { calibrate } from './health/calibrate';
 import { retrainingCheck } from './health/retraining';
 import { weeklyReport, type WeeklyReport } from './report/weekly';
 import { cohensKappa, median, rubberStampFlag } from './stats';
-import { FeedbackStore, type FinalOutcome, type ParkedItem } from './store/feedback-store';
+import { FeedbackStore, type FinalOutcome, type ParkedItem, type StoredFeedback } from './store/feedback-store';
 
 export const POLICY = Symbol('POLICY');
 
@@ -122,12 +122,13 @@ export class FeedbackService {
     await this.store.count(dayOf(d.decidedAt), ALL_CATEGORIES, [{ at: positionOf(event), change: { kind: 'seen' } }]);
     const requestId = requestIdOf(d.caseId, d.round);
     const request = await this.store.request(requestId);
-    if (request) await this.capture(request, d, positionOf(event));
+    if (request) await this.capture(request, d, positionOf(event), existing);
     else await this.parkUntil(requestId, { kind: 'decided', data: d, at: positionOf(event) });
   }
 
-  private async capture(request: RequestInfo, d: ReviewDecided, at: Position): Promise<void> {
-    const existing = await this.store.feedbackRecord(`fb:${d.decisionId}`);
+  /** `existing`: the decision's feedback record, when the caller looked it up already (null: none). */
+  private async capture(request: RequestInfo, d: ReviewDecided, at: Position, known?: StoredFeedback | null): Promise<void> {
+    const existing = known !== undefined ? known : await this.store.feedbackRecord(`fb:${d.decisionId}`);
     const record = existing ?? captureOf(request, d, this.clock())!;
     if (!existing) await this.store.saveFeedback(record);
     // Published again on a redelivery: same CloudEvents id, consumers dedupe on it.

@@ -13,3 +13,4 @@ export * from './platform.module';
 export * from './startup';
 export * from './database/versioned-writes';
 export * from './stats';
+export * from './database/insert-new';

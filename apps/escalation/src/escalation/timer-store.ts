@@ -1,4 +1,4 @@
-import { VersionedWrites } from '@hitl/platform';
+import { insertNew, VersionedWrites } from '@hitl/platform';
 import type { Collection, Db } from 'mongodb';
 import type { CaseState, TimerEntry } from './ladder';
 
@@ -212,28 +212,14 @@ export class TimerStore {
    * the ids this replica won; the others are left to the one-by-one path (takeovers).
    */
   async claimMany(ids: string[], owner: string, now: Date, leaseMs: number): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
     const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
-    const lost = new Set<string>();
-    try {
-      await this.firings.insertMany(ids.map((id) => ({ _id: id, version: 1, owner, leaseUntil })), { ordered: false });
-    } catch (error) {
-      const writeErrors = (error as { writeErrors?: { index: number; code?: number }[] }).writeErrors;
-      if (!writeErrors || writeErrors.some((w) => w.code !== 11000)) throw error;
-      for (const w of writeErrors) lost.add(ids[w.index]);
-    }
+    const lost = await insertNew(this.firings, ids.map((id) => ({ _id: id, version: 1, owner, leaseUntil })));
     return new Set(ids.filter((id) => !lost.has(id)));
   }
 
   /** Marks firings as published: insert-only markers, one request for many. */
   async markFired(ids: string[], now: Date): Promise<void> {
-    if (ids.length === 0) return;
-    try {
-      await this.fired.insertMany(ids.map((id) => ({ _id: id, at: now.toISOString() })), { ordered: false });
-    } catch (error) {
-      const writeErrors = (error as { writeErrors?: { code?: number }[] }).writeErrors;
-      if (!writeErrors || writeErrors.some((w) => w.code !== 11000)) throw error; // already marked: fine
-    }
+    await insertNew(this.fired, ids.map((id) => ({ _id: id, at: now.toISOString() }))); // already marked: fine
   }
 
   async isFired(id: string): Promise<boolean> {

@@ -5,6 +5,9 @@
  * Exactly once without transactions: each counter document remembers, per topic partition, the
  * last offset it applied (`marks`). A partition is consumed in order by one consumer at a time,
  * so a redelivered event (offset at or below the mark) is skipped.
+ *
+ * The same counters serve one reviewer's day (the reviewers report): `category` then holds the
+ * reviewer's id.
  */
 export interface DayStats {
   _id: string;

@@ -34,7 +34,6 @@ export const HEALTH_RULES: MetricRule[] = [
   { name: 'false_positive_rate', label: 'False positive rate', unit: 'ratio', target: { max: 0.85 }, red: { above: 0.95 }, definition: 'human decisions that simply approved the AI recommendation / human decisions (sent to review unnecessarily). The guide gives no target: flagged when reviews almost only confirm the AI' },
 ];
 
-export type MetricValue = HealthMetric;
 
 export function statusOf(rule: Pick<MetricRule, 'target' | 'red'>, value: number | null): Status {
   if (value === null || Number.isNaN(value)) return 'no_data';
@@ -50,7 +49,7 @@ const minutes = (totalMs: number, count: number) => (count > 0 ? totalMs / count
  * The metrics from counters. `seen` is the all-categories count of decisions received (only the
  * overall view has it; a category's incorporation rate is not known).
  */
-export function healthOf(t: Totals, extra: { seen?: number } = {}): MetricValue[] {
+export function healthOf(t: Totals, extra: { seen?: number } = {}): HealthMetric[] {
   const values: Record<string, { value: number | null; sample: number; note?: string; interval?: { low: number; high: number } }> = {
     auto_approval_rate: { value: ratio(t.auto, t.auto + t.human), sample: t.auto + t.human },
     override_rate: { value: ratio(t.overrides, t.decisions), sample: t.decisions },
@@ -86,7 +85,7 @@ export function healthOf(t: Totals, extra: { seen?: number } = {}): MetricValue[
 }
 
 /** Prometheus text exposition of the metrics: a value gauge and a status gauge (0 ok, 1 warn, 2 red, -1 no data, -2 too few). */
-export function prometheusText(byCategory: { category: string; metrics: MetricValue[] }[]): string {
+export function prometheusText(byCategory: { category: string; metrics: HealthMetric[] }[]): string {
   const code: Record<Status, number> = { ok: 0, warn: 1, red: 2, few: -2, no_data: -1 };
   const lines = [
     '# HELP hitl_health_value The guide\'s health metrics (ratios 0..1, times in minutes), over the window.',

@@ -1,11 +1,13 @@
-import { isDuplicateKey } from '@hitl/messaging';
-import { VersionedWrites } from '@hitl/platform';
+import { insertNew, VersionedWrites } from '@hitl/platform';
 import type { Collection, Db } from 'mongodb';
 import type { EscalationFired, FeedbackCaptured, RequestInfo, ReviewDecided } from '../capture/capture';
 import { applyToDay, dayStatsId, type DayChange, type DayStats, type Position } from '../health/daily';
 
-/** A retraining trigger of a category and model: the window it covers, and whether it went out. */
-export interface RetrainingMark {
+/**
+ * An event decided once and published (a retraining trigger, a calibration): kept until
+ * published, so a crash between deciding and publishing loses nothing.
+ */
+export interface PublishMark {
   _id: string;
   version: number;
   /** No new trigger before this instant (one per window). */
@@ -70,7 +72,7 @@ export class FeedbackStore {
   private readonly reviewerDayWrites: VersionedWrites<DayStats>;
   private readonly requestWrites: VersionedWrites<RequestInfo>;
   private readonly known: Collection<Known>;
-  private readonly retraining: Collection<RetrainingMark>;
+  private readonly marks: Collection<PublishMark>;
   private readonly parked: Collection<Parked>;
   private readonly escalators: Collection<Escalators>;
   private readonly outcomes: Collection<FinalOutcome>;
@@ -78,7 +80,7 @@ export class FeedbackStore {
   private readonly parkedWrites: VersionedWrites<Parked>;
   private readonly dayWrites: VersionedWrites<DayStats>;
   private readonly knownWrites: VersionedWrites<Known>;
-  private readonly retrainingWrites: VersionedWrites<RetrainingMark>;
+  private readonly markWrites: VersionedWrites<PublishMark>;
   private readonly seen = new Set<string>();
   /**
    * One write at a time per replica: FerretDB keeps a database in one SQLite file with one
@@ -92,7 +94,7 @@ export class FeedbackStore {
     this.days = db.collection('days');
     this.reviewerDays = db.collection('reviewer_days');
     this.known = db.collection('known');
-    this.retraining = db.collection('retraining');
+    this.marks = db.collection('marks');
     this.parked = db.collection('parked');
     this.escalators = db.collection('escalators');
     this.outcomes = db.collection('final_outcomes');
@@ -103,7 +105,7 @@ export class FeedbackStore {
     this.reviewerDayWrites = new VersionedWrites(this.reviewerDays, claimsOf('reviewer_days'));
     this.requestWrites = new VersionedWrites(this.requests, claimsOf('requests'));
     this.knownWrites = new VersionedWrites(this.known, claimsOf('known'));
-    this.retrainingWrites = new VersionedWrites(this.retraining, claimsOf('retraining'));
+    this.markWrites = new VersionedWrites(this.marks, claimsOf('marks'));
     this.parkedWrites = new VersionedWrites(this.parked, claimsOf('parked'));
     this.escalatorWrites = new VersionedWrites(this.escalators, claimsOf('escalators'));
   }
@@ -117,14 +119,7 @@ export class FeedbackStore {
   /** Request infos, inserted in one request; one already there (a redelivery) is fine. */
   saveRequests(infos: RequestInfo[]): Promise<void> {
     if (infos.length === 0) return Promise.resolve();
-    return this.serial(async () => {
-      try {
-        await this.requests.insertMany(infos, { ordered: false });
-      } catch (error) {
-        const writeErrors = (error as { writeErrors?: { code?: number }[] }).writeErrors;
-        if (!writeErrors || writeErrors.some((w) => w.code !== 11000)) throw error;
-      }
-    });
+    return this.serial(async () => void (await insertNew(this.requests, infos)));
   }
 
   request(id: string): Promise<RequestInfo | null> {
@@ -140,13 +135,7 @@ export class FeedbackStore {
 
   /** Keeps how a human-decided case ended; the same again is fine. */
   saveOutcome(outcome: FinalOutcome): Promise<void> {
-    return this.serial(async () => {
-      try {
-        await this.outcomes.insertOne(outcome);
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-      }
-    });
+    return this.serial(async () => void (await insertNew(this.outcomes, [outcome])));
   }
 
   outcomeOf(caseId: string): Promise<FinalOutcome | null> {
@@ -179,15 +168,7 @@ export class FeedbackStore {
 
   /** Stores a feedback record; false when it was already stored (a redelivered decision). */
   saveFeedback(record: FeedbackCaptured): Promise<boolean> {
-    return this.serial(async () => {
-      try {
-        await this.feedback.insertOne({ _id: record.feedbackId, ...record });
-        return true;
-      } catch (error) {
-        if (isDuplicateKey(error)) return false;
-        throw error;
-      }
-    });
+    return this.serial(async () => (await insertNew(this.feedback, [{ _id: record.feedbackId, ...record }])).size === 0);
   }
 
   feedbackRecord(id: string): Promise<StoredFeedback | null> {
@@ -207,7 +188,8 @@ export class FeedbackStore {
     if (changes.length === 0) return;
     await this.remember(scope, name);
     const writes = scope === 'categories' ? this.dayWrites : this.reviewerDayWrites;
-    await this.serial(() => writes.changeLikelyNew(dayStatsId(day, name), (current) => applyToDay(current, day, name, changes)));
+    // change, not changeLikelyNew: a day's document exists after its first event.
+    await this.serial(() => writes.change(dayStatsId(day, name), (current) => applyToDay(current, day, name, changes)));
   }
 
   async daysOf(name: string, days: string[], scope: Scope = 'categories'): Promise<DayStats[]> {
@@ -224,7 +206,7 @@ export class FeedbackStore {
   private async remember(scope: Scope, name: string): Promise<void> {
     if (this.seen.has(`${scope}:${name}`) || name === '*') return;
     await this.serial(() =>
-      this.knownWrites.changeLikelyNew(scope, (current) => (current?.names.includes(name) ? undefined : { _id: scope, version: 0, names: [...(current?.names ?? []), name] })),
+      this.knownWrites.change(scope, (current) => (current?.names.includes(name) ? undefined : { _id: scope, version: 0, names: [...(current?.names ?? []), name] })),
     );
     this.seen.add(`${scope}:${name}`);
   }
@@ -252,23 +234,23 @@ export class FeedbackStore {
    * Opens a retraining window for a category and model unless one is open: returns the mark to
    * publish (new, or an earlier one never published), or undefined.
    */
-  openRetraining(key: string, now: Date, make: () => { until: string; event: Record<string, unknown>; eventId: string }): Promise<RetrainingMark | undefined> {
+  openRetraining(key: string, now: Date, make: () => { until: string; event: Record<string, unknown>; eventId: string }): Promise<PublishMark | undefined> {
     return this.openMark(key, now, (current) => (current && Date.parse(current.until) > now.getTime() ? undefined : make()));
   }
 
   /** The last mark written under `key` (a calibration's: the bands it published). */
-  mark(key: string): Promise<RetrainingMark | null> {
-    return this.retraining.findOne({ _id: key });
+  mark(key: string): Promise<PublishMark | null> {
+    return this.marks.findOne({ _id: key });
   }
 
   /**
    * Writes a new mark when `decide` returns one (given the current mark), or hands back a mark a
    * dead writer left unpublished; the caller publishes what it gets, then `markPublished`.
    */
-  openMark(key: string, now: Date, decide: (current: RetrainingMark | undefined) => { until: string; event: Record<string, unknown>; eventId: string; n?: number } | undefined): Promise<RetrainingMark | undefined> {
+  openMark(key: string, now: Date, decide: (current: PublishMark | undefined) => { until: string; event: Record<string, unknown>; eventId: string; n?: number } | undefined): Promise<PublishMark | undefined> {
     return this.serial(async () => {
-      let opened: RetrainingMark | undefined;
-      await this.retrainingWrites.changeLikelyNew(key, (current) => {
+      let opened: PublishMark | undefined;
+      await this.markWrites.change(key, (current) => {
         opened = undefined;
         // Left unpublished by a writer that died (not one still publishing it): publish it now.
         if (current && !current.published) {
@@ -284,7 +266,7 @@ export class FeedbackStore {
     });
   }
 
-  markPublished(mark: RetrainingMark): Promise<unknown> {
-    return this.serial(() => this.retrainingWrites.change(mark._id, (current) => (current && current.eventId === mark.eventId && !current.published ? { ...current, published: true } : undefined)));
+  markPublished(mark: PublishMark): Promise<unknown> {
+    return this.serial(() => this.markWrites.change(mark._id, (current) => (current && current.eventId === mark.eventId && !current.published ? { ...current, published: true } : undefined)));
   }
 }

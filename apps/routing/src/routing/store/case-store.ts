@@ -1,6 +1,6 @@
 import type { mongo } from 'mongoose';
 import { isDuplicateKey } from '@hitl/messaging';
-import { VersionedWrites } from '@hitl/platform';
+import { insertNew, VersionedWrites } from '@hitl/platform';
 import type { CaseOutput } from '../case/outputs';
 import type { ReviewCase } from '../case/review-case';
 
@@ -59,16 +59,8 @@ export class CaseStore {
    * written). Cheaper than a lookup per case: FerretDB answers a lookup of a missing _id by
    * scanning the collection, while an insert finds the duplicate through the unique index.
    */
-  async insertNew(docs: CaseDocument[]): Promise<Set<string>> {
-    if (docs.length === 0) return new Set();
-    try {
-      await this.collection.insertMany(docs, { ordered: false });
-      return new Set();
-    } catch (error) {
-      const writeErrors = (error as { writeErrors?: { index: number; code?: number }[] }).writeErrors;
-      if (!writeErrors || writeErrors.some((w) => w.code !== 11000)) throw error;
-      return new Set(writeErrors.map((w) => docs[w.index]._id));
-    }
+  insertNew(docs: CaseDocument[]): Promise<Set<string>> {
+    return insertNew(this.collection, docs);
   }
 
   /** False when the stored version is no longer `expectedVersion`. */
