@@ -42,7 +42,7 @@ export class ReviewClient {
     return this.call<T>('POST', path, body);
   }
 
-  act(caseId: string, action: 'approve' | 'override' | 'request-info' | 'escalate', body: unknown = {}): Promise<Answer> {
+  act(caseId: string, action: 'approve' | 'override' | 'decide' | 'request-info' | 'escalate', body: unknown = {}): Promise<Answer> {
     return this.post(`/api/cases/${encodeURIComponent(caseId)}/${action}`, body);
   }
 }

@@ -66,6 +66,26 @@ describe('review API through the real broker and database', () => {
     expect(queue.body.items.map((i) => i.caseId)).not.toContain(caseId);
   });
 
+  it('shadow stage: the case is decided blind; the decision reads as approve or override against the hidden recommendation', async () => {
+    const [same, other, seen] = [id('blind-same'), id('blind-other'), id('seen')];
+    for (const caseId of [same, other]) await request(caseId, { recommendation: 'approve_refund', rollout: 'shadow', explanation: 'auto approve (0.97): automation would have approved' }, 'sam');
+    await request(seen, { rollout: 'assist' }, 'sam');
+    const detail = await as.sam.get<Record<string, unknown> & { context: Record<string, unknown> }>(`/api/cases/${same}`);
+    expect(detail.body).toMatchObject({ blind: true, recommendation: null, confidence: null, band: null, score: null, explanation: null, similar: [] });
+    expect(detail.body.context.reasoning).toBeNull();
+    expect(JSON.stringify(detail.body)).not.toContain('approve_refund');
+    const queue = await as.sam.get<{ items: { caseId: string; blind: boolean; recommendation: string | null }[] }>('/api/queue?limit=100');
+    expect(queue.body.items.find((i) => i.caseId === same)).toMatchObject({ blind: true, recommendation: null });
+    // An unseen recommendation cannot be approved; a seen one is not decided blind.
+    expect(await as.sam.act(same, 'approve')).toMatchObject({ status: 409, body: { message: expect.stringContaining('decide it with POST') } });
+    expect(await as.sam.act(seen, 'decide', { outcome: 'x' })).toMatchObject({ status: 409 });
+    expect(await as.sam.act(same, 'decide', {})).toMatchObject({ status: 400, body: { message: expect.stringContaining('outcome') } });
+    expect((await as.sam.act(same, 'decide', { outcome: 'approve_refund' })).status).toBe(200);
+    expect((await as.sam.act(other, 'decide', { outcome: 'deny_refund' })).status).toBe(200);
+    expect((await waitDecided(same))[0]).toMatchObject({ action: 'approve', outcome: 'approve_refund', agreesWithAi: true });
+    expect((await waitDecided(other))[0]).toMatchObject({ action: 'override', outcome: 'deny_refund', agreesWithAi: false, reason: expect.stringContaining('decided blind') });
+  });
+
   it('override needs an outcome and a reason; request_info a question; escalate a reason (400 names the field)', async () => {
     const caseId = id('rules');
     await request(caseId, {}, 'sam');

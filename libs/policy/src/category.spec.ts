@@ -15,7 +15,7 @@ describe('rulesFor: defaults merged with the category override', () => {
       weights: defaultPolicy().defaults.weights,
       bands: defaultPolicy().defaults.bands,
       inputs: { requiredFields: [], numericFields: [], categoricalFields: [], outlierZ: 3, minObservations: 30 },
-      shadowMode: false,
+      rollout: 'automate',
       maxRevisionRounds: 3,
       auditSampleRate: 0.05,
       coverageScale: 50,
@@ -37,7 +37,7 @@ describe('rulesFor: defaults merged with the category override', () => {
   it.each<[string, Record<string, unknown>, Record<string, unknown>]>([
     ['weights', { weights: { modelConfidence: 0.4, trainingDataCoverage: 0.2, inputQuality: 0.2, edgeCaseIndicators: 0.2 } }, { weights: { modelConfidence: 0.4, trainingDataCoverage: 0.2, inputQuality: 0.2, edgeCaseIndicators: 0.2 } }],
     ['bands', { bands: { autoApprove: 0.99, autoApproveAudit: 0.9, humanReview: 0.8 } }, { bands: { autoApprove: 0.99, autoApproveAudit: 0.9, humanReview: 0.8 } }],
-    ['shadow mode', { shadowMode: true }, { shadowMode: true }],
+    ['rollout stage', { rollout: 'shadow' }, { rollout: 'shadow' }],
     ['revision rounds', { maxRevisionRounds: 5 }, { maxRevisionRounds: 5 }],
     ['audit sample rate', { auditSampleRate: 0.2 }, { auditSampleRate: 0.2 }],
     ['coverage scale', { coverageScale: 10 }, { coverageScale: 10 }],
@@ -45,7 +45,7 @@ describe('rulesFor: defaults merged with the category override', () => {
     const rules = rulesFor(withCategories({ loan_decision: override }), 'loan_decision');
     expect(rules).toMatchObject({ ...expected, configured: true });
     const untouched = rulesFor(defaultPolicy(), 'status_update');
-    for (const key of ['weights', 'bands', 'shadowMode', 'maxRevisionRounds', 'auditSampleRate', 'coverageScale'] as const) {
+    for (const key of ['weights', 'bands', 'rollout', 'maxRevisionRounds', 'auditSampleRate', 'coverageScale'] as const) {
       if (!(key in expected)) expect(rules[key]).toEqual(untouched[key]);
     }
   });

@@ -1,5 +1,5 @@
 import type { FactorWeights } from '@hitl/contracts';
-import type { BandEdges, InputRules, Policy } from './policy.schema';
+import type { BandEdges, InputRules, Policy, RolloutStage } from './policy.schema';
 
 /** Everything scoring and routing need about one category, defaults and override merged. */
 export interface CategoryRules {
@@ -7,7 +7,7 @@ export interface CategoryRules {
   weights: FactorWeights;
   bands: BandEdges;
   inputs: InputRules;
-  shadowMode: boolean;
+  rollout: RolloutStage;
   maxRevisionRounds: number;
   auditSampleRate: number;
   coverageScale: number;
@@ -28,7 +28,7 @@ export function rulesFor(policy: Policy, category: string): CategoryRules {
     weights: own?.weights ?? d.weights,
     bands: own?.bands ?? d.bands,
     inputs: { ...d.inputs, ...definedOnly(own?.inputs ?? {}) },
-    shadowMode: own?.shadowMode ?? d.shadowMode,
+    rollout: own?.rollout ?? d.rollout,
     maxRevisionRounds: own?.maxRevisionRounds ?? d.maxRevisionRounds,
     auditSampleRate: own?.auditSampleRate ?? d.auditSampleRate,
     coverageScale: own?.coverageScale ?? d.coverageScale,

@@ -53,7 +53,7 @@ describe('loadPolicy', () => {
       ['safety_concern', 'executive_review', 'director'],
     ]);
     expect(policy.contextTriggers.map((t) => t.name)).toEqual(['legal_action', 'media_exposure', 'vip_customer']);
-    expect(policy.defaults).toMatchObject({ maxRevisionRounds: 3, auditSampleRate: 0.05, shadowMode: false });
+    expect(policy.defaults).toMatchObject({ maxRevisionRounds: 3, auditSampleRate: 0.05, rollout: 'automate' });
     expect(policy.tiers.map((t) => t.slaMinutes)).toEqual([30, 60, 120, 240]);
     expect(policy.tiers.map((t) => t.autoApprove)).toEqual([true, true, false, false]);
     // The guide's approvers, its escalation ladder, a senior reviewer, the fraud investigator and admin.
@@ -115,6 +115,7 @@ describe('loadPolicy', () => {
   it.each<[string, string, unknown, RegExp]>([
     ['weights not summing to 1', 'defaults.weights.inputQuality', 0.3, /defaults\.weights: Weights must sum to 1/],
     ['a misspelt key', 'defaults.shadowmode', true, /defaults: Unrecognized key: "shadowmode"/],
+    ['an unknown rollout stage', 'defaults.rollout', 'pilot', /defaults\.rollout: Invalid option: expected one of "shadow"\|"assist"\|"automate"/],
     ['band edges increasing', 'defaults.bands.humanReview', 0.9, /defaults\.bands: band edges must not increase/],
     ['a tier out of order', 'tiers.0.name', 'single_approver', /tiers\[0\]\.name: expected tier automatic at position 0/],
     ['a reviewing tier without roles', 'tiers.1.eligibleRoles', [], /tiers\[1\]: single_approver needs eligible roles/],

@@ -1,4 +1,4 @@
-import { FactorWeightsSchema, RiskLevels, RiskLevelSchema, TierSchema, Tiers } from '@hitl/contracts';
+import { FactorWeightsSchema, RiskLevels, RiskLevelSchema, RolloutStageSchema, TierSchema, Tiers, type RolloutStage } from '@hitl/contracts';
 import { z } from 'zod';
 
 /*
@@ -13,6 +13,7 @@ import { z } from 'zod';
 const slug = z.string().regex(/^[a-z][a-z0-9_.-]*$/, 'expected a lower-case name (a-z, 0-9, _ . -)');
 const role = slug;
 const unit = z.number().min(0).max(1);
+export type { RolloutStage };
 /** A field of `input`; dots reach into nested objects (`request.reason`). */
 const fieldPath = z.string().min(1).max(200);
 
@@ -72,8 +73,13 @@ export const CategoryPolicySchema = z.strictObject({
   weights: FactorWeightsSchema.strict().optional(),
   bands: BandEdgesSchema.optional(),
   inputs: InputRulesOverrideSchema.optional(),
-  /** Everything to humans; the case records what automation would have done (guide: gradual rollout). */
-  shadowMode: z.boolean().optional(),
+  /**
+   * The guide's gradual rollout. shadow: every case to people, who decide without seeing the AI's
+   * recommendation (blind), while the case records what automation would have done; assist:
+   * every case to people, with the AI's recommendation shown; automate: confident cases decided
+   * by the AI alone. Feedback reports, from shadow and assist cases, when automate is safe.
+   */
+  rollout: RolloutStageSchema.optional(),
   maxRevisionRounds: z.number().int().min(1).max(20).optional(),
   /** A share (0..1) of this category's auto-approvals in the audit band sent for human audit. */
   auditSampleRate: unit.optional(),
@@ -203,7 +209,7 @@ const PolicyObject = z.strictObject({
     weights: FactorWeightsSchema.strict(),
     bands: BandEdgesSchema,
     inputs: InputRulesSchema.default(DEFAULT_INPUTS),
-    shadowMode: z.boolean().default(false),
+    rollout: RolloutStageSchema.default('automate'),
     maxRevisionRounds: z.number().int().min(1).max(20).default(3),
     auditSampleRate: unit.default(0.05),
     coverageScale: z.number().positive().default(50),

@@ -8,11 +8,14 @@ const role = z.string().regex(/^[a-z][a-z0-9_.-]*$/, 'expected a role name').opt
 export const ApproveBody = z.strictObject({ role, comment: z.string().max(5_000).optional() }).describe('Accept the AI recommendation.');
 /** Override: friction by design, a reason is required (the guide). */
 export const OverrideBody = z.strictObject({ outcome: text('outcome').pipe(z.string().max(500)), reason: text('reason'), role }).describe('Decide otherwise than the AI, saying why.');
+/** Decide a blind case (shadow stage): the outcome, without knowing what the AI recommended. */
+export const DecideBody = z.strictObject({ outcome: text('outcome').pipe(z.string().max(500)), reason: z.string().trim().max(5_000).optional(), role }).describe('Decide a case reviewed blind (rollout stage shadow).');
 export const RequestInfoBody = z.strictObject({ question: text('question'), role }).describe('Ask the producer for more information (a revision round).');
 export const EscalateBody = z.strictObject({ reason: text('reason'), role }).describe('Hand the case up the escalation ladder.');
 
 export type ApproveBody = z.infer<typeof ApproveBody>;
 export type OverrideBody = z.infer<typeof OverrideBody>;
+export type DecideBody = z.infer<typeof DecideBody>;
 export type RequestInfoBody = z.infer<typeof RequestInfoBody>;
 export type EscalateBody = z.infer<typeof EscalateBody>;
 

@@ -6,7 +6,7 @@ import { CurrentUser, SessionGuard } from '../auth/session.guard';
 import { originOf } from '../http/origin';
 import { CaseErrors, ZodBody } from '../http/openapi';
 import { ZodPipe } from '../http/zod.pipe';
-import { ApproveBody, EscalateBody, OverrideBody, QueueQuery, RequestInfoBody } from './bodies';
+import { ApproveBody, DecideBody, EscalateBody, OverrideBody, QueueQuery, RequestInfoBody } from './bodies';
 import { ReviewService } from './review.service';
 import { detailOf, summaryOf } from './views';
 
@@ -80,6 +80,16 @@ export class CasesController {
   @CaseErrors(400, 409, 503)
   override(@CurrentUser() user: Principal, @Param('caseId') caseId: string, @Body(new ZodPipe(OverrideBody)) body: OverrideBody, @Req() req: Request) {
     return this.review.act(user, caseId, { action: 'override', body }, originOf(req));
+  }
+
+  @Post('cases/:caseId/decide')
+  @HttpCode(200)
+  @CaseId
+  @ApiOperation({ summary: 'Decide a case reviewed blind (rollout stage shadow): the outcome, and a reason if you like' })
+  @ZodBody(DecideBody)
+  @CaseErrors(400, 409, 503)
+  decide(@CurrentUser() user: Principal, @Param('caseId') caseId: string, @Body(new ZodPipe(DecideBody)) body: DecideBody, @Req() req: Request) {
+    return this.review.act(user, caseId, { action: 'decide', body }, originOf(req));
   }
 
   @Post('cases/:caseId/request-info')

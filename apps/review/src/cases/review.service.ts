@@ -7,7 +7,7 @@ import { AUDIT_TRAIL, type AuditTrail, type RequestOrigin } from '../audit-trail
 import { activeClaim, onDecided, type QueueItem } from '../queue/queue-item';
 import { QueueStore } from '../queue/queue-store';
 import { REVIEW_SETTINGS, type ReviewSettings } from '../review-settings';
-import type { ApproveBody, EscalateBody, OverrideBody, QueueQuery, RequestInfoBody } from './bodies';
+import type { ApproveBody, DecideBody, EscalateBody, OverrideBody, QueueQuery, RequestInfoBody } from './bodies';
 import { similarCases, type PastCase } from './similar';
 
 type ReviewDecided = EventOf<typeof Topics.ReviewDecided>;
@@ -15,6 +15,7 @@ type ReviewDecided = EventOf<typeof Topics.ReviewDecided>;
 export type Action =
   | { action: 'approve'; body: ApproveBody }
   | { action: 'override'; body: OverrideBody }
+  | { action: 'decide'; body: DecideBody }
   | { action: 'request_info'; body: RequestInfoBody }
   | { action: 'escalate'; body: EscalateBody };
 
@@ -160,21 +161,17 @@ export class ReviewService {
     let missing = false;
     await this.store.change(caseId, (item) => {
       missing = !item;
-      problem = item ? (visibility(item, user, caseId) ?? actRefusal(item, user, now, act.body.role)) : undefined;
+      problem = item ? (visibility(item, user, caseId) ?? actRefusal(item, user, now, act.body.role) ?? blindRefusal(item, act.action)) : undefined;
       if (problem || !item) return undefined;
       const current = item;
       const mine = activeClaim(current, now)?.by === user.id ? current.claim! : undefined;
+      const decision = decisionOf(act, current.recommendation);
       decided = {
         caseId,
         decisionId,
         reviewerId: user.id,
         role: actingRole(current, user, act.body.role)!,
-        action: act.action,
-        ...(act.action === 'approve' ? { outcome: current.recommendation, ...(act.body.comment ? { reason: act.body.comment } : {}) } : {}),
-        ...(act.action === 'override' ? { outcome: act.body.outcome, reason: act.body.reason } : {}),
-        ...(act.action === 'request_info' ? { reason: act.body.question } : {}),
-        ...(act.action === 'escalate' ? { reason: act.body.reason } : {}),
-        agreesWithAi: act.action === 'approve' || (act.action === 'escalate' ? true : false),
+        ...decision,
         round: current.round,
         startedAt: earliest(current.openedBy[user.id], mine?.at, now.toISOString()),
         decidedAt: now.toISOString(),
@@ -191,9 +188,44 @@ export class ReviewService {
       throw new ServiceUnavailableException(`could not publish the decision, nothing was recorded; try again (${error instanceof Error ? error.message : String(error)})`);
     }
     await this.store.change(caseId, (item) => onDecided(item, decided!));
-    await this.audit.record({ actor: user, action: act.action, target: caseId, from, details: { decisionId, role: decided!.role, round: decided!.round, ...(decided!.outcome ? { outcome: decided!.outcome } : {}), ...(decided!.reason ? { reason: decided!.reason } : {}) } });
+    await this.audit.record({ actor: user, action: decided!.action, target: caseId, from, details: { decisionId, ...(act.action === 'decide' ? { blind: true } : {}), role: decided!.role, round: decided!.round, ...(decided!.outcome ? { outcome: decided!.outcome } : {}), ...(decided!.reason ? { reason: decided!.reason } : {}) } });
     return decided!;
   }
+}
+
+/**
+ * What the action says in review.decided terms. A blind decision is an approval when the person
+ * reached the AI's recommendation on their own, an override otherwise (its reason says it was
+ * blind unless they gave one): the override rate means the same in every stage.
+ */
+function decisionOf(act: Action, recommendation: string): Pick<ReviewDecided, 'action' | 'outcome' | 'reason' | 'agreesWithAi'> {
+  switch (act.action) {
+    case 'approve':
+      return { action: 'approve', outcome: recommendation, ...(act.body.comment ? { reason: act.body.comment } : {}), agreesWithAi: true };
+    case 'override':
+      return { action: 'override', outcome: act.body.outcome, reason: act.body.reason, agreesWithAi: false };
+    case 'decide':
+      return act.body.outcome === recommendation
+        ? { action: 'approve', outcome: recommendation, ...(act.body.reason ? { reason: act.body.reason } : {}), agreesWithAi: true }
+        : { action: 'override', outcome: act.body.outcome, reason: act.body.reason || BLIND_OVERRIDE_REASON, agreesWithAi: false };
+    case 'request_info':
+      return { action: 'request_info', reason: act.body.question, agreesWithAi: false };
+    case 'escalate':
+      return { action: 'escalate', reason: act.body.reason, agreesWithAi: true };
+  }
+}
+
+export const BLIND_OVERRIDE_REASON = 'decided blind (shadow stage): the AI recommended otherwise';
+
+/** A blind case is decided with `decide` (approving an unseen recommendation means nothing); a seen one with approve or override. */
+function blindRefusal(item: QueueItem, action: Action['action']): HttpException | undefined {
+  if (item.blind === true && (action === 'approve' || action === 'override')) {
+    return new ConflictException(`case ${item._id} is reviewed blind (rollout stage shadow): decide it with POST /api/cases/${item._id}/decide and the outcome`);
+  }
+  if (item.blind !== true && action === 'decide') {
+    return new ConflictException(`case ${item._id} shows the AI's recommendation: approve or override it`);
+  }
+  return undefined;
 }
 
 /** 404 for an unknown case, 403 when none of the caller's roles may see it. */

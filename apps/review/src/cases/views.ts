@@ -4,6 +4,7 @@ import type { CaseDetail } from './review.service';
 /** A queue row: enough to choose what to work on next. */
 export function summaryOf(item: QueueItem, now: Date) {
   const claim = activeClaim(item, now);
+  const blind = item.blind === true;
   return {
     caseId: item._id,
     category: item.category,
@@ -13,9 +14,11 @@ export function summaryOf(item: QueueItem, now: Date) {
     dueAt: item.dueAt,
     overdue: Date.parse(item.dueAt) < now.getTime(),
     escalated: item.escalated,
-    recommendation: item.recommendation,
-    confidence: item.score.overall,
-    band: item.score.band,
+    /** Shadow stage: decided without the AI's view (null: not shown). */
+    blind,
+    recommendation: blind ? null : item.recommendation,
+    confidence: blind ? null : item.score.overall,
+    band: blind ? null : item.score.band,
     triggers: item.triggers.map((t) => t.name),
     value: item.context.value,
     currency: item.context.currency,
@@ -25,25 +28,31 @@ export function summaryOf(item: QueueItem, now: Date) {
   };
 }
 
-/** Everything the guide's review screen shows: context, AI reasoning, confidence, history, similar cases. */
+/**
+ * Everything the guide's review screen shows: context, AI reasoning, confidence, history, similar
+ * cases. A blind case (shadow stage) shows the facts and people's actions only: nothing that
+ * carries the AI's view (its reasoning, score, the routing explanation, similar cases chosen and
+ * labelled by recommendation).
+ */
 export function detailOf(detail: CaseDetail, now: Date) {
   const { item } = detail;
+  const blind = item.blind === true;
   return {
     ...summaryOf(item, now),
     predictionId: item.predictionId,
     status: item.status,
     requiredApprovals: item.requiredApprovals,
     eligibleRoles: item.eligibleRoles,
-    context: item.context,
-    score: item.score,
+    context: blind ? { ...item.context, reasoning: null } : item.context,
+    score: blind ? null : item.score,
     triggerDetails: item.triggers,
-    explanation: item.explanation,
+    explanation: blind ? null : item.explanation,
     policyVersion: item.policyVersion,
-    requests: item.requests,
+    requests: blind ? item.requests.map(({ explanation: _hidden, ...r }) => r) : item.requests,
     decisions: item.votes,
     escalations: item.escalations,
     finalized: item.finalized ?? null,
-    similar: detail.similar,
+    similar: blind ? [] : detail.similar,
     canAct: detail.canAct,
   };
 }

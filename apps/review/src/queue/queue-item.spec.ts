@@ -26,6 +26,14 @@ describe('the review read model', () => {
     expect(onRequested(item, 'ev-1', reviewRequest('c1'), now)).toBeUndefined();
   });
 
+  it('a request in the shadow stage makes the case blind; assist and automate show the AI, and the latest request says which', () => {
+    expect(open({ rollout: 'shadow' }).blind).toBe(true);
+    expect(open({ rollout: 'assist' }).blind).toBe(false);
+    expect(open().blind).toBe(false);
+    const arbiter = onRequested(open({ rollout: 'shadow' }), 'ev-2', reviewRequest('c1', { reason: 'disagreement' }), now)!;
+    expect(arbiter.blind).toBe(false);
+  });
+
   it('dual approval: open after the first approval, deciding after the second; the same decision twice counts once', () => {
     let item: QueueItem = open({ tier: 'dual_approval', requiredApprovals: 2 });
     item = onDecided(item, vote('morgan'))!;

@@ -71,6 +71,11 @@ export interface QueueItem {
   triggers: NonNullable<ReviewRequested['triggers']>;
   context: ReviewRequested['context'];
   policyVersion: string;
+  /**
+   * The category is in the rollout's shadow stage: the reviewer decides without seeing the AI's
+   * recommendation, score, reasoning or explanation, so the decision is evidence of its own.
+   */
+  blind?: boolean;
   escalated: boolean;
   escalations: Pick<EscalationFired, 'level' | 'escalateTo' | 'reason' | 'firedAt'>[];
   requests: RequestRecord[];
@@ -128,6 +133,7 @@ export function onRequested(item: QueueItem | undefined, eventId: string, e: Rev
     triggers: e.triggers ?? [],
     context: e.context,
     policyVersion: e.policyVersion,
+    blind: e.rollout === 'shadow',
   };
   const base: QueueItem = item ?? {
     _id: e.caseId,

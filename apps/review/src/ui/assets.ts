@@ -76,7 +76,7 @@ export const CLIENT_JS = String.raw`'use strict';
         e.preventDefault();
         if (done || button.disabled) return;
         var body = {};
-        required.forEach(function (el) { body[el.name] = el.value.trim(); });
+        Array.prototype.forEach.call(form.elements, function (el) { if (el.name && el.value.trim() !== '') body[el.name] = el.value.trim(); });
         button.disabled = true;
         api('/' + form.dataset.action, 'POST', body).then(function (d) {
           done = true;
@@ -98,6 +98,7 @@ export const CLIENT_JS = String.raw`'use strict';
       var focus = function (id) { var el = document.getElementById(id); if (el && !el.disabled) { el.focus(); e.preventDefault(); } };
       if (e.key === 'a') { var approve = document.getElementById('approve'); if (approve && !approve.disabled) { approve.click(); e.preventDefault(); } }
       if (e.key === 'o') focus('override-outcome');
+      if (e.key === 'd') focus('decide-outcome');
       if (e.key === 'i') focus('info-question');
       if (e.key === 'e') focus('escalate-reason');
       if (e.key === 'j') go(article.dataset.next);

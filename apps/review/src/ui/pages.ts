@@ -88,8 +88,8 @@ export function queueTable(rows: Summary[], total: number, offset: number, limit
       <td><span class="prio" title="priority ${r.priority}">${r.priority}</span>${r.escalated ? html` <span class="badge esc">escalated</span>` : ''}</td>
       <td><a href="/cases/${encodeURIComponent(r.caseId)}">${label(r.category)}${r.value !== undefined ? html` <span class="value">${money(r.value, r.currency)}</span>` : ''}</a>
         <div class="sub">${r.caseId}${r.round > 1 ? ` · round ${r.round}` : ''}${r.triggers.map((t) => html` <span class="badge trig">${label(t)}</span>`)}</div></td>
-      <td>${r.recommendation}</td>
-      <td><span class="band ${r.band}">${pct(r.confidence)}</span> <small>${label(r.band)}</small></td>
+      ${r.blind ? html`<td colspan="2"><span class="badge" title="shadow stage: decide without the AI's view">blind</span></td>` : html`<td>${r.recommendation}</td>
+      <td><span class="band ${r.band}">${pct(r.confidence!)}</span> <small>${label(r.band!)}</small></td>`}
       <td>${label(r.tier)}<div class="sub">${label(r.reason)}</div></td>
       <td>${r.overdue ? html`<strong>overdue</strong> ` : ''}<time datetime="${r.dueAt}">${when(r.dueAt)}</time></td>
       <td>${r.approvals}</td>
@@ -129,9 +129,61 @@ function keyData(input: Record<string, unknown>): Html {
   return html`<dl class="kv">${rows.map(([k, v]) => html`<dt>${k}</dt><dd>${typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>`)}</dl>`;
 }
 
+/** The AI's side of the case: recommendation, confidence with its factors, reasoning, why it is here. */
+function aiPanel(d: Detail, score: NonNullable<Detail['score']>): Html {
+  const factors = Object.entries(score.factors) as [keyof typeof score.factors, { value: number; source: string }][];
+  return html`<section class="panel ai" aria-labelledby="ai-h">
+  <h2 id="ai-h">AI recommendation</h2>
+  <p class="rec"><strong>${d.recommendation}</strong> <span class="band ${d.band}">${pct(d.confidence!)} confidence</span> <small>${label(d.band!)}</small></p>
+  <ul class="factors" aria-label="Confidence factors">
+  ${factors.map(
+    ([name, f]) => html`<li><span class="fname">${FACTOR_LABELS[name] ?? name}</span>
+      <span class="bar" role="meter" aria-valuemin="0" aria-valuemax="100" aria-valuenow="${Math.round(f.value * 100)}" aria-label="${FACTOR_LABELS[name] ?? name}"><span style="width:${Math.round(f.value * 100)}%"></span></span>
+      <span class="fval">${pct(f.value)}</span> <small>weight ${score.weights[name]} · ${f.source}</small></li>`,
+  )}
+  </ul>
+  <h3>AI reasoning</h3>
+  <p class="reasoning">${d.context.reasoning ?? ''}</p>
+  <h3>Why it is here</h3>
+  <p>${d.explanation}</p>
+</section>`;
+}
+
+/** Shadow stage: the AI's view is hidden, so the decision measures it rather than follows it. */
+function blindPanel(): Html {
+  return html`<section class="panel ai blind" aria-labelledby="ai-h">
+  <h2 id="ai-h">Decide on the facts</h2>
+  <p>This category is in its <strong>shadow stage</strong>: the AI's recommendation, confidence and reasoning are hidden. Your decision is compared with what automation would have done, to tell when it can be trusted.</p>
+</section>`;
+}
+
+function approveOrOverride(recommendation: string): Html {
+  return html`  <div class="buttons">
+    <form data-action="approve"><button type="submit" class="primary" id="approve" aria-keyshortcuts="a">Approve “${recommendation}” <kbd>a</kbd></button></form>
+  </div>
+  <form data-action="override" class="act">
+    <h3>Override <kbd>o</kbd></h3>
+    <label for="override-outcome">Decide instead</label>
+    <input id="override-outcome" name="outcome" required maxlength="500" aria-keyshortcuts="o">
+    <label for="override-reason">Reason (required)</label>
+    <textarea id="override-reason" name="reason" required rows="2"></textarea>
+    <button type="submit" id="override" disabled>Override</button>
+  </form>`;
+}
+
+function decideBlind(): Html {
+  return html`<form data-action="decide" class="act">
+    <h3>Your decision <kbd>d</kbd></h3>
+    <label for="decide-outcome">Outcome</label>
+    <input id="decide-outcome" name="outcome" required maxlength="500" aria-keyshortcuts="d">
+    <label for="decide-reason">Reason (optional)</label>
+    <textarea id="decide-reason" name="reason" rows="2"></textarea>
+    <button type="submit" id="decide" class="primary" disabled>Decide</button>
+  </form>`;
+}
+
 export function casePage(user: Principal, d: Detail, neighbours: { prev?: string; next?: string }): Html {
   const canAct = 'role' in d.canAct;
-  const factors = Object.entries(d.score.factors) as [keyof typeof d.score.factors, { value: number; source: string }][];
   const mineClaim = d.claimedBy?.id === user.id;
   return layout(
     `${label(d.category)} ${d.caseId}`,
@@ -155,38 +207,14 @@ export function casePage(user: Principal, d: Detail, neighbours: { prev?: string
   ${keyData(d.context.input)}
 </section>
 
-<section class="panel ai" aria-labelledby="ai-h">
-  <h2 id="ai-h">AI recommendation</h2>
-  <p class="rec"><strong>${d.recommendation}</strong> <span class="band ${d.band}">${pct(d.confidence)} confidence</span> <small>${label(d.band)}</small></p>
-  <ul class="factors" aria-label="Confidence factors">
-  ${factors.map(
-    ([name, f]) => html`<li><span class="fname">${FACTOR_LABELS[name] ?? name}</span>
-      <span class="bar" role="meter" aria-valuemin="0" aria-valuemax="100" aria-valuenow="${Math.round(f.value * 100)}" aria-label="${FACTOR_LABELS[name] ?? name}"><span style="width:${Math.round(f.value * 100)}%"></span></span>
-      <span class="fval">${pct(f.value)}</span> <small>weight ${d.score.weights[name]} · ${f.source}</small></li>`,
-  )}
-  </ul>
-  <h3>AI reasoning</h3>
-  <p class="reasoning">${d.context.reasoning}</p>
-  <h3>Why it is here</h3>
-  <p>${d.explanation}</p>
-</section>
+${d.blind || !d.score ? blindPanel() : aiPanel(d, d.score)}
 </div>
 
 <section class="panel actions" aria-labelledby="act-h">
   <h2 id="act-h">Decide</h2>
   ${canAct
     ? html`<p class="sub">Acting as ${label((d.canAct as { role: string }).role)}.</p>
-  <div class="buttons">
-    <form data-action="approve"><button type="submit" class="primary" id="approve" aria-keyshortcuts="a">Approve “${d.recommendation}” <kbd>a</kbd></button></form>
-  </div>
-  <form data-action="override" class="act">
-    <h3>Override <kbd>o</kbd></h3>
-    <label for="override-outcome">Decide instead</label>
-    <input id="override-outcome" name="outcome" required maxlength="500" aria-keyshortcuts="o">
-    <label for="override-reason">Reason (required)</label>
-    <textarea id="override-reason" name="reason" required rows="2"></textarea>
-    <button type="submit" id="override" disabled>Override</button>
-  </form>
+  ${d.blind ? decideBlind() : approveOrOverride(d.recommendation!)}
   <form data-action="request-info" class="act">
     <h3>Request more information <kbd>i</kbd></h3>
     <label for="info-question">Question to the producer</label>
@@ -201,7 +229,7 @@ export function casePage(user: Principal, d: Detail, neighbours: { prev?: string
   </form>
   <p id="result" role="alert"></p>`
     : html`<p id="cannot-act">${(d.canAct as { reason: string }).reason}</p>`}
-  <p class="keys">Keys: <kbd>a</kbd> approve, <kbd>o</kbd> override, <kbd>i</kbd> request info, <kbd>e</kbd> escalate, <kbd>j</kbd>/<kbd>k</kbd> next/previous case, <kbd>q</kbd> queue.</p>
+  <p class="keys">Keys: ${d.blind ? html`<kbd>d</kbd> decide` : html`<kbd>a</kbd> approve, <kbd>o</kbd> override`}, <kbd>i</kbd> request info, <kbd>e</kbd> escalate, <kbd>j</kbd>/<kbd>k</kbd> next/previous case, <kbd>q</kbd> queue.</p>
 </section>
 
 <div class="grid">
@@ -216,7 +244,7 @@ export function casePage(user: Principal, d: Detail, neighbours: { prev?: string
 <section class="panel" aria-labelledby="sim-h">
   <h2 id="sim-h">Similar past cases</h2>
   ${d.similar.length === 0
-    ? html`<p>None decided yet in ${label(d.category)}.</p>`
+    ? html`<p>${d.blind ? 'Not shown in the shadow stage: they would tell the AI\'s recommendations.' : `None decided yet in ${label(d.category)}.`}</p>`
     : html`<table><thead><tr><th scope="col">Case</th><th scope="col">AI</th><th scope="col">Decided</th><th scope="col">Confidence</th></tr></thead><tbody>
     ${d.similar.map((s) => html`<tr><td>${s.caseId}${s.value !== undefined ? ` ${money(s.value)}` : ''}</td><td>${s.recommendation}</td><td>${s.outcome} <small>(${s.decidedBy}${s.agreedWithAi ? ', agreed' : ', overridden'})</small></td><td>${pct(s.confidence)}</td></tr>`)}
     </tbody></table>`}

@@ -10,10 +10,10 @@ import { decision, scored } from './fixtures.test-helper';
 type Finalized = EventOf<typeof Topics.DecisionFinalized>;
 type Requested = EventOf<typeof Topics.ReviewRequested>;
 
-/** The default policy plus a category in shadow mode. */
+/** The default policy plus a category in the rollout's shadow stage. */
 function policyFile(): string {
   const policy = parse(readFileSync(resolve(__dirname, '../../../../config/policy.default.yaml'), 'utf8'));
-  policy.categories = { ...policy.categories, shadow_claims: { shadowMode: true } };
+  policy.categories = { ...policy.categories, shadow_claims: { rollout: 'shadow' } };
   const file = join(mkdtempSync(join(tmpdir(), 'hitl-policy-')), 'policy.yaml');
   writeFileSync(file, stringify(policy));
   return file;
@@ -107,6 +107,7 @@ describe('routing through the real broker and database', () => {
     await publisher.publish(Topics.PredictionScored, scored('shadow-1', { overall: 0.99, band: 'auto_approve', category: 'shadow_claims', value: 10, riskLevel: 'low' }));
     const [request] = await waitRequests('shadow-1', 1);
     expect(request.reason).toBe('shadow');
+    expect(request.rollout).toBe('shadow'); // the reviewer decides blind
     await publisher.publish(Topics.ReviewDecided, decision('shadow-1', 'ann', 'support_lead', 'approve'));
     expect(await waitFinal('shadow-1')).toMatchObject({ shadow: true, decidedBy: 'human' });
   });

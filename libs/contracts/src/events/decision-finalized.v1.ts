@@ -20,7 +20,7 @@ export const DecisionFinalizedV1Schema = z
     modelVersion: versionField.optional().describe('The model that made the prediction.'),
     recommendation: outcomeField.optional().describe("The AI's recommendation, beside the final outcome."),
     confidence: unitInterval.optional().describe('The overall confidence the case was scored with.'),
-    shadow: z.boolean().optional().describe('The category runs in shadow mode (humans decided, AI logged).'),
+    shadow: z.boolean().optional().describe('The category is not automated yet (rollout stage shadow or assist): people decided, the AI was logged.'),
   })
   .superRefine((e, ctx) => {
     const approvers = Array.isArray(e.approvers) ? e.approvers : [];

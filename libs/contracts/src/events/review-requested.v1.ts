@@ -12,7 +12,7 @@ import {
   versionField,
 } from './fields';
 import { ScoreSchema, TriggerSchema } from './score';
-import { ReviewReasonSchema, RiskLevelSchema, TierSchema } from './vocabulary';
+import { ReviewReasonSchema, RiskLevelSchema, RolloutStageSchema, TierSchema } from './vocabulary';
 
 /** What a reviewer needs to decide without opening another system. */
 export const ReviewContextSchema = z.object({
@@ -48,6 +48,9 @@ export const ReviewRequestedV1Schema = z
     triggers: z.array(TriggerSchema).max(50).optional().describe('The triggers that made the review necessary.'),
     context: ReviewContextSchema,
     explanation: textField,
+    rollout: RolloutStageSchema.exclude(['automate'])
+      .optional()
+      .describe("The category's rollout stage when it is not automated yet. shadow: the reviewer decides blind (the recommendation, score and explanation are not shown); assist: shown."),
     policyVersion: versionField,
     requestedAt: timestampField,
   })

@@ -46,9 +46,19 @@ export const ReviewReasons = [
   'audit',
   'shadow',
   'revision',
+  'exercise',
 ] as const;
 export const ReviewReasonSchema = z.enum(ReviewReasons);
 export type ReviewReason = z.infer<typeof ReviewReasonSchema>;
+
+/**
+ * The guide's gradual rollout of a category. shadow: people decide every case without seeing the
+ * AI's recommendation; assist: people decide every case with it; automate: confident cases are
+ * decided by the AI alone.
+ */
+export const RolloutStages = ['shadow', 'assist', 'automate'] as const;
+export const RolloutStageSchema = z.enum(RolloutStages);
+export type RolloutStage = z.infer<typeof RolloutStageSchema>;
 
 export const ReviewerActions = ['approve', 'override', 'request_info', 'escalate'] as const;
 export const ReviewerActionSchema = z.enum(ReviewerActions);

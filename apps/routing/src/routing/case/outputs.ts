@@ -37,6 +37,8 @@ export function reviewRequested(c: ReviewCase, explanation: string): CaseOutput 
         producer: prediction.producer,
       },
       explanation,
+      // An audit checks a decision already made: nothing to hide, whatever the stage.
+      ...(c.rollout && request.reason !== 'audit' ? { rollout: c.rollout } : {}),
       policyVersion,
       requestedAt: request.requestedAt,
     },

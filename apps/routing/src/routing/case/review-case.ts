@@ -63,7 +63,10 @@ export interface ReviewCase {
   /** Reviewers who voted in this round: separation of duties for the second approval and the arbiter. */
   voters: string[];
   escalationLevel: number;
+  /** The category was not automated yet when the case was routed (rollout stage shadow or assist). */
   shadow: boolean;
+  /** Its rollout stage then: shadow (reviewers decide blind) or assist. */
+  rollout?: 'shadow' | 'assist';
   /** What automation would have done (recorded in shadow mode, and for every human case). */
   automationWouldHave: 'auto_approve' | 'human_review';
   auditSampled: boolean;

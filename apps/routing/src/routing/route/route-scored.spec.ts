@@ -92,12 +92,20 @@ describe('routing: triggers escalate whatever the confidence', () => {
   });
 });
 
-describe('routing: shadow mode', () => {
-  const shadow: Policy = { ...policy, categories: { ...policy.categories, property_damage: { ...policy.categories.property_damage, shadowMode: true } } };
+describe('routing: gradual rollout (shadow, assist, automate)', () => {
+  const staged = (rollout: 'shadow' | 'assist' | 'automate'): Policy => ({ ...policy, categories: { ...policy.categories, property_damage: { ...policy.categories.property_damage, rollout } } });
+  const shadow = staged('shadow');
 
-  it('sends what automation would approve to a person and records that', () => {
-    const route = routeScored(scored('s', { overall: 0.99, band: 'auto_approve', value: 10, riskLevel: 'low' }), shadow);
-    expect(route).toMatchObject({ kind: 'review', shadow: true, automationWouldHave: 'auto_approve', request: { reason: 'shadow' } });
+  it.each(['shadow', 'assist'] as const)('%s: sends what automation would approve to a person and records that', (stage) => {
+    const route = routeScored(scored('s', { overall: 0.99, band: 'auto_approve', value: 10, riskLevel: 'low' }), staged(stage));
+    expect(route).toMatchObject({ kind: 'review', rollout: stage, automationWouldHave: 'auto_approve', request: { reason: 'shadow' } });
+    expect(route.explanation).toContain(`rollout stage ${stage}: automation would have approved`);
+  });
+
+  it('automate: the same case is decided by the AI, and the route names no stage', () => {
+    const route = routeScored(scored('s', { overall: 0.99, band: 'auto_approve', value: 10, riskLevel: 'low' }), staged('automate'));
+    expect(route.kind).toBe('auto');
+    expect(routeScored(scored('s3', { overall: 0.75, band: 'human_review', value: 10 }), staged('automate'))).not.toHaveProperty('rollout');
   });
 
   it('records human_review as what automation would have done for an unsure case', () => {

@@ -6,7 +6,7 @@ import { priorityOf } from './priority';
 
 export type Route =
   | { kind: 'auto'; tier: Tier; auditSampled: boolean; explanation: string }
-  | { kind: 'review'; request: Omit<CaseRequest, 'requestedAt' | 'dueAt'> & { slaMinutes: number }; shadow: boolean; automationWouldHave: 'auto_approve' | 'human_review'; explanation: string };
+  | { kind: 'review'; request: Omit<CaseRequest, 'requestedAt' | 'dueAt'> & { slaMinutes: number }; rollout?: 'shadow' | 'assist'; automationWouldHave: 'auto_approve' | 'human_review'; explanation: string };
 
 const tierRank = (tier: Tier) => Tiers.indexOf(tier);
 const higher = (a: Tier, b: Tier): Tier => (tierRank(a) >= tierRank(b) ? a : b);
@@ -41,7 +41,7 @@ export function routeScored(scored: PredictionScored, policy: Policy): Route {
   const automatable = confident && triggers.length === 0 && selected.tier.autoApprove;
   const because = [...selected.because];
 
-  if (automatable && !rules.shadowMode) {
+  if (automatable && rules.rollout === 'automate') {
     const auditSampled = band === 'auto_approve_audit' && inAuditSample(prediction.predictionId, rules.auditSampleRate);
     return {
       kind: 'auto',
@@ -65,7 +65,7 @@ export function routeScored(scored: PredictionScored, policy: Policy): Route {
     because.push(`triggers: ${triggers.map((t) => t.name).join(', ')}`);
   } else if (automatable) {
     reason = 'shadow';
-    because.push('shadow mode: automation would have approved');
+    because.push(`rollout stage ${rules.rollout}: automation would have approved`);
   } else if (confident) {
     reason = 'tier';
     because.push(`${tier} is never decided automatically`);
@@ -82,7 +82,7 @@ export function routeScored(scored: PredictionScored, policy: Policy): Route {
       priority: priorityOf(tier, band, triggers),
       slaMinutes: tierRules.slaMinutes,
     },
-    shadow: rules.shadowMode,
+    ...(rules.rollout === 'automate' ? {} : { rollout: rules.rollout }),
     automationWouldHave: automatable ? 'auto_approve' : 'human_review',
     explanation: `${band.replace(/_/g, ' ')} (${score.overall.toFixed(2)}) → ${tier}: ${because.join('; ')}`,
   };
