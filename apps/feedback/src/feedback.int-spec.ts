@@ -1,5 +1,9 @@
-import { ALL_TOPICS, dlqTopicOf, exampleOf, physicalTopic, Topics, type EventOf } from '@hitl/contracts';
+import { ALL_TOPICS, dlqTopicOf, exampleOf, physicalTopic, Topics, type EventOf, type RolloutReport } from '@hitl/contracts';
 import { EventPublisher, resolveOptions } from '@hitl/messaging';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse, stringify } from 'yaml';
 import { ChildService, createTopics, distEntry, freshDatabaseUri, RunningService, secureRandom, testBrokers, testKafka, testTopicPrefix, TopicCollector, waitFor } from '@hitl/testing';
 
 type Requested = EventOf<typeof Topics.ReviewRequested>;
@@ -54,13 +58,22 @@ describe('feedback through the real broker and database', () => {
     return Object.fromEntries((categories.find((c) => c.category === cat)?.metrics ?? []).map((m) => [m.name, m]));
   };
 
+  /** The default policy, with one category in the rollout's shadow stage. */
+  function policyFile(): string {
+    const policy = parse(readFileSync(resolve(__dirname, '../../../config/policy.default.yaml'), 'utf8'));
+    policy.categories = { ...policy.categories, [category('staged')]: { rollout: 'shadow' } };
+    const file = join(mkdtempSync(join(tmpdir(), 'hitl-policy-')), 'policy.yaml');
+    writeFileSync(file, stringify(policy));
+    return file;
+  }
+
   beforeAll(async () => {
     const kafka = testKafka();
     await createTopics(kafka, ALL_TOPICS.flatMap((topic) => [t(topic), dlqTopicOf(t(topic))]), 3);
     collector = await TopicCollector.start(kafka, [t(Topics.FeedbackCaptured), t(Topics.RetrainingTriggered), t(Topics.ThresholdsCalibrated)]);
     publisher = new EventPublisher(kafka, resolveOptions({ brokers: testBrokers(), clientId: 'hitl/test', topicPrefix: prefix }));
     await publisher.connect();
-    service = RunningService.start('feedback', { KAFKA_BROKERS: testBrokers().join(','), TOPIC_PREFIX: prefix, MONGODB_URI: freshDatabaseUri('feedback'), FEEDBACK_CALIBRATION_INTERVAL_MS: '0' });
+    service = RunningService.start('feedback', { KAFKA_BROKERS: testBrokers().join(','), TOPIC_PREFIX: prefix, MONGODB_URI: freshDatabaseUri('feedback'), FEEDBACK_CALIBRATION_INTERVAL_MS: '0', POLICY_FILE: policyFile() });
     await service.waitUntilListening();
     await service.waitUntilReady();
   });
@@ -224,6 +237,26 @@ describe('feedback through the real broker and database', () => {
     await waitFor(async () => (await health(cat)).override_rate?.sample === 220, { timeoutMs: 30_000, description: 'all 220 decisions counted' });
     // Every later decision re-checked (interval 0) and found the same bands: still one event.
     expect(calibrated()).toHaveLength(1);
+  });
+
+  it('gradual rollout: from blind decisions in the shadow stage, what automation would have done against people, and the advice to automate', async () => {
+    const cat = category('staged');
+    const wouldAuto = Array.from({ length: 200 }, (_, i) => `roll-${run}-${i}`);
+    const unsure = Array.from({ length: 10 }, (_, i) => `roll-unsure-${run}-${i}`);
+    for (const caseId of wouldAuto) await publisher.publish(Topics.ReviewRequested, requested(caseId, cat, { reason: 'shadow', rollout: 'shadow' }));
+    for (const caseId of unsure) await publisher.publish(Topics.ReviewRequested, requested(caseId, cat, { reason: 'band', rollout: 'shadow' }));
+    // People agree with every case automation would have approved, and overrule 4 of the 10 it would have sent to them.
+    for (const [i, caseId] of wouldAuto.entries()) await publisher.publish(Topics.ReviewDecided, decided(caseId, false, i));
+    for (const [i, caseId] of unsure.entries()) await publisher.publish(Topics.ReviewDecided, decided(caseId, i < 4, i));
+    const report = async () => ((await service.get('/api/rollout')).body as RolloutReport).categories.find((c) => c.category === cat);
+    await waitFor(async () => (await report())?.shadow.decided === 210, { timeoutMs: 60_000, description: 'the 210 shadow decisions counted' });
+    const r = (await report())!;
+    expect(r).toMatchObject({ stage: 'shadow', judgedOn: 'shadow', recommendation: 'automate', assist: { decided: 0 } });
+    expect(r.shadow).toMatchObject({ decided: 210, wouldAutomate: 200, wouldAutomateErrors: 0, errorRate: 0 });
+    expect(r.shadow.agreementWithAi).toBeCloseTo(206 / 210, 10);
+    // 0 of 200: the two-sided 95% Clopper–Pearson upper bound is 1 − 0.025^(1/200).
+    expect(r.evidence.errorUpperBound).toBeCloseTo(1 - 0.025 ** (1 / 200), 6);
+    expect((await service.get('/api/rollout?days=x')).status).toBe(400);
   });
 
   it('audits of auto-approvals: the false-negative rate with its confidence interval, apart from review decisions', async () => {

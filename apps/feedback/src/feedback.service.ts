@@ -1,4 +1,4 @@
-import { Topics, type EventOf, type HealthReport, type ReviewerReport, type ReviewersReport } from '@hitl/contracts';
+import { Topics, type EventOf, type HealthReport, type ReviewerReport, type ReviewersReport, type RolloutReport } from '@hitl/contracts';
 import { EventPublisher, type IncomingEvent } from '@hitl/messaging';
 import { calibratedVersion, rulesFor, type Policy } from '@hitl/policy';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -8,6 +8,7 @@ import { ALL_CATEGORIES, dayOf, sumDays, windowDays, type DayChange, type Positi
 import { healthOf } from './health/health';
 import { calibrate } from './health/calibrate';
 import { retrainingCheck } from './health/retraining';
+import { rolloutOf } from './health/rollout';
 import { weeklyReport, type WeeklyReport } from './report/weekly';
 import { cohensKappa, median, rubberStampFlag } from './stats';
 import { FeedbackStore, type FinalOutcome, type ParkedItem, type StoredFeedback } from './store/feedback-store';
@@ -143,7 +144,7 @@ export class FeedbackService {
     // Dual review: each earlier decision by someone else on this request is a pair.
     const peers = await this.store.recordDecision(request._id, { decisionId: d.decisionId, reviewerId: d.reviewerId, outcome: record.humanDecision });
     const day = dayOf(d.decidedAt);
-    const decidedChange: DayChange = { kind: 'decided', modelVersion: record.modelVersion, override: record.override, agreesWithAi: d.agreesWithAi, reviewTimeMs: record.reviewTimeMs, caseId: record.caseId, reason: record.reason, confidence: record.confidence };
+    const decidedChange: DayChange = { kind: 'decided', modelVersion: record.modelVersion, override: record.override, agreesWithAi: d.agreesWithAi, reviewTimeMs: record.reviewTimeMs, caseId: record.caseId, reason: record.reason, confidence: record.confidence, ...(request.rollout ? { rollout: { stage: request.rollout, wouldAuto: request.reason === 'shadow' } } : {}) };
     const pairs: DayChange[] = peers.map((p) => ({ kind: 'paired', outcomes: [p.outcome, record.humanDecision] }));
     await this.store.count(day, record.category, [decidedChange, ...pairs].map((change) => ({ at, change })));
     // Per reviewer: the same counters, for agreement with the AI and with peers, and review times.
@@ -297,6 +298,28 @@ export class FeedbackService {
     );
     const health = await this.health(7);
     return weeklyReport({ window: health.window, overall: health.overall, categories, reviewers: await this.reviewers(7) });
+  }
+
+  /**
+   * The gradual rollout over the last `days` days: each category in shadow or assist (and each
+   * with such cases in the window), what automation would have done against the humans, and
+   * whether the measured error bound allows the move to automate.
+   */
+  async rollout(days: number): Promise<RolloutReport> {
+    const now = this.clock();
+    const span = windowDays(now, days);
+    const staged = Object.keys(this.policy.categories).filter((c) => rulesFor(this.policy, c).rollout !== 'automate');
+    const names = [...new Set([...staged, ...(await this.store.names('categories'))])].filter((n) => n !== ALL_CATEGORIES).sort();
+    const categories = await Promise.all(
+      names.map(async (category) => {
+        const counts = sumDays(await this.store.daysOf(category, span)).rollout ?? {};
+        return rolloutOf(category, rulesFor(this.policy, category).rollout, counts, this.policy.feedback.calibration);
+      }),
+    );
+    return {
+      window: { from: `${span[0]}T00:00:00.000Z`, to: now.toISOString(), days },
+      categories: categories.filter((c) => c.stage !== 'automate' || c.shadow.decided + c.assist.decided > 0),
+    };
   }
 
   /** The guide's health metrics over the last `days` days: overall and per category. */

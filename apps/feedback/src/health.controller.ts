@@ -39,6 +39,14 @@ export class HealthMetricsController {
     return this.feedback.reviewers(days);
   }
 
+  /** GET /api/rollout?days=30 — the gradual rollout per category: what automation would have done against people, and whether to automate. */
+  @Get('api/rollout')
+  async rollout(@Query() query: unknown) {
+    const { days, category } = parse({ days: '30', ...(query as object) });
+    if (category) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', field: 'category', message: 'category: not supported here' });
+    return this.feedback.rollout(days);
+  }
+
   /** GET /api/weekly-report[?format=markdown] — the guide's weekly analysis and its five questions, as JSON or Markdown. */
   @Get('api/weekly-report')
   async weekly(@Query('format') format: string | undefined, @Res({ passthrough: true }) res: Response): Promise<WeeklyReport | string> {

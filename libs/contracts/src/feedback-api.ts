@@ -1,4 +1,5 @@
 // The feedback service's HTTP answers that other services read (the review app's Health page).
+import type { RolloutStage } from './events/vocabulary';
 
 export type HealthStatus = 'ok' | 'warn' | 'red' | 'few' | 'no_data';
 
@@ -57,4 +58,41 @@ export interface ReviewersReport {
   window: ReportWindow;
   kappa: { kappa: number | null; pairs: number };
   reviewers: ReviewerReport[];
+}
+
+/** What people decided on a category's cases in one rollout stage, against what automation would have done. */
+export interface RolloutEvidence {
+  decided: number;
+  /** Share of decisions that kept the AI's recommendation. */
+  agreementWithAi: number | null;
+  /** Decisions on cases automation would have approved alone, and their share. */
+  wouldAutomate: number;
+  wouldAutomateShare: number | null;
+  /** Of those, how many people decided otherwise: automation's error had it been on. */
+  wouldAutomateErrors: number;
+  errorRate: number | null;
+  /** Clopper–Pearson upper bound on that error rate. */
+  errorUpperBound: number | null;
+}
+
+/** One category's gradual rollout: its stage, the evidence, and whether to move to automate. */
+export interface RolloutCategory {
+  category: string;
+  stage: RolloutStage;
+  shadow: RolloutEvidence;
+  assist: RolloutEvidence;
+  /** Which decisions the recommendation rests on: shadow alone when it has enough (blind, no automation bias). */
+  judgedOn: 'shadow' | 'shadow+assist';
+  evidence: RolloutEvidence;
+  targetErrorRate: number;
+  confidenceLevel: number;
+  minSampleSize: number;
+  recommendation: 'automate' | 'stay' | 'automated';
+  because: string;
+}
+
+/** GET /api/rollout */
+export interface RolloutReport {
+  window: ReportWindow;
+  categories: RolloutCategory[];
 }

@@ -20,6 +20,8 @@ export interface RequestInfo {
   band: ReviewRequested['score']['band'];
   tier: ReviewRequested['tier'];
   reason: ReviewRequested['reason'];
+  /** The category's rollout stage when it was not automated yet (reason shadow: automation would have approved). */
+  rollout?: 'shadow' | 'assist';
   requestedAt: string;
   /** The people who decided this request so far, in order (dual review pairs them). */
   decisions: { decisionId: string; reviewerId: string; outcome: string }[];
@@ -41,6 +43,7 @@ export function requestInfoOf(e: ReviewRequested): RequestInfo {
     band: e.score.band,
     tier: e.tier,
     reason: e.reason,
+    ...(e.rollout ? { rollout: e.rollout } : {}),
     requestedAt: e.requestedAt,
     decisions: [],
   };

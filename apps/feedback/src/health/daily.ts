@@ -59,10 +59,14 @@ export interface DayStats {
   escalationsUp: number;
   /** Per model version: decisions, overrides and a few overridden cases. */
   models: Record<string, { decisions: number; overrides: number; examples: string[] }>;
+  /** Gradual rollout: decisions on cases of a category in shadow or assist, against what automation would have done. */
+  rollout?: { shadow?: StageCounts; assist?: StageCounts };
   /** Override reasons as written (trimmed, lower case, first 80 characters), counted. */
   overrideReasons: Record<string, number>;
   marks: Record<string, string>;
 }
+
+import { addStage, emptyStage, type StageCounts } from './rollout';
 
 /**
  * Names used as field names (topics, model versions, reasons) are stored encoded: MongoDB field
@@ -128,7 +132,7 @@ export type DayChange =
   | { kind: 'escalated_up' }
   | { kind: 'audited'; overturned: boolean; confidence: number }
   | { kind: 'escalation_outcome'; unnecessary: boolean }
-  | { kind: 'decided'; modelVersion: string; override: boolean; agreesWithAi: boolean; reviewTimeMs: number; caseId: string; reason?: string; confidence?: number };
+  | { kind: 'decided'; modelVersion: string; override: boolean; agreesWithAi: boolean; reviewTimeMs: number; caseId: string; reason?: string; confidence?: number; rollout?: { stage: 'shadow' | 'assist'; wouldAuto: boolean } };
 
 const MAX_EXAMPLES = 20;
 const MAX_REASONS = 200;
@@ -197,6 +201,15 @@ function apply(s: DayStats, c: DayChange): void {
       if (s.reviewTimesMs.length < MAX_REVIEW_TIMES) s.reviewTimesMs.push(c.reviewTimeMs);
       if (c.agreesWithAi) s.agreesWithAi++;
       if (c.confidence !== undefined) countConfidence(s, c.confidence, c.override);
+      if (c.rollout) {
+        const stage = ((s.rollout ??= {})[c.rollout.stage] ??= emptyStage());
+        stage.decided++;
+        if (c.override) stage.overrides++;
+        if (c.rollout.wouldAuto) {
+          stage.wouldAuto++;
+          if (c.override) stage.wouldAutoOverrides++;
+        }
+      }
       const model = (s.models[fieldKey(c.modelVersion)] ??= { decisions: 0, overrides: 0, examples: [] });
       model.decisions++;
       if (c.override) {
@@ -250,6 +263,9 @@ export function sumDays(days: DayStats[]): Omit<DayStats, '_id' | 'version' | 'd
       total.reliability[i].right += bin.right;
     });
     total.reviewTimesMs.push(...d.reviewTimesMs);
+    for (const stage of ['shadow', 'assist'] as const) {
+      if (d.rollout?.[stage]) addStage(((total.rollout ??= {})[stage] ??= emptyStage()), d.rollout[stage]);
+    }
     for (const [key, n] of Object.entries(d.overrideReasons)) total.overrideReasons[fromFieldKey(key)] = (total.overrideReasons[fromFieldKey(key)] ?? 0) + n;
   }
   const { _id: _i, version: _v, day: _d, category: _c, marks: _m, ...counters } = total;

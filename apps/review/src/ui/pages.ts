@@ -1,4 +1,4 @@
-import type { HealthMetric, HealthReport, ReviewersReport } from '@hitl/contracts';
+import type { HealthMetric, HealthReport, ReviewersReport, RolloutReport } from '@hitl/contracts';
 import type { Principal } from '../auth/authenticator';
 import type { detailOf, summaryOf } from '../cases/views';
 import { html, type Html } from './html';
@@ -299,7 +299,23 @@ ${report.reviewers.length === 0
 }
 
 /** The guide's health dashboard: each metric against its target and red flag, overall and per category; reviewers. */
-export function dashboardPage(user: Principal, report: HealthReport | undefined, problem: string | undefined, days: number, reviewers?: ReviewersReport): Html {
+/** The guide's gradual rollout: each category's stage, what automation would have done against people, the advice. */
+function rolloutSection(report: RolloutReport | undefined): Html {
+  if (!report || report.categories.length === 0) return html``;
+  const rate = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+  return html`<h2 id="rollout-h">Gradual rollout</h2>
+<p class="sub">Shadow: people decide blind; assist: they see the AI; automate: the AI decides confident cases. Last ${report.window.days} days.</p>
+<table class="health rollout" aria-labelledby="rollout-h">
+  <thead><tr><th scope="col">Category</th><th scope="col">Stage</th><th scope="col">Decided (shadow / assist)</th><th scope="col">Automation would have approved</th><th scope="col">People decided otherwise</th><th scope="col">Upper bound</th><th scope="col">Advice</th></tr></thead>
+  <tbody>
+  ${report.categories.map(
+    (c) => html`<tr data-category="${c.category}"><th scope="row">${label(c.category)}</th><td>${c.stage}</td><td>${c.shadow.decided} / ${c.assist.decided}</td><td>${c.evidence.wouldAutomate} <small class="sub">(${rate(c.evidence.wouldAutomateShare)})</small></td><td>${c.evidence.wouldAutomateErrors} <small class="sub">(${rate(c.evidence.errorRate)})</small></td><td>${rate(c.evidence.errorUpperBound)} <small class="sub">target ${rate(c.targetErrorRate)}</small></td><td class="advice">${c.recommendation === 'automate' ? html`<span class="status status-ok">move to automate</span>` : html`<span class="sub">${c.recommendation}</span>`} <small class="sub">${c.because}</small></td></tr>`,
+  )}
+  </tbody>
+</table>`;
+}
+
+export function dashboardPage(user: Principal, report: HealthReport | undefined, problem: string | undefined, days: number, reviewers?: ReviewersReport, rollout?: RolloutReport): Html {
   const body = report
     ? html`<p class="muted">Last ${days} days (${when(report.window.from)} – ${when(report.window.to)}), from the feedback service.</p>
 <table class="health" aria-label="Health metrics">
@@ -322,5 +338,5 @@ ${report.categories.length === 0
   </tbody>
 </table></div>`}`
     : html`<p class="error" role="alert">The health metrics are not available: ${problem ?? 'unknown error'}.</p>`;
-  return layout('Health', user, html`<h1>System health</h1>${body}${reviewersSection(reviewers)}`, 'dashboard');
+  return layout('Health', user, html`<h1>System health</h1>${body}${reviewersSection(reviewers)}${rolloutSection(rollout)}`, 'dashboard');
 }

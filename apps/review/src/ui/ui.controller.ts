@@ -1,4 +1,4 @@
-import { Tiers, type HealthReport, type ReviewersReport } from '@hitl/contracts';
+import { Tiers, type HealthReport, type ReviewersReport, type RolloutReport } from '@hitl/contracts';
 import { Body, Controller, Get, Header, HttpException, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -121,8 +121,12 @@ export class UiController {
     const user = this.userOr(req, res);
     if (!user) return;
     const days = Math.min(90, Math.max(1, Number.parseInt(rawDays ?? '7', 10) || 7));
-    const [health, reviewers] = await Promise.all([this.fromFeedback<HealthReport>(`/api/health-metrics?days=${days}`), this.fromFeedback<ReviewersReport>(`/api/reviewers?days=${days}`)]);
-    res.status(health.body ? 200 : 502).type('html').send(dashboardPage(user, health.body, health.problem, days, reviewers.body).value);
+    const [health, reviewers, rollout] = await Promise.all([
+      this.fromFeedback<HealthReport>(`/api/health-metrics?days=${days}`),
+      this.fromFeedback<ReviewersReport>(`/api/reviewers?days=${days}`),
+      this.fromFeedback<RolloutReport>('/api/rollout?days=30'),
+    ]);
+    res.status(health.body ? 200 : 502).type('html').send(dashboardPage(user, health.body, health.problem, days, reviewers.body, rollout.body).value);
   }
 
   private async fromFeedback<T>(path: string): Promise<{ body?: T; problem?: string }> {
