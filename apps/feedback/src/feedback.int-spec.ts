@@ -1,4 +1,4 @@
-import { ALL_TOPICS, dlqTopicOf, exampleOf, physicalTopic, Topics, type EventOf, type RolloutReport } from '@hitl/contracts';
+import { ALL_TOPICS, dlqTopicOf, exampleOf, physicalTopic, Topics, type EventOf, type ReviewerDetail, type RolloutReport } from '@hitl/contracts';
 import { EventPublisher, resolveOptions } from '@hitl/messaging';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -109,6 +109,11 @@ describe('feedback through the real broker and database', () => {
     for (const [i, caseId] of more.entries()) await publisher.publish(Topics.ReviewDecided, decided(caseId, true, i));
     await waitFor(async () => (await health(cat)).override_rate?.sample === 50, { timeoutMs: 30_000, description: 'the ten more decisions counted' });
     expect(triggers(cat)).toHaveLength(1);
+    // rev-0 overrode cases 0, 12, 24, 36 and four more: their page shows the trigger they fed, with their cases among its examples.
+    const impact = ((await service.get('/api/reviewers/rev-0')).body as ReviewerDetail).impact.find((i) => i.kind === 'retraining' && i.category === cat);
+    expect(impact).toMatchObject({ yourOverrides: 8, summary: expect.stringContaining('fraud-model-2.1 sent for retraining') });
+    expect(impact!.yourCases.length).toBeGreaterThan(0);
+    expect(impact!.yourCases.every((c) => trigger.exampleCaseIds.includes(c))).toBe(true);
     const metrics = await health(cat);
     expect(metrics.override_rate).toMatchObject({ value: 20 / 50, sample: 50, status: 'red' });
     expect(metrics.average_review_time).toMatchObject({ value: 1, sample: 50, status: 'ok' });
@@ -257,6 +262,38 @@ describe('feedback through the real broker and database', () => {
     // 0 of 200: the two-sided 95% Clopper–Pearson upper bound is 1 − 0.025^(1/200).
     expect(r.evidence.errorUpperBound).toBeCloseTo(1 - 0.025 ** (1 / 200), 6);
     expect((await service.get('/api/rollout?days=x')).status).toBe(400);
+  });
+
+  it("a reviewer's own page: catches (overrides the final decision kept) and calibration exercises caught, apart from live decisions", async () => {
+    const cat = category('mine');
+    const reviewer = `kim-${run}`;
+    // Two overrides: the first case ends as Kim said (a catch), the second does not.
+    const [kept, reversed] = [`mine-kept-${run}`, `mine-rev-${run}`];
+    for (const caseId of [kept, reversed]) await publisher.publish(Topics.ReviewRequested, requested(caseId, cat));
+    for (const caseId of [kept, reversed]) await publisher.publish(Topics.ReviewDecided, { ...decided(caseId, true, 0), reviewerId: reviewer });
+    const final = (caseId: string, outcome: string): Finalized => ({ ...exampleOf(Topics.DecisionFinalized), caseId, predictionId: caseId, outcome, decidedBy: 'human', approvers: [{ reviewerId: reviewer, role: 'support_lead' }], category: cat, recommendation: 'approve', finalizedAt: new Date().toISOString() });
+    await publisher.publish(Topics.DecisionFinalized, final(kept, 'deny'));
+    await publisher.publish(Topics.DecisionFinalized, final(reversed, 'approve'));
+    // Three exercises: Kim overrides two (one to the confirmed outcome), follows the AI on one.
+    const exercises = [0, 1, 2].map((i) => `mine-ex-${run}-${i}`);
+    for (const caseId of exercises) await publisher.publish(Topics.ReviewRequested, requested(caseId, cat, { reason: 'exercise', exercise: { sourceCaseId: kept, knownOutcome: 'deny' } }));
+    const verdicts: Decided[] = [
+      { ...decided(exercises[0], true, 0), reviewerId: reviewer, exercise: true },
+      { ...decided(exercises[1], true, 0), reviewerId: reviewer, outcome: 'partial_refund', exercise: true },
+      { ...decided(exercises[2], false, 0), reviewerId: reviewer, exercise: true },
+    ];
+    for (const v of verdicts) await publisher.publish(Topics.ReviewDecided, v);
+    const page = async () => (await service.get(`/api/reviewers/${reviewer}`)).body as ReviewerDetail;
+    await waitFor(async () => (await page()).exercises?.answered === 3 && (await page()).reviewer.catches === 1, { timeoutMs: 15_000, description: "Kim.s exercises and catch counted" });
+    const p = await page();
+    expect(p.exercises).toEqual({ answered: 3, caught: 2, matchedKnownOutcome: 1 });
+    expect(p.reviewer).toMatchObject({ decisions: 2, catches: 1, exercises: 3 });
+    expect(p.reviewer.exerciseCatchRate).toBeCloseTo(2 / 3, 10);
+    expect(p.catches).toEqual([{ caseId: kept, category: cat, ai: 'approve', decided: 'deny' }]);
+    // Exercises are not live decisions: no feedback record, and the category's override rate counts only the two real ones.
+    expect(captured(exercises[0])).toHaveLength(0);
+    expect((await health(cat)).override_rate).toMatchObject({ sample: 2, value: 1 });
+    expect((await service.get('/api/reviewers/bad%20id')).status).toBe(400);
   });
 
   it('audits of auto-approvals: the false-negative rate with its confidence interval, apart from review decisions', async () => {

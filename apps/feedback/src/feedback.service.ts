@@ -1,4 +1,4 @@
-import { Topics, type EventOf, type HealthReport, type ReviewerReport, type ReviewersReport, type RolloutReport } from '@hitl/contracts';
+import { Topics, type EventOf, type HealthReport, type ReviewerReport, type ReviewersReport, type ReviewerDetail, type ReviewerImpact, type RolloutReport } from '@hitl/contracts';
 import { EventPublisher, type IncomingEvent } from '@hitl/messaging';
 import { calibratedVersion, rulesFor, type Policy } from '@hitl/policy';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -11,7 +11,7 @@ import { retrainingCheck } from './health/retraining';
 import { rolloutOf } from './health/rollout';
 import { weeklyReport, type WeeklyReport } from './report/weekly';
 import { cohensKappa, median, rubberStampFlag } from './stats';
-import { FeedbackStore, type FinalOutcome, type ParkedItem, type StoredFeedback } from './store/feedback-store';
+import { FeedbackStore, type Escalators, type FinalOutcome, type ParkedItem, type StoredFeedback } from './store/feedback-store';
 
 export const POLICY = Symbol('POLICY');
 
@@ -53,7 +53,7 @@ export class FeedbackService {
     await this.store.saveRequests(infos);
     for (const info of infos) await this.unpark(info);
     const counted = events
-      .filter((e) => e.data.reason !== 'escalation')
+      .filter((e) => e.data.reason !== 'escalation' && e.data.reason !== 'exercise')
       .map((e) => ({ day: dayOf(e.data.requestedAt), category: e.data.context.category, at: positionOf(e), change: { kind: 'requested' } as DayChange }));
     for (const group of byDocument(counted).values()) await this.store.count(group.day, group.category, group.changes);
   }
@@ -72,7 +72,7 @@ export class FeedbackService {
       if (e.data.decidedBy !== 'human' || e.data.recommendation === undefined) continue;
       const outcome = { _id: e.data.caseId, outcome: e.data.outcome, recommendation: e.data.recommendation, finalizedAt: e.data.finalizedAt };
       await this.store.saveOutcome(outcome);
-      for (const by of (await this.store.escalatorsOf(e.data.caseId))?.by ?? []) await this.judgeEscalation(by, outcome);
+      for (const by of (await this.store.escalatorsOf(e.data.caseId))?.by ?? []) await (by.override ? this.judgeCatch(by, outcome) : this.judgeEscalation(by, outcome));
     }
   }
 
@@ -83,6 +83,17 @@ export class FeedbackService {
   private judgeEscalation(by: { reviewerId: string; decisionId: string }, final: FinalOutcome): Promise<void> {
     const at: Position = { topic: `judged@${by.decisionId}`, partition: 0, offset: '0' };
     return this.store.count(dayOf(final.finalizedAt), by.reviewerId, [{ at, change: { kind: 'escalation_outcome', unnecessary: final.outcome === final.recommendation } }], 'reviewers');
+  }
+
+  /**
+   * An override the final decision kept is the reviewer's catch (the AI was wrong, and the case
+   * ended as they said), counted once whichever of the two is consumed last.
+   */
+  private judgeCatch(by: Escalators['by'][number], final: FinalOutcome): Promise<void> {
+    if (!by.override || final.outcome !== by.override.outcome) return Promise.resolve();
+    const at: Position = { topic: `caught@${by.decisionId}`, partition: 0, offset: '0' };
+    const change: DayChange = { kind: 'caught', caseId: final._id, category: by.override.category, ai: by.override.recommendation, decided: by.override.outcome };
+    return this.store.count(dayOf(final.finalizedAt), by.reviewerId, [{ at, change }], 'reviewers');
   }
 
   /** Escalations: counted by category (level 1 toward the escalation rate, higher as passed along). */
@@ -115,6 +126,14 @@ export class FeedbackService {
       return;
     }
     if (!isLearningDecision(d)) return;
+    if (d.exercise) {
+      // A calibration exercise's verdict: not a decision on a live case, only the reviewer's catch rate.
+      const requestId = requestIdOf(d.caseId, d.round);
+      const request = await this.store.request(requestId);
+      if (request) await this.capture(request, d, positionOf(event));
+      else await this.parkUntil(requestId, { kind: 'decided', data: d, at: positionOf(event) });
+      return;
+    }
     const existing = await this.store.feedbackRecord(`fb:${d.decisionId}`);
     if (existing?.counted) {
       await this.publisher.publish(Topics.FeedbackCaptured, eventOf(existing), { id: existing.feedbackId });
@@ -129,6 +148,12 @@ export class FeedbackService {
 
   /** `existing`: the decision's feedback record, when the caller looked it up already (null: none). */
   private async capture(request: RequestInfo, d: ReviewDecided, at: Position, known?: StoredFeedback | null): Promise<void> {
+    if (request.exercise) {
+      const outcome = d.outcome ?? request.recommendation;
+      const change: DayChange = { kind: 'exercised', caught: outcome !== request.recommendation, matched: outcome === request.exercise.knownOutcome };
+      await this.store.count(dayOf(d.decidedAt), d.reviewerId, [{ at, change }], 'reviewers');
+      return;
+    }
     const existing = known !== undefined ? known : await this.store.feedbackRecord(`fb:${d.decisionId}`);
     const record = existing ?? captureOf(request, d, this.clock())!;
     if (!existing) await this.store.saveFeedback(record);
@@ -148,7 +173,14 @@ export class FeedbackService {
     const pairs: DayChange[] = peers.map((p) => ({ kind: 'paired', outcomes: [p.outcome, record.humanDecision] }));
     await this.store.count(day, record.category, [decidedChange, ...pairs].map((change) => ({ at, change })));
     // Per reviewer: the same counters, for agreement with the AI and with peers, and review times.
-    await this.store.count(day, d.reviewerId, [decidedChange, ...pairs].map((change) => ({ at, change })), 'reviewers');
+    await this.store.count(day, d.reviewerId, [{ ...decidedChange, category: record.category } as DayChange, ...pairs].map((change) => ({ at, change })), 'reviewers');
+    if (record.override) {
+      // Judged against the final decision, whichever of the two is consumed last.
+      const by = { reviewerId: d.reviewerId, decisionId: d.decisionId, override: { outcome: record.humanDecision, category: record.category, recommendation: record.aiRecommendation } };
+      await this.store.recordEscalation(d.caseId, by);
+      const final = await this.store.outcomeOf(d.caseId);
+      if (final) await this.judgeCatch(by, final);
+    }
     for (const p of peers) await this.store.count(day, p.reviewerId, [{ at, change: { kind: 'paired', outcomes: [p.outcome, record.humanDecision] } }], 'reviewers');
     await this.store.markCounted(record.feedbackId);
     await this.checkRetraining(record.category, record.modelVersion);
@@ -217,28 +249,80 @@ export class FeedbackService {
     const now = this.clock();
     const span = windowDays(now, days);
     const names = await this.store.names('reviewers');
-    const reviewers = await Promise.all(
-      names.map(async (reviewerId): Promise<ReviewerReport> => {
-        const t = sumDays(await this.store.daysOf(reviewerId, span, 'reviewers'));
-        const medianReviewMs = t.reviewTimesMs.length > 0 ? median(t.reviewTimesMs) : null;
-        return {
-          reviewerId,
-          decisions: t.decisions,
-          agreementWithAi: t.decisions > 0 ? t.agreesWithAi / t.decisions : null,
-          overrideRate: t.decisions > 0 ? t.overrides / t.decisions : null,
-          medianReviewMs,
-          peerPairs: t.pairs,
-          peerAgreement: t.pairs > 0 ? t.pairsAgreed / t.pairs : null,
-          rubberStamp: rubberStampFlag({ decisions: t.decisions, agreesWithAi: t.agreesWithAi, medianReviewMs: medianReviewMs ?? Infinity }),
-          escalations: t.escalationsDecided,
-          unnecessaryEscalationRate: t.escalationsDecided > 0 ? t.escalationsUnnecessary / t.escalationsDecided : null,
-        };
-      }),
-    );
+    const reviewers = await Promise.all(names.map(async (reviewerId) => (await this.reviewerTotals(reviewerId, span)).report));
     const categories = await this.store.names('categories');
     const pairs = (await Promise.all(categories.map(async (c) => sumDays(await this.store.daysOf(c, span)).pairOutcomes))).flat().map((p): [string, string] => [p.a, p.b]);
     const kappa = pairs.length > 0 ? cohensKappa(pairs).kappa : null;
-    return { window: { from: `${span[0]}T00:00:00.000Z`, to: now.toISOString(), days }, kappa: { kappa: Number.isFinite(kappa) ? kappa : null, pairs: pairs.length }, reviewers: reviewers.filter((r) => r.decisions > 0 || r.peerPairs > 0 || r.escalations > 0) };
+    return { window: { from: `${span[0]}T00:00:00.000Z`, to: now.toISOString(), days }, kappa: { kappa: Number.isFinite(kappa) ? kappa : null, pairs: pairs.length }, reviewers: reviewers.filter((r) => r.decisions > 0 || r.peerPairs > 0 || r.escalations > 0 || r.exercises > 0) };
+  }
+
+  /**
+   * One reviewer's own page (the guide: "share improvement metrics with reviewers so they see the
+   * impact of their feedback"): their figures, their latest catches, their calibration exercises,
+   * and the retraining triggers and threshold changes of the window in categories they decided,
+   * with how many of their decisions and overrides fed each.
+   */
+  async reviewer(reviewerId: string, days: number): Promise<ReviewerDetail> {
+    const now = this.clock();
+    const span = windowDays(now, days);
+    const from = `${span[0]}T00:00:00.000Z`;
+    const { report, totals } = await this.reviewerTotals(reviewerId, span);
+    const impact: ReviewerImpact[] = [];
+    for (const [category, mine] of Object.entries(totals.byCategory ?? {})) {
+      const calibration = (await this.store.mark(`calibration:${category}`))?.event as EventOf<typeof Topics.ThresholdsCalibrated> | undefined;
+      if (calibration && calibration.calibratedAt >= from) {
+        impact.push({
+          kind: 'calibration',
+          category,
+          at: calibration.calibratedAt,
+          summary: `auto-approve threshold ${calibration.mode === 'apply' ? 'moved' : 'proposed'} to ${calibration.bands.autoApprove} from ${calibration.evidence.sampleSize} outcomes (upper bound on error ${(calibration.evidence.errorUpperBound * 100).toFixed(2)}%)`,
+          yourDecisions: mine.decisions,
+          yourOverrides: mine.overrides,
+          yourCases: [],
+        });
+      }
+      for (const [modelVersion, model] of Object.entries(totals.models)) {
+        const trigger = (await this.store.mark(`retrain:${category}:${modelVersion}`))?.event as EventOf<typeof Topics.RetrainingTriggered> | undefined;
+        if (!trigger || trigger.triggeredAt < from) continue;
+        impact.push({
+          kind: 'retraining',
+          category,
+          at: trigger.triggeredAt,
+          summary: `${modelVersion} sent for retraining: override rate ${(trigger.overrideRate * 100).toFixed(0)}% over ${trigger.sampleSize} decisions`,
+          yourDecisions: mine.decisions,
+          yourOverrides: mine.overrides,
+          yourCases: model.examples.filter((c) => trigger.exampleCaseIds.includes(c)),
+        });
+      }
+    }
+    return {
+      window: { from, to: now.toISOString(), days },
+      reviewer: report,
+      catches: (totals.catchExamples ?? []).slice(-20).reverse(),
+      exercises: { answered: totals.exercises ?? 0, caught: totals.exercisesCaught ?? 0, matchedKnownOutcome: totals.exercisesMatched ?? 0 },
+      impact: impact.sort((a, b) => b.at.localeCompare(a.at)),
+    };
+  }
+
+  private async reviewerTotals(reviewerId: string, span: string[]): Promise<{ report: ReviewerReport; totals: ReturnType<typeof sumDays> }> {
+    const t = sumDays(await this.store.daysOf(reviewerId, span, 'reviewers'));
+    const medianReviewMs = t.reviewTimesMs.length > 0 ? median(t.reviewTimesMs) : null;
+    const report: ReviewerReport = {
+      reviewerId,
+      decisions: t.decisions,
+      agreementWithAi: t.decisions > 0 ? t.agreesWithAi / t.decisions : null,
+      overrideRate: t.decisions > 0 ? t.overrides / t.decisions : null,
+      medianReviewMs,
+      peerPairs: t.pairs,
+      peerAgreement: t.pairs > 0 ? t.pairsAgreed / t.pairs : null,
+      rubberStamp: rubberStampFlag({ decisions: t.decisions, agreesWithAi: t.agreesWithAi, medianReviewMs: medianReviewMs ?? Infinity }),
+      escalations: t.escalationsDecided,
+      unnecessaryEscalationRate: t.escalationsDecided > 0 ? t.escalationsUnnecessary / t.escalationsDecided : null,
+      exercises: t.exercises ?? 0,
+      exerciseCatchRate: t.exercises ? (t.exercisesCaught ?? 0) / t.exercises : null,
+      catches: t.catches ?? 0,
+    };
+    return { report, totals: t };
   }
 
   /**

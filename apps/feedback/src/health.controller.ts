@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Get, Header, Query, Res } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Header, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { prometheusText } from './health/health';
@@ -45,6 +45,15 @@ export class HealthMetricsController {
     const { days, category } = parse({ days: '30', ...(query as object) });
     if (category) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', field: 'category', message: 'category: not supported here' });
     return this.feedback.rollout(days);
+  }
+
+  /** GET /api/reviewers/{id}?days=30 — one reviewer's own page: figures, catches, calibration exercises, and what their feedback moved. */
+  @Get('api/reviewers/:reviewerId')
+  async reviewer(@Param('reviewerId') reviewerId: string, @Query() query: unknown) {
+    const { days, category } = parse({ days: '30', ...(query as object) });
+    if (category) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', field: 'category', message: 'category: not supported here' });
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,199}$/.test(reviewerId)) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', field: 'reviewerId', message: 'reviewerId: expected a user id' });
+    return this.feedback.reviewer(reviewerId, days);
   }
 
   /** GET /api/weekly-report[?format=markdown] — the guide's weekly analysis and its five questions, as JSON or Markdown. */

@@ -2,6 +2,11 @@ import { ALL_TOPICS, dlqTopicOf, exampleOf, physicalTopic, Topics, type EventOf 
 import { EventPublisher, resolveOptions } from '@hitl/messaging';
 import { createTopics, freshDatabaseUri, RunningService, secureRandom, testBrokers, testKafka, testTopicPrefix, TopicCollector, waitFor } from '@hitl/testing';
 import { MongoClient } from 'mongodb';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { exerciseIdOf } from './queue/exercises';
 import { AuditLog } from './audit';
 import { ReviewClient, reviewRequest } from './review-client.test-helper';
 
@@ -31,13 +36,22 @@ describe('review API through the real broker and database', () => {
     await waitFor(async () => (await client.get(`/api/cases/${caseId}`)).status !== 404, { description: `case ${caseId} in the review read model` });
   }
 
+  /** The default policy with calibration exercises after every live request (only categories with past mistakes have any). */
+  function policyFile(): string {
+    const policy = parse(readFileSync(resolve(__dirname, '../../../config/policy.default.yaml'), 'utf8'));
+    policy.feedback = { ...policy.feedback, exercises: { rate: 1 } };
+    const file = join(mkdtempSync(join(tmpdir(), 'hitl-policy-')), 'policy.yaml');
+    writeFileSync(file, stringify(policy));
+    return file;
+  }
+
   beforeAll(async () => {
     const kafka = testKafka();
     await createTopics(kafka, ALL_TOPICS.flatMap((topic) => [t(topic), dlqTopicOf(t(topic))]), 3);
-    collector = await TopicCollector.start(kafka, [t(Topics.ReviewDecided)]);
+    collector = await TopicCollector.start(kafka, [t(Topics.ReviewDecided), t(Topics.ReviewRequested)]);
     publisher = new EventPublisher(kafka, resolveOptions({ brokers: testBrokers(), clientId: 'hitl/test', topicPrefix: prefix }));
     await publisher.connect();
-    review = RunningService.start('review', { KAFKA_BROKERS: testBrokers().join(','), TOPIC_PREFIX: prefix, MONGODB_URI: databaseUri, REVIEW_LEASE_SECONDS: String(LEASE_SECONDS), REVIEW_VIEW_REFRESH_MS: '1000' });
+    review = RunningService.start('review', { KAFKA_BROKERS: testBrokers().join(','), TOPIC_PREFIX: prefix, MONGODB_URI: databaseUri, REVIEW_LEASE_SECONDS: String(LEASE_SECONDS), REVIEW_VIEW_REFRESH_MS: '1000', POLICY_FILE: policyFile() });
     await review.waitUntilListening();
     await review.waitUntilReady();
     for (const user of ['sam', 'jamie', 'alex', 'morgan', 'quinn', 'casey', 'riley', 'robin', 'dana']) as[user] = await ReviewClient.login(review.url, user);
@@ -84,6 +98,38 @@ describe('review API through the real broker and database', () => {
     expect((await as.sam.act(other, 'decide', { outcome: 'deny_refund' })).status).toBe(200);
     expect((await waitDecided(same))[0]).toMatchObject({ action: 'approve', outcome: 'approve_refund', agreesWithAi: true });
     expect((await waitDecided(other))[0]).toMatchObject({ action: 'override', outcome: 'deny_refund', agreesWithAi: false, reason: expect.stringContaining('decided blind') });
+  });
+
+  it('calibration exercise: a past case where people overruled the AI comes back unannounced; the verdict is revealed and decides nothing live', async () => {
+    const category = `returns-${secureRandom(2)}`;
+    const [past, next] = [id('past'), id('next')];
+    const context = { ...exampleOf(Topics.ReviewRequested).context, category };
+    // A case where the AI said approve_refund and the reviewer, then the final decision, said deny_refund.
+    await request(past, { recommendation: 'approve_refund', context }, 'sam');
+    expect((await as.sam.act(past, 'override', { outcome: 'deny_refund', reason: 'receipt forged' })).status).toBe(200);
+    await publisher.publish(Topics.DecisionFinalized, { ...exampleOf(Topics.DecisionFinalized), caseId: past, predictionId: past, outcome: 'deny_refund', decidedBy: 'human', approvers: [{ reviewerId: 'sam', role: 'support_lead' }] });
+    await waitFor(async () => (await as.sam.get<{ status: string }>(`/api/cases/${past}`)).body.status === 'finalized', { description: 'the past case closed' });
+    // The next live request of the category is followed by an exercise replaying it.
+    await request(next, { context }, 'sam');
+    const exerciseId = exerciseIdOf(next);
+    const published = await waitFor(() => collector.on(t(Topics.ReviewRequested)).map((m) => m.json<EventOf<typeof Topics.ReviewRequested>>()).find((e) => e.caseId === exerciseId), { description: 'the exercise request' });
+    expect(published).toMatchObject({ reason: 'exercise', recommendation: 'approve_refund', requiredApprovals: 1, exercise: { sourceCaseId: past, knownOutcome: 'deny_refund' } });
+    // In the queue it looks like any first review: no reason, no known outcome.
+    const shown = await waitFor(async () => {
+      const answer = await as.jamie.get<Record<string, unknown>>(`/api/cases/${exerciseId}`);
+      return answer.status === 200 ? answer.body : undefined;
+    }, { description: 'the exercise in the queue' });
+    expect(shown).toMatchObject({ reason: 'band', recommendation: 'approve_refund' });
+    expect(JSON.stringify(shown)).not.toContain('deny_refund');
+    expect(JSON.stringify(shown)).not.toContain('exercise');
+    // Jamie follows the AI: the verdict says the AI was wrong and names the confirmed outcome.
+    const verdict = await as.jamie.act(exerciseId, 'approve');
+    expect(verdict).toMatchObject({ status: 200, body: { action: 'approve', exercise: true, reveal: { caught: false, knownOutcome: 'deny_refund', aiRecommendation: 'approve_refund' } } });
+    expect((await waitDecided(exerciseId))[0]).toMatchObject({ exercise: true, reviewerId: 'jamie' });
+    // Done: out of the queue, and not a past case of its own.
+    await waitFor(async () => (await as.jamie.get<{ status: string }>(`/api/cases/${exerciseId}`)).body.status === 'finalized', { description: 'the exercise closed' });
+    const queue = await as.jamie.get<{ items: { caseId: string }[] }>('/api/queue?limit=100');
+    expect(queue.body.items.map((i) => i.caseId)).not.toContain(exerciseId);
   });
 
   it('override needs an outcome and a reason; request_info a question; escalate a reason (400 names the field)', async () => {

@@ -51,6 +51,36 @@ export interface ReviewerReport {
   /** Hand escalations whose case is final, and the share that ended with the AI's recommendation unchanged (the guide's escalation avalanche). */
   escalations: number;
   unnecessaryEscalationRate: number | null;
+  /** Calibration exercises answered, and the share where they decided against the (wrong) AI. */
+  exercises: number;
+  exerciseCatchRate: number | null;
+  /** Overrides the case's final decision kept. */
+  catches: number;
+}
+
+/** GET /api/reviewers/{id}: one person's own page. */
+export interface ReviewerDetail {
+  window: ReportWindow;
+  reviewer: ReviewerReport;
+  /** Their latest catches: cases where they overrode the AI and the case ended as they said. */
+  catches: { caseId: string; category: string; ai: string; decided: string }[];
+  /** Exercises: answered, caught, and caught with the outcome people had confirmed. */
+  exercises: { answered: number; caught: number; matchedKnownOutcome: number };
+  /** What their decisions fed: retraining triggers and threshold changes in the categories they decided. */
+  impact: ReviewerImpact[];
+}
+
+export interface ReviewerImpact {
+  kind: 'retraining' | 'calibration';
+  category: string;
+  at: string;
+  /** One line for the reviewer, e.g. "fraud-model-2.1 sent for retraining: override rate 31% over 7 days". */
+  summary: string;
+  /** Their decisions and overrides in that category within the window. */
+  yourDecisions: number;
+  yourOverrides: number;
+  /** Their overridden cases among the trigger's examples. */
+  yourCases: string[];
 }
 
 /** GET /api/reviewers */

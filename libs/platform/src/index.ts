@@ -13,4 +13,6 @@ export * from './platform.module';
 export * from './startup';
 export * from './database/versioned-writes';
 export * from './stats';
+export * from './intervals';
 export * from './database/insert-new';
+export * from './sample';

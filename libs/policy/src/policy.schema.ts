@@ -194,11 +194,19 @@ export const FeedbackPolicySchema = z.strictObject({
     minSampleSize: z.number().int().min(1).max(1_000_000),
   }),
   calibration: CalibrationPolicySchema.default({ mode: 'recommend', modes: {}, targetErrorRate: 0.02, confidenceLevel: 0.95, minSampleSize: 200, windowDays: 30, minChange: 0.01 }),
+  /**
+   * Calibration exercises against automation bias (the guide: "regularly show reviewers cases
+   * where AI was wrong"): after this share of review requests (chosen from the case id), the
+   * review app puts a past case where the AI was wrong and people confirmed it, unannounced, in
+   * the queue of the same roles; whether the reviewer overrides it is their catch rate. 0: off.
+   */
+  exercises: z.strictObject({ rate: unit }).default({ rate: 0 }),
 });
 export type FeedbackPolicy = z.infer<typeof FeedbackPolicySchema>;
 const DEFAULT_FEEDBACK: FeedbackPolicy = {
   retraining: { overrideRateThreshold: 0.15, windowDays: 7, minSampleSize: 30 },
   calibration: { mode: 'recommend', modes: {}, targetErrorRate: 0.02, confidenceLevel: 0.95, minSampleSize: 200, windowDays: 30, minChange: 0.01 },
+  exercises: { rate: 0 },
 };
 
 const DEFAULT_INPUTS = { requiredFields: [], numericFields: [], categoricalFields: [], outlierZ: 3, minObservations: 30 };

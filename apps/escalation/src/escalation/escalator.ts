@@ -78,8 +78,9 @@ export class Escalator implements OnApplicationBootstrap, OnApplicationShutdown 
     for (const e of events) {
       // A re-route after an escalation continues the ladder it came from; any other request
       // (first, next round, arbiter, max rounds) starts a new one.
-      // An audit of an auto-approval checks a decision already made: nothing to escalate.
-      if (e.reason === 'escalation' || e.reason === 'audit') continue;
+      // An audit of an auto-approval checks a decision already made, an exercise replays a past
+      // case: nothing to escalate.
+      if (e.reason === 'escalation' || e.reason === 'audit' || e.reason === 'exercise') continue;
       const key = requestKeyOf(e);
       const ladder = ladderFor(e, this.policy, this.settings.ESCALATION_TIME_SCALE);
       let previous: CaseState | undefined;

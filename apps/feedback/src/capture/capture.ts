@@ -22,6 +22,8 @@ export interface RequestInfo {
   reason: ReviewRequested['reason'];
   /** The category's rollout stage when it was not automated yet (reason shadow: automation would have approved). */
   rollout?: 'shadow' | 'assist';
+  /** A calibration exercise: the past case it replays and what people decided there. */
+  exercise?: NonNullable<ReviewRequested['exercise']>;
   requestedAt: string;
   /** The people who decided this request so far, in order (dual review pairs them). */
   decisions: { decisionId: string; reviewerId: string; outcome: string }[];
@@ -44,6 +46,7 @@ export function requestInfoOf(e: ReviewRequested): RequestInfo {
     tier: e.tier,
     reason: e.reason,
     ...(e.rollout ? { rollout: e.rollout } : {}),
+    ...(e.exercise ? { exercise: e.exercise } : {}),
     requestedAt: e.requestedAt,
     decisions: [],
   };

@@ -55,6 +55,19 @@ export interface DayStats {
   /** Audits of auto-approvals: how many a person checked, how many they overturned (false negatives). */
   audited: number;
   auditOverturned: number;
+  /**
+   * A reviewer's calibration exercises (past cases where the AI was wrong, replayed blind): how
+   * many they answered, how many they caught (decided otherwise than the AI), and how many of
+   * those reached the outcome people had confirmed.
+   */
+  exercises?: number;
+  exercisesCaught?: number;
+  exercisesMatched?: number;
+  /** A reviewer's overrides that the case's final decision kept (catches), with the last few. */
+  catches?: number;
+  catchExamples?: { caseId: string; category: string; ai: string; decided: string }[];
+  /** A reviewer's decisions and overrides per category (what their feedback fed). */
+  byCategory?: Record<string, { decisions: number; overrides: number }>;
   /** escalation.fired above level 1: an escalation passed further up. */
   escalationsUp: number;
   /** Per model version: decisions, overrides and a few overridden cases. */
@@ -132,7 +145,9 @@ export type DayChange =
   | { kind: 'escalated_up' }
   | { kind: 'audited'; overturned: boolean; confidence: number }
   | { kind: 'escalation_outcome'; unnecessary: boolean }
-  | { kind: 'decided'; modelVersion: string; override: boolean; agreesWithAi: boolean; reviewTimeMs: number; caseId: string; reason?: string; confidence?: number; rollout?: { stage: 'shadow' | 'assist'; wouldAuto: boolean } };
+  | { kind: 'exercised'; caught: boolean; matched: boolean }
+  | { kind: 'caught'; caseId: string; category: string; ai: string; decided: string }
+  | { kind: 'decided'; modelVersion: string; override: boolean; agreesWithAi: boolean; reviewTimeMs: number; caseId: string; reason?: string; confidence?: number; rollout?: { stage: 'shadow' | 'assist'; wouldAuto: boolean }; category?: string };
 
 const MAX_EXAMPLES = 20;
 const MAX_REASONS = 200;
@@ -189,6 +204,15 @@ function apply(s: DayStats, c: DayChange): void {
       s.escalationsDecided++;
       if (c.unnecessary) s.escalationsUnnecessary++;
       return;
+    case 'exercised':
+      s.exercises = (s.exercises ?? 0) + 1;
+      if (c.caught) s.exercisesCaught = (s.exercisesCaught ?? 0) + 1;
+      if (c.matched) s.exercisesMatched = (s.exercisesMatched ?? 0) + 1;
+      return;
+    case 'caught':
+      s.catches = (s.catches ?? 0) + 1;
+      if ((s.catchExamples ??= []).length < MAX_EXAMPLES) s.catchExamples.push({ caseId: c.caseId, category: c.category, ai: c.ai, decided: c.decided });
+      return;
     case 'audited':
       s.audited++;
       if (c.overturned) s.auditOverturned++;
@@ -201,6 +225,11 @@ function apply(s: DayStats, c: DayChange): void {
       if (s.reviewTimesMs.length < MAX_REVIEW_TIMES) s.reviewTimesMs.push(c.reviewTimeMs);
       if (c.agreesWithAi) s.agreesWithAi++;
       if (c.confidence !== undefined) countConfidence(s, c.confidence, c.override);
+      if (c.category !== undefined) {
+        const cat = ((s.byCategory ??= {})[fieldKey(c.category)] ??= { decisions: 0, overrides: 0 });
+        cat.decisions++;
+        if (c.override) cat.overrides++;
+      }
       if (c.rollout) {
         const stage = ((s.rollout ??= {})[c.rollout.stage] ??= emptyStage());
         stage.decided++;
@@ -263,6 +292,13 @@ export function sumDays(days: DayStats[]): Omit<DayStats, '_id' | 'version' | 'd
       total.reliability[i].right += bin.right;
     });
     total.reviewTimesMs.push(...d.reviewTimesMs);
+    for (const k of ['exercises', 'exercisesCaught', 'exercisesMatched', 'catches'] as const) total[k] = (total[k] ?? 0) + (d[k] ?? 0);
+    total.catchExamples = [...(total.catchExamples ?? []), ...(d.catchExamples ?? [])];
+    for (const [key, c] of Object.entries(d.byCategory ?? {})) {
+      const into = ((total.byCategory ??= {})[fromFieldKey(key)] ??= { decisions: 0, overrides: 0 });
+      into.decisions += c.decisions;
+      into.overrides += c.overrides;
+    }
     for (const stage of ['shadow', 'assist'] as const) {
       if (d.rollout?.[stage]) addStage(((total.rollout ??= {})[stage] ??= emptyStage()), d.rollout[stage]);
     }

@@ -17,8 +17,8 @@ const reviewers: ReviewersReport = {
   window: { from: '2026-11-26T00:00:00.000Z', to: '2026-12-02T10:00:00.000Z', days: 7 },
   kappa: { kappa: 0.62, pairs: 40 },
   reviewers: [
-    { reviewerId: 'sam', decisions: 60, agreementWithAi: 0.99, overrideRate: 0.01, medianReviewMs: 8_000, peerPairs: 20, peerAgreement: 0.9, rubberStamp: { flagged: true, reasons: ['median 8 s'] }, escalations: 4, unnecessaryEscalationRate: 0.75 },
-    { reviewerId: 'alex', decisions: 40, agreementWithAi: 0.7, overrideRate: 0.3, medianReviewMs: 90_000, peerPairs: 20, peerAgreement: 0.85, rubberStamp: { flagged: false, reasons: [] }, escalations: 0, unnecessaryEscalationRate: null },
+    { reviewerId: 'sam', decisions: 60, agreementWithAi: 0.99, overrideRate: 0.01, medianReviewMs: 8_000, peerPairs: 20, peerAgreement: 0.9, rubberStamp: { flagged: true, reasons: ['median 8 s'] }, escalations: 4, unnecessaryEscalationRate: 0.75, exercises: 0, exerciseCatchRate: null, catches: 0 },
+    { reviewerId: 'alex', decisions: 40, agreementWithAi: 0.7, overrideRate: 0.3, medianReviewMs: 90_000, peerPairs: 20, peerAgreement: 0.85, rubberStamp: { flagged: false, reasons: [] }, escalations: 0, unnecessaryEscalationRate: null, exercises: 0, exerciseCatchRate: null, catches: 0 },
   ],
 };
 

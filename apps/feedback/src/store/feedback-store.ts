@@ -47,11 +47,14 @@ export interface FinalOutcome {
   finalizedAt: string;
 }
 
-/** Who escalated a case by hand (to judge later whether it was needed). */
+/**
+ * Who escalated a case by hand (to judge later whether it was needed), and who overrode the AI
+ * on it (`override`: to judge later whether the case ended with their outcome: a catch).
+ */
 export interface Escalators {
   _id: string;
   version: number;
-  by: { reviewerId: string; decisionId: string }[];
+  by: { reviewerId: string; decisionId: string; override?: { outcome: string; category: string; recommendation: string } }[];
 }
 
 interface Known {

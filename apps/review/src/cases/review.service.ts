@@ -4,6 +4,7 @@ import { ConflictException, ForbiddenException, HttpException, Inject, Injectabl
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/authenticator';
 import { AUDIT_TRAIL, type AuditTrail, type RequestOrigin } from '../audit-trail';
+import { revealOf } from '../queue/exercises';
 import { activeClaim, onDecided, type QueueItem } from '../queue/queue-item';
 import { QueueStore } from '../queue/queue-store';
 import { REVIEW_SETTINGS, type ReviewSettings } from '../review-settings';
@@ -133,7 +134,7 @@ export class ReviewService {
    * decision in flight), publish review.decided, then record the vote. Routing decides what the
    * vote means; a crash after publishing is repaired by our own consumer of review.decided.
    */
-  act(user: Principal, caseId: string, act: Action, from: RequestOrigin): Promise<ReviewDecided> {
+  act(user: Principal, caseId: string, act: Action, from: RequestOrigin): Promise<ReviewDecided & { reveal?: ReturnType<typeof revealOf> }> {
     return this.exclusively(user, caseId, () => this.actNow(user, caseId, act, from));
   }
 
@@ -153,11 +154,12 @@ export class ReviewService {
     }
   }
 
-  private async actNow(user: Principal, caseId: string, act: Action, from: RequestOrigin): Promise<ReviewDecided> {
+  private async actNow(user: Principal, caseId: string, act: Action, from: RequestOrigin): Promise<ReviewDecided & { reveal?: ReturnType<typeof revealOf> }> {
     const now = new Date();
     const decisionId = randomUUID();
     let problem: HttpException | undefined;
     let decided: ReviewDecided | undefined;
+    let reveal: ReturnType<typeof revealOf>;
     let missing = false;
     await this.store.change(caseId, (item) => {
       missing = !item;
@@ -172,10 +174,12 @@ export class ReviewService {
         reviewerId: user.id,
         role: actingRole(current, user, act.body.role)!,
         ...decision,
+        ...(current.exercise ? { exercise: true as const } : {}),
         round: current.round,
         startedAt: earliest(current.openedBy[user.id], mine?.at, now.toISOString()),
         decidedAt: now.toISOString(),
       };
+      if (decision.action === 'approve' || decision.action === 'override') reveal = revealOf(current, decision.outcome);
       const until = new Date(now.getTime() + this.settings.REVIEW_LEASE_SECONDS * 1_000).toISOString();
       return { ...current, claim: { by: user.id, name: user.name, at: mine?.at ?? now.toISOString(), until, acting: decisionId } };
     });
@@ -189,7 +193,8 @@ export class ReviewService {
     }
     await this.store.change(caseId, (item) => onDecided(item, decided!));
     await this.audit.record({ actor: user, action: decided!.action, target: caseId, from, details: { decisionId, ...(act.action === 'decide' ? { blind: true } : {}), role: decided!.role, round: decided!.round, ...(decided!.outcome ? { outcome: decided!.outcome } : {}), ...(decided!.reason ? { reason: decided!.reason } : {}) } });
-    return decided!;
+    // A calibration exercise tells the reviewer at once what it was, and whether they caught the AI's mistake.
+    return reveal ? { ...decided!, reveal } : decided!;
   }
 }
 

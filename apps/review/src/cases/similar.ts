@@ -36,7 +36,8 @@ export function similarCases(item: QueueItem, candidates: PastCase[], count = 3)
     (c.recommendation === item.recommendation ? 0 : 0.5) +
     (value !== undefined && c.value !== undefined ? Math.min(1, Math.abs(Math.log((c.value + 1) / (value + 1))) / 4) : 0.25);
   return candidates
-    .filter((c) => c.caseId !== item._id)
+    // An exercise must not show the case it replays, with the outcome people gave it.
+    .filter((c) => c.caseId !== item._id && c.caseId !== item.exercise?.sourceCaseId)
     .map((c) => ({ c, d: distance(c) }))
     .sort((a, b) => a.d - b.d)
     .slice(0, count)

@@ -9,7 +9,8 @@ export function summaryOf(item: QueueItem, now: Date) {
     caseId: item._id,
     category: item.category,
     tier: item.tier,
-    reason: item.reason,
+    // An exercise looks like any first review until it is decided.
+    reason: item.reason === 'exercise' ? 'band' : item.reason,
     priority: item.priority,
     dueAt: item.dueAt,
     overdue: Date.parse(item.dueAt) < now.getTime(),
@@ -48,7 +49,7 @@ export function detailOf(detail: CaseDetail, now: Date) {
     triggerDetails: item.triggers,
     explanation: blind ? null : item.explanation,
     policyVersion: item.policyVersion,
-    requests: blind ? item.requests.map(({ explanation: _hidden, ...r }) => r) : item.requests,
+    requests: (blind ? item.requests.map(({ explanation: _hidden, ...r }) => r) : item.requests).map((r) => (r.reason === 'exercise' ? { ...r, reason: 'band' as const } : r)),
     decisions: item.votes,
     escalations: item.escalations,
     finalized: item.finalized ?? null,

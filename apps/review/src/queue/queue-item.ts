@@ -76,6 +76,8 @@ export interface QueueItem {
    * recommendation, score, reasoning or explanation, so the decision is evidence of its own.
    */
   blind?: boolean;
+  /** A calibration exercise: the past case it replays and what people decided there (never shown before the verdict). */
+  exercise?: NonNullable<ReviewRequested['exercise']>;
   escalated: boolean;
   escalations: Pick<EscalationFired, 'level' | 'escalateTo' | 'reason' | 'firedAt'>[];
   requests: RequestRecord[];
@@ -134,6 +136,7 @@ export function onRequested(item: QueueItem | undefined, eventId: string, e: Rev
     context: e.context,
     policyVersion: e.policyVersion,
     blind: e.rollout === 'shadow',
+    ...(e.exercise ? { exercise: e.exercise } : {}),
   };
   const base: QueueItem = item ?? {
     _id: e.caseId,
@@ -193,7 +196,8 @@ export function withVote(item: QueueItem, vote: Vote): QueueItem {
   if (vote.action === 'escalate') return { ...item, votes, claim: released };
   const approvals = item.approvals + 1;
   // An audit's verdict ends it: the case was decided already, nothing more comes from routing.
-  if (item.reason === 'audit' && approvals >= item.requiredApprovals) {
+  // So does an exercise's: it replays a past case, routing never hears of it.
+  if ((item.reason === 'audit' || item.reason === 'exercise') && approvals >= item.requiredApprovals) {
     return { ...item, votes, approvals, voters: [...item.voters, vote.reviewerId], status: 'finalized', claim: null };
   }
   return {

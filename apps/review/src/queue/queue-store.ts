@@ -1,6 +1,7 @@
 import { backoff, VersionedWrites } from '@hitl/platform';
 import type { Collection } from 'mongodb';
 import { pastCaseOf, type PastCase } from '../cases/similar';
+import { poolEntryOf, poolIdOf, POOL_PER_CATEGORY, type ExercisePool, type PoolEntry } from './exercises';
 import type { QueueItem } from './queue-item';
 import { QueueView } from './queue-view';
 
@@ -28,6 +29,9 @@ interface PastCases {
 export class QueueStore {
   private readonly openWrites: VersionedWrites<QueueItem>;
   private readonly pastWrites: VersionedWrites<PastCases>;
+  /** Exercise pools live beside the past cases (`pool:<category>`, `past:<category>`). */
+  private readonly pools: Collection<ExercisePool>;
+  private readonly poolWrites: VersionedWrites<ExercisePool>;
 
   constructor(
     private readonly open: Collection<QueueItem>,
@@ -40,6 +44,8 @@ export class QueueStore {
     // case ids do not collide because past-case documents are keyed `past:<category>`.
     this.openWrites = new VersionedWrites(open, claims as never);
     this.pastWrites = new VersionedWrites(past, claims as never);
+    this.pools = past as unknown as Collection<ExercisePool>;
+    this.poolWrites = new VersionedWrites(this.pools, claims as never);
   }
 
   async get(id: string): Promise<QueueItem | null> {
@@ -100,10 +106,17 @@ export class QueueStore {
     throw new ConcurrentChangeError(`case ${id} kept changing under ${MAX_ATTEMPTS} attempts`);
   }
 
-  /** Finalized: into `closed` and its category's past cases, then out of the queue. */
+  /** Finalized: into `closed` and its category's past cases (and exercise pool), then out of the queue. */
   private async close(item: QueueItem): Promise<void> {
     await this.closed.replaceOne({ _id: item._id }, item, { upsert: true });
-    await this.rememberPast(item);
+    // An exercise replays a past case: it is not another one.
+    if (item.reason !== 'exercise') await this.rememberPast(item);
+    const entry = poolEntryOf(item);
+    if (entry) {
+      await this.poolWrites.change(poolIdOf(item.category), (doc) =>
+        doc?.cases.some((c) => c.caseId === entry.caseId) ? undefined : { _id: poolIdOf(item.category), version: 0, cases: [...(doc?.cases ?? []), entry].slice(-POOL_PER_CATEGORY) },
+      );
+    }
     await this.open.deleteOne({ _id: item._id, status: 'finalized' });
     await this.openWrites.forget(item._id, item.version);
     this.view.remove(item._id);
@@ -113,6 +126,16 @@ export class QueueStore {
     await this.pastWrites.change(`past:${item.category}`, (doc) =>
       doc?.cases.some((c) => c.caseId === item._id) ? undefined : { _id: `past:${item.category}`, version: 0, cases: [...(doc?.cases ?? []), pastCaseOf(item)].slice(-PAST_PER_CATEGORY) },
     );
+  }
+
+  /** Past cases of the category where people decided against the AI: calibration exercises come from these. */
+  async exercisePool(category: string): Promise<PoolEntry[]> {
+    return (await this.pools.findOne({ _id: poolIdOf(category) }))?.cases ?? [];
+  }
+
+  /** A case as it was when it closed. */
+  async closedCase(id: string): Promise<QueueItem | null> {
+    return this.closed.findOne({ _id: id });
   }
 
   async pastCases(category: string): Promise<PastCase[]> {

@@ -1,7 +1,10 @@
 import { Topics } from '@hitl/contracts';
-import { EventHandler, type IncomingEvent } from '@hitl/messaging';
-import { Injectable } from '@nestjs/common';
-import { onDecided, onEscalated, onFinalized, onRequested } from './queue-item';
+import { EventHandler, EventPublisher, type IncomingEvent } from '@hitl/messaging';
+import { inSample } from '@hitl/platform';
+import type { Policy } from '@hitl/policy';
+import { Inject, Injectable } from '@nestjs/common';
+import { exerciseRequest, mayFollowWithExercise, pick } from './exercises';
+import { onDecided, onEscalated, onFinalized, onRequested, type ReviewRequested } from './queue-item';
 import { QueueStore } from './queue-store';
 
 /**
@@ -10,11 +13,31 @@ import { QueueStore } from './queue-store';
  */
 @Injectable()
 export class QueueHandlers {
-  constructor(private readonly store: QueueStore) {}
+  constructor(
+    private readonly store: QueueStore,
+    private readonly publisher: EventPublisher,
+    @Inject('POLICY') private readonly policy: Policy,
+  ) {}
 
   @EventHandler(Topics.ReviewRequested)
   async onRequested(event: IncomingEvent<typeof Topics.ReviewRequested>): Promise<void> {
     await this.store.change(event.data.caseId, (item) => onRequested(item, event.id, event.data, new Date()));
+    await this.maybeExercise(event.data);
+  }
+
+  /**
+   * After the sampled share of live requests (policy feedback.exercises.rate, chosen from the
+   * case id), a calibration exercise for the same roles: a past case of the category where people
+   * decided against the AI. Published as a review request like any other (the same event id on a
+   * redelivery, so it is queued once).
+   */
+  private async maybeExercise(e: ReviewRequested): Promise<void> {
+    const rate = this.policy.feedback.exercises.rate;
+    if (rate <= 0 || !mayFollowWithExercise(e) || !inSample(e.caseId, rate, 'exercise:')) return;
+    const entry = pick(await this.store.exercisePool(e.context.category), e.caseId);
+    const source = entry && (await this.store.closedCase(entry.caseId));
+    if (!entry || !source) return;
+    await this.publisher.publish(Topics.ReviewRequested, exerciseRequest(source, entry, e.caseId, new Date()), { id: `exercise:${e.caseId}` });
   }
 
   @EventHandler(Topics.ReviewDecided)

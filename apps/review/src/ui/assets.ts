@@ -83,6 +83,11 @@ export const CLIENT_JS = String.raw`'use strict';
           disableAll();
           result.textContent = 'Decision sent: ' + d.action.replace('_', ' ') + (d.outcome ? ' → ' + d.outcome : '') + '. ' + (article.dataset.next ? 'Next case: j.' : 'Back to the queue: q.');
           result.className = 'ok';
+          if (d.reveal) {
+            result.textContent = 'This was a calibration exercise: a past case where the AI recommended “' + d.reveal.aiRecommendation + '” and people decided “' + d.reveal.knownOutcome + '”. '
+              + (d.reveal.caught ? 'You caught the AI’s mistake.' : 'The AI was wrong here: look again at what it missed.') + ' ' + (article.dataset.next ? 'Next case: j.' : 'Back to the queue: q.');
+            result.className = d.reveal.caught ? 'ok' : 'error';
+          }
         }).catch(function (err) { result.textContent = err.message; result.className = 'error'; check(); });
       });
     });

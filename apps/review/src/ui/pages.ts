@@ -1,4 +1,4 @@
-import type { HealthMetric, HealthReport, ReviewersReport, RolloutReport } from '@hitl/contracts';
+import type { HealthMetric, HealthReport, ReviewerDetail, ReviewersReport, RolloutReport } from '@hitl/contracts';
 import type { Principal } from '../auth/authenticator';
 import type { detailOf, summaryOf } from '../cases/views';
 import { html, type Html } from './html';
@@ -33,7 +33,7 @@ export function layout(title: string, user: Principal | null, body: Html, page =
 <header class="top">
   <span class="brand">HITL review</span>
   ${user
-    ? html`<nav aria-label="Main"><a href="/">Queue</a><a href="/dashboard">Health</a><a href="/docs">API</a></nav>
+    ? html`<nav aria-label="Main"><a href="/">Queue</a><a href="/dashboard">Health</a><a href="/me">My feedback</a><a href="/docs">API</a></nav>
   <span class="who">${user.name} <small>(${user.roles.map(label).join(', ')})</small></span>
   <form method="post" action="/logout" class="inline"><button type="submit">Log out</button></form>`
     : ''}
@@ -289,10 +289,10 @@ A reviewer is flagged as rubber-stamping when fast and nearly always agreeing wi
 ${report.reviewers.length === 0
   ? html`<p>No reviewer decisions yet.</p>`
   : html`<div class="scroll"><table class="health" aria-label="Reviewers">
-  <thead><tr><th scope="col">Reviewer</th><th scope="col">Decisions</th><th scope="col">Agrees with AI</th><th scope="col">Overrides</th><th scope="col">Median review</th><th scope="col">Agrees with peers</th><th scope="col">Unneeded escalations</th><th scope="col">Rubber stamp</th></tr></thead>
+  <thead><tr><th scope="col">Reviewer</th><th scope="col">Decisions</th><th scope="col">Agrees with AI</th><th scope="col">Overrides</th><th scope="col">Median review</th><th scope="col">Agrees with peers</th><th scope="col">Unneeded escalations</th><th scope="col">Exercises caught</th><th scope="col">Rubber stamp</th></tr></thead>
   <tbody>
   ${report.reviewers.map(
-    (r) => html`<tr data-reviewer="${r.reviewerId}"><th scope="row">${r.reviewerId}</th><td>${r.decisions}</td><td>${share(r.agreementWithAi)}</td><td>${share(r.overrideRate)}</td><td>${r.medianReviewMs === null ? '—' : `${(r.medianReviewMs / 1000).toFixed(0)} s`}</td><td>${share(r.peerAgreement)} <small class="sub">(${r.peerPairs} pairs)</small></td><td>${share(r.unnecessaryEscalationRate)} <small class="sub">(${r.escalations})</small></td><td>${r.rubberStamp.flagged ? html`<span class="status status-red" title="${r.rubberStamp.reasons.join('; ')}">flagged</span>` : html`<span class="sub">${r.rubberStamp.reasons.join('; ') || 'no'}</span>`}</td></tr>`,
+    (r) => html`<tr data-reviewer="${r.reviewerId}"><th scope="row">${r.reviewerId}</th><td>${r.decisions}</td><td>${share(r.agreementWithAi)}</td><td>${share(r.overrideRate)}</td><td>${r.medianReviewMs === null ? '—' : `${(r.medianReviewMs / 1000).toFixed(0)} s`}</td><td>${share(r.peerAgreement)} <small class="sub">(${r.peerPairs} pairs)</small></td><td>${share(r.unnecessaryEscalationRate)} <small class="sub">(${r.escalations})</small></td><td>${share(r.exerciseCatchRate)} <small class="sub">(${r.exercises})</small></td><td>${r.rubberStamp.flagged ? html`<span class="status status-red" title="${r.rubberStamp.reasons.join('; ')}">flagged</span>` : html`<span class="sub">${r.rubberStamp.reasons.join('; ') || 'no'}</span>`}</td></tr>`,
   )}
   </tbody>
 </table></div>`}`;
@@ -339,4 +339,42 @@ ${report.categories.length === 0
 </table></div>`}`
     : html`<p class="error" role="alert">The health metrics are not available: ${problem ?? 'unknown error'}.</p>`;
   return layout('Health', user, html`<h1>System health</h1>${body}${reviewersSection(reviewers)}${rolloutSection(rollout)}`, 'dashboard');
+}
+
+/**
+ * A reviewer's own page: their figures, their catches (overrides the final decision kept), their
+ * calibration exercises, and what their decisions fed (retraining, thresholds). The guide's
+ * answer to automation bias and to the feedback desert: people see where they were right
+ * against the AI, and what it changed.
+ */
+export function myFeedbackPage(user: Principal, detail: ReviewerDetail | undefined, problem: string | undefined): Html {
+  if (!detail) return layout('My feedback', user, html`<h1>My feedback</h1><p class="error" role="alert">Not available: ${problem ?? 'unknown error'}.</p>`, 'me');
+  const r = detail.reviewer;
+  const share = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
+  const e = detail.exercises;
+  return layout(
+    'My feedback',
+    user,
+    html`<h1>My feedback</h1>
+<p class="muted">Last ${detail.window.days} days.</p>
+<dl class="kv mine">
+  <dt>Decisions</dt><dd data-figure="decisions">${r.decisions}</dd>
+  <dt>Agreement with the AI</dt><dd>${share(r.agreementWithAi)}</dd>
+  <dt>Catches</dt><dd data-figure="catches">${r.catches} <small class="sub">overrides the final decision kept</small></dd>
+  <dt>Calibration exercises</dt><dd data-figure="exercises">${e.answered === 0 ? 'none yet' : html`caught ${e.caught} of ${e.answered} (${share(r.exerciseCatchRate)})`} <small class="sub">past cases where the AI was wrong, put in your queue unannounced</small></dd>
+  <dt>Median review time</dt><dd>${r.medianReviewMs === null ? '—' : `${(r.medianReviewMs / 1000).toFixed(0)} s`}</dd>
+  ${r.rubberStamp.flagged ? html`<dt>Attention</dt><dd><span class="status status-red">${r.rubberStamp.reasons.join('; ')}</span></dd>` : ''}
+</dl>
+<h2 id="catches-h">Your catches</h2>
+${detail.catches.length === 0
+  ? html`<p>None in this window.</p>`
+  : html`<table aria-labelledby="catches-h"><thead><tr><th scope="col">Case</th><th scope="col">Category</th><th scope="col">AI recommended</th><th scope="col">You decided</th></tr></thead><tbody>
+  ${detail.catches.map((c) => html`<tr data-case="${c.caseId}"><td>${c.caseId}</td><td>${label(c.category)}</td><td>${c.ai}</td><td>${c.decided}</td></tr>`)}
+  </tbody></table>`}
+<h2 id="impact-h">What your feedback changed</h2>
+${detail.impact.length === 0
+  ? html`<p>No retraining trigger or threshold change in your categories in this window.</p>`
+  : html`<ul class="impact" aria-labelledby="impact-h">${detail.impact.map((i) => html`<li data-kind="${i.kind}"><strong>${label(i.category)}</strong>: ${i.summary} <small class="sub">(${when(i.at)}; your ${i.yourDecisions} decisions, ${i.yourOverrides} overrides${i.yourCases.length > 0 ? `; your cases among its examples: ${i.yourCases.join(', ')}` : ''})</small></li>`)}</ul>`}`,
+    'me',
+  );
 }

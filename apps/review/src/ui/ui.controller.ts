@@ -1,4 +1,4 @@
-import { Tiers, type HealthReport, type ReviewersReport, type RolloutReport } from '@hitl/contracts';
+import { Tiers, type HealthReport, type ReviewerDetail, type ReviewersReport, type RolloutReport } from '@hitl/contracts';
 import { Body, Controller, Get, Header, HttpException, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -14,7 +14,7 @@ import { originOf } from '../http/origin';
 import { REVIEW_SETTINGS, type ReviewSettings } from '../review-settings';
 import { CLIENT_CSS, CLIENT_JS } from './assets';
 import { html } from './html';
-import { casePage, dashboardPage, layout, loginPage, queuePage, queueTable, type QueueFilters } from './pages';
+import { casePage, dashboardPage, layout, loginPage, myFeedbackPage, queuePage, queueTable, type QueueFilters } from './pages';
 
 const PAGE_SIZE = 25;
 
@@ -127,6 +127,15 @@ export class UiController {
       this.fromFeedback<RolloutReport>('/api/rollout?days=30'),
     ]);
     res.status(health.body ? 200 : 502).type('html').send(dashboardPage(user, health.body, health.problem, days, reviewers.body, rollout.body).value);
+  }
+
+  /** The reviewer's own page: catches, calibration exercises, and what their feedback changed. */
+  @Get('me')
+  async me(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const user = this.userOr(req, res);
+    if (!user) return;
+    const detail = await this.fromFeedback<ReviewerDetail>(`/api/reviewers/${encodeURIComponent(user.id)}?days=30`);
+    res.status(detail.body ? 200 : 502).type('html').send(myFeedbackPage(user, detail.body, detail.problem).value);
   }
 
   private async fromFeedback<T>(path: string): Promise<{ body?: T; problem?: string }> {

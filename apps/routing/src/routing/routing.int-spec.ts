@@ -112,6 +112,16 @@ describe('routing through the real broker and database', () => {
     expect(await waitFinal('shadow-1')).toMatchObject({ shadow: true, decidedBy: 'human' });
   });
 
+  it('a verdict on a calibration exercise decides nothing: routing skips it, while a decision on an unknown case goes to the DLQ', async () => {
+    const caseId = 'exercise-unknown-1';
+    // Same key, same partition, in order: the exercise verdict first, then an ordinary decision on the same (unknown) case.
+    await publisher.publish(Topics.ReviewDecided, decision(caseId, 'ann', 'support_lead', 'approve', { decisionId: 'ex-verdict', exercise: true }));
+    await publisher.publish(Topics.ReviewDecided, decision(caseId, 'ann', 'support_lead', 'approve', { decisionId: 'live-decision' }));
+    const dead = () => collector.on(dlqTopicOf(t(Topics.ReviewDecided))).filter((m) => m.key === caseId);
+    await waitFor(() => dead().length >= 1, { description: 'the unknown-case decision in the DLQ' });
+    expect(dead().map((m) => m.json<{ decisionId: string }>().decisionId)).toEqual(['live-decision']);
+  });
+
   it('duplicated and reordered events still give exactly one decision', async () => {
     const event = scored('dup-1', { overall: 0.97, band: 'auto_approve', category: 'refund', value: 40 });
     await publisher.publish(Topics.PredictionScored, event, { id: 'same-id' });

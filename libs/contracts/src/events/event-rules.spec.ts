@@ -56,6 +56,8 @@ const invalid: [TopicName, string, Changes, string][] = [
   ['review.requested', 'unknown reason', { reason: 'bored' }, 'reason'],
   ['review.requested', 'unknown tier', { tier: 'triple_approval' }, 'tier'],
   ['review.requested', 'due before requested', { dueAt: '2026-01-06T09:00:00Z' }, 'dueAt'],
+  ['review.requested', 'an exercise without what it exercises', { reason: 'exercise' }, 'exercise'],
+  ['review.requested', 'exercise details on a live case', { exercise: { sourceCaseId: 'c-1', knownOutcome: 'deny' } }, 'exercise'],
   ['review.requested', 'bad context currency', { 'context.currency': 'usd' }, 'context.currency'],
   ['review.requested', 'context without producer', { 'context.producer': undefined }, 'context.producer'],
   ['review.decided', 'approve without outcome', { outcome: undefined }, 'outcome'],

@@ -22,6 +22,7 @@ export const ReviewDecidedV1Schema = z
       .describe('Required for override (why), request_info (the question) and escalate (why).'),
     agreesWithAi: z.boolean().describe('True for approve, false for override.'),
     round: roundField,
+    exercise: z.literal(true).optional().describe('A verdict on a calibration exercise, not on a live case: routing ignores it; feedback counts it toward the catch rate.'),
     startedAt: timestampField.describe('When the reviewer opened the case.'),
     decidedAt: timestampField,
   })

@@ -51,6 +51,10 @@ export const ReviewRequestedV1Schema = z
     rollout: RolloutStageSchema.exclude(['automate'])
       .optional()
       .describe("The category's rollout stage when it is not automated yet. shadow: the reviewer decides blind (the recommendation, score and explanation are not shown); assist: shown."),
+    exercise: z
+      .object({ sourceCaseId: idField, knownOutcome: outcomeField })
+      .optional()
+      .describe('Reason exercise: a past case where the AI was wrong, put unannounced in the queue; the confirmed outcome is never shown before the verdict.'),
     policyVersion: versionField,
     requestedAt: timestampField,
   })
@@ -58,11 +62,14 @@ export const ReviewRequestedV1Schema = z
     if (toMillis(e.dueAt) < toMillis(e.requestedAt)) {
       ctx.addIssue({ code: 'custom', path: ['dueAt'], message: 'Must not be before requestedAt' });
     }
+    if ((e.reason === 'exercise') !== (e.exercise !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['exercise'], message: 'Required when reason is exercise, and only then' });
+    }
   })
   .meta({
     title: 'review.requested v1',
     description:
-      'A case needs a human decision from one of the eligible roles. Rule: dueAt is not before requestedAt.',
+      'A case needs a human decision from one of the eligible roles. Rules: dueAt is not before requestedAt; exercise is present exactly when reason is exercise.',
   });
 
 export type ReviewRequestedV1 = z.infer<typeof ReviewRequestedV1Schema>;

@@ -158,8 +158,14 @@ const reviewRequested: fc.Arbitrary<EventOf<'review.requested'>> = withOptional(
     explanation: text,
     policyVersion: version,
   },
-  { triggers: fc.array(trigger, { maxLength: 3 }) },
-).map(({ times: [requestedAt, dueAt], ...rest }) => ({ ...rest, requestedAt, dueAt }));
+  { triggers: fc.array(trigger, { maxLength: 3 }), rollout: fc.constantFrom('shadow' as const, 'assist' as const), exercise: fc.record({ sourceCaseId: id, knownOutcome: outcome }) },
+).map(({ times: [requestedAt, dueAt], exercise, ...rest }) => ({
+  ...rest,
+  requestedAt,
+  dueAt,
+  // The exercise details come exactly with reason exercise.
+  ...(rest.reason === 'exercise' ? { exercise: exercise ?? { sourceCaseId: rest.caseId, knownOutcome: rest.recommendation } } : {}),
+}));
 
 const reviewDecided: fc.Arbitrary<EventOf<'review.decided'>> = fc
   .record({ caseId: id, decisionId: id, reviewerId: id, role: slug, round, times: orderedTimes() })

@@ -1,7 +1,7 @@
 import { Topics } from '@hitl/contracts';
 import { loadPolicy } from '@hitl/policy';
 import { scored } from '../fixtures.test-helper';
-import { inAuditSample } from '../route/audit-sample';
+import { inSample } from '@hitl/platform';
 import { openCase } from './open-case';
 
 const policy = loadPolicy();
@@ -9,8 +9,8 @@ const now = new Date('2026-01-06T10:00:00Z');
 
 describe('opening a case: the audit of a sampled auto-approval', () => {
   const ids = Array.from({ length: 2_000 }, (_, i) => `case-${i}`);
-  const sampled = ids.find((id) => inAuditSample(id, policy.defaults.auditSampleRate))!;
-  const unsampled = ids.find((id) => !inAuditSample(id, policy.defaults.auditSampleRate))!;
+  const sampled = ids.find((id) => inSample(id, policy.defaults.auditSampleRate))!;
+  const unsampled = ids.find((id) => !inSample(id, policy.defaults.auditSampleRate))!;
 
   it('a sampled auto-approval stands, and a person is asked to check it afterwards', () => {
     const t = openCase(scored(sampled, { overall: 0.9, band: 'auto_approve_audit', value: 10 }), policy, now);

@@ -65,6 +65,8 @@ export class RoutingPipeline implements OnApplicationBootstrap, BeforeApplicatio
     fresh.forEach((i, k) => (results[i] = opened[k]));
     const out: OutgoingEvent[] = [];
     for (const [i, event] of events.entries()) {
+      // A verdict on a calibration exercise (a past case replayed to a reviewer) decides nothing.
+      if (event.topic === Topics.ReviewDecided && (event.data as { exercise?: true }).exercise === true) continue;
       const { eventKey, outputs } = results[i] ?? (await this.processor.process(inputs[i]));
       outputs.forEach((output, index) =>
         out.push({ topic: output.topic as TopicName, data: output.data, id: outputEventId(eventKey, index), traceContext: event.traceContext } as OutgoingEvent),

@@ -1,6 +1,6 @@
 import { loadPolicy, type Policy } from '@hitl/policy';
 import { scored } from '../fixtures.test-helper';
-import { inAuditSample } from './audit-sample';
+import { inSample } from '@hitl/platform';
 import { routeScored, type Route } from './route-scored';
 
 const policy = loadPolicy();
@@ -31,10 +31,10 @@ describe('routing a scored prediction: the guide band table (category with no ti
 
   it('samples the audit band deterministically at the policy rate and never the top band', () => {
     const ids = Array.from({ length: 4_000 }, (_, i) => `case-${i}`);
-    const share = ids.filter((id) => inAuditSample(id, 0.05)).length / ids.length;
+    const share = ids.filter((id) => inSample(id, 0.05)).length / ids.length;
     expect(share).toBeGreaterThan(0.035);
     expect(share).toBeLessThan(0.065);
-    const sampledId = ids.find((id) => inAuditSample(id, 0.05))!;
+    const sampledId = ids.find((id) => inSample(id, 0.05))!;
     expect(routeScored(scored(sampledId, { overall: 0.9, band: 'auto_approve_audit', value: 10 }), policy)).toMatchObject({ kind: 'auto', auditSampled: true });
     expect(routeScored(scored(sampledId, { overall: 0.99, band: 'auto_approve', value: 10 }), policy)).toMatchObject({ kind: 'auto', auditSampled: false });
   });

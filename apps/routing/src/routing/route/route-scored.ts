@@ -1,7 +1,7 @@
 import { Tiers, type Tier, type Trigger } from '@hitl/contracts';
 import { rulesFor, selectTier, type Policy, type TierPolicy } from '@hitl/policy';
 import type { CaseRequest, PredictionScored } from '../case/review-case';
-import { inAuditSample } from './audit-sample';
+import { inSample } from '@hitl/platform';
 import { priorityOf } from './priority';
 
 export type Route =
@@ -42,7 +42,7 @@ export function routeScored(scored: PredictionScored, policy: Policy): Route {
   const because = [...selected.because];
 
   if (automatable && rules.rollout === 'automate') {
-    const auditSampled = band === 'auto_approve_audit' && inAuditSample(prediction.predictionId, rules.auditSampleRate);
+    const auditSampled = band === 'auto_approve_audit' && inSample(prediction.predictionId, rules.auditSampleRate);
     return {
       kind: 'auto',
       tier: selected.tier.name,
