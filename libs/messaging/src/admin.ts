@@ -106,3 +106,26 @@ export async function consumerLag(kafka: Kafka, groupId: string, topics: string[
     await admin.disconnect();
   }
 }
+
+/** Where each partition of `topics` starts and ends (the next offset to be written) right now. */
+export interface PartitionOffsets {
+  topic: string;
+  partition: number;
+  low: string;
+  high: string;
+}
+
+/** Fails naming the topics that do not exist (kafkajs would only say "does not host this topic-partition"). */
+export async function partitionOffsets(kafka: Kafka, topics: string[]): Promise<PartitionOffsets[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((topic) => !existing.has(topic));
+    if (missing.length > 0) throw new Error(`no such topic: ${missing.join(', ')}`);
+    const all = await Promise.all(topics.map(async (topic) => (await admin.fetchTopicOffsets(topic)).map(({ partition, low, high }) => ({ topic, partition, low, high }))));
+    return all.flat();
+  } finally {
+    await admin.disconnect();
+  }
+}

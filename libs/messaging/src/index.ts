@@ -13,6 +13,7 @@ export * from './publisher';
 export * from './retry';
 export * from './trace';
 export * from './tail';
+export * from './read-to-end';
 export * from './transform';
 export * from './nest/event-handler.decorator';
 export * from './nest/kafka.health';

@@ -1,5 +1,6 @@
-import type { Kafka } from 'kafkajs';
+import type { Kafka, KafkaMessage } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
+import { partitionOffsets } from './admin';
 import { decodeHeaders } from './headers';
 
 export interface TailRecord {
@@ -10,6 +11,19 @@ export interface TailRecord {
   key: string | null;
   value: Buffer | null;
   headers: Record<string, string>;
+}
+
+/** A record as read, undecoded: what tailing and reading to the end hand to their callback. */
+export function tailRecordOf(topic: string, partition: number, message: KafkaMessage): TailRecord {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    timestamp: message.timestamp,
+    key: message.key?.toString('utf8') ?? null,
+    value: message.value,
+    headers: decodeHeaders(message.headers),
+  };
 }
 
 /**
@@ -28,35 +42,15 @@ export async function tailTopics(
   fromBeginning: boolean,
   onRecord: (record: TailRecord) => void,
 ): Promise<() => Promise<void>> {
-  const ends = fromBeginning ? [] : await endOffsets(kafka, topics);
+  // The high watermark: under read_committed the consumer skips aborted records past it anyway.
+  const ends = fromBeginning ? [] : (await partitionOffsets(kafka, topics)).map(({ topic, partition, high }) => ({ topic, partition, offset: high }));
   const consumer = kafka.consumer({ groupId: `hitl-tail-${randomUUID()}`, readUncommitted: false });
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning });
   await consumer.run({
     autoCommit: false,
-    eachMessage: async ({ topic, partition, message }) =>
-      onRecord({
-        topic,
-        partition,
-        offset: message.offset,
-        timestamp: message.timestamp,
-        key: message.key?.toString('utf8') ?? null,
-        value: message.value,
-        headers: decodeHeaders(message.headers),
-      }),
+    eachMessage: async ({ topic, partition, message }) => onRecord(tailRecordOf(topic, partition, message)),
   });
   for (const end of ends) consumer.seek(end);
   return () => consumer.disconnect();
-}
-
-async function endOffsets(kafka: Kafka, topics: string[]): Promise<{ topic: string; partition: number; offset: string }[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    // The high watermark: under read_committed the consumer skips aborted records past it anyway.
-    const all = await Promise.all(topics.map(async (topic) => (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({ topic, partition, offset: high }))));
-    return all.flat();
-  } finally {
-    await admin.disconnect();
-  }
 }

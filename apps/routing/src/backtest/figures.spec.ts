@@ -1,0 +1,99 @@
+import { exampleOf, Topics, type Tier } from '@hitl/contracts';
+import { changedCases, figuresOf, timeoutShares } from './figures';
+import type { RecordedCase } from './recorded-case';
+import type { ReplayedCase } from './replay';
+
+const auto = (caseId: string, auditSampled: boolean, outcome?: string): ReplayedCase => ({
+  caseId,
+  recommendation: 'approve',
+  ...(outcome ? { outcome } : {}),
+  decision: { kind: 'auto', auditSampled },
+  immediateEscalations: 0,
+});
+const review = (caseId: string, tier: Tier, requiredApprovals: number, immediateEscalations = 0, outcome?: string): ReplayedCase => ({
+  caseId,
+  recommendation: 'approve',
+  ...(outcome ? { outcome } : {}),
+  decision: { kind: 'review', tier, requiredApprovals },
+  immediateEscalations,
+});
+
+function recorded(caseId: string, live: RecordedCase['live']): RecordedCase {
+  return { caseId, scored: exampleOf(Topics.PredictionScored), live };
+}
+const timeout = (level = 1) => ({ level, reason: 'timeout' as const });
+
+// Ten cases counted by hand: five auto-approved (two audited; three with a known outcome, one of
+// them wrong), five sent to people in three tiers with four immediate escalations between them.
+const TEN: ReplayedCase[] = [
+  auto('a1', false, 'approve'),
+  auto('a2', true, 'deny'),
+  auto('a3', true, 'approve'),
+  auto('a4', false),
+  auto('a5', false),
+  review('h1', 'single_approver', 1, 0, 'approve'),
+  review('h2', 'single_approver', 1, 1),
+  review('h3', 'dual_approval', 2, 2),
+  review('h4', 'executive_review', 1, 1),
+  review('h5', 'dual_approval', 2),
+];
+
+// Recorded live: single_approver 1 of 4 hit a timeout, dual_approval 2 of 2 (one twice: counted
+// once), no executive_review case: overall 3 of 6. Auto-approved and undecided cases do not count.
+const SHARES = timeoutShares([
+  recorded('s1', { route: 'human', tier: 'single_approver', escalations: [timeout()] }),
+  recorded('s2', { route: 'human', tier: 'single_approver', escalations: [] }),
+  recorded('s3', { route: 'human', tier: 'single_approver', escalations: [{ level: 1, reason: 'context' }] }),
+  recorded('s4', { route: 'human', tier: 'single_approver', escalations: [] }),
+  recorded('d1', { route: 'human', tier: 'dual_approval', escalations: [timeout(1), timeout(2)] }),
+  recorded('d2', { route: 'human', tier: 'dual_approval', escalations: [timeout()] }),
+  recorded('u1', { route: 'undecided', escalations: [timeout()] }),
+  recorded('x1', { route: 'auto', tier: 'single_approver', auditSampled: false, escalations: [] }),
+]);
+
+describe('the figures of one policy over replayed cases', () => {
+  const f = figuresOf(TEN, 0.95, SHARES);
+
+  it('counts automation over every case', () => {
+    expect(f).toMatchObject({ cases: 10, autoApproved: 5, automationRate: 0.5 });
+  });
+
+  it('judges only auto-approvals with a known outcome: 1 wrong of 3, with its one-sided 95% bound', () => {
+    expect(f.error).toMatchObject({ confidenceLevel: 0.95, known: 3, wrong: 1, rate: 1 / 3 });
+    // B⁻¹(0.95; 2, 2): the root of 3x² − 2x³ = 0.95.
+    expect(f.error.upperBound).toBeCloseTo(0.86465, 4);
+  });
+
+  it('counts requests per tier and person-reviews as requests × required approvals, audits one each', () => {
+    expect(f.workload.byTier).toEqual({
+      automatic: { requests: 0, personReviews: 0 },
+      single_approver: { requests: 2, personReviews: 2 },
+      dual_approval: { requests: 2, personReviews: 4 },
+      executive_review: { requests: 1, personReviews: 1 },
+    });
+    expect(f.workload).toMatchObject({ audits: 2, personReviews: 2 + 4 + 1 + 2 });
+  });
+
+  it('adds immediate escalations, and estimates timeouts from the recorded shares per tier', () => {
+    expect(SHARES.byTier.single_approver).toEqual({ humanCases: 4, escalated: 1 });
+    expect(SHARES.byTier.dual_approval).toEqual({ humanCases: 2, escalated: 2 });
+    expect(SHARES.overall).toEqual({ humanCases: 6, escalated: 3 });
+    // 2 × 1/4 + 2 × 2/2 + 1 × 3/6 (executive_review was never recorded: the overall share).
+    expect(f.escalations).toEqual({ immediate: 4, timeBased: 0.5 + 2 + 0.5 });
+  });
+
+  it('has no error rate without known outcomes, and no timeout estimate without recorded human cases', () => {
+    const none = figuresOf([auto('a', false), review('h', 'single_approver', 1)], 0.9, timeoutShares([]));
+    expect(none.error).toEqual({ confidenceLevel: 0.9, known: 0, wrong: 0, rate: null, upperBound: null });
+    expect(none.escalations.timeBased).toBeNull();
+    expect(figuresOf([], 0.95, SHARES)).toMatchObject({ cases: 0, automationRate: 0 });
+  });
+});
+
+describe('cases that change route', () => {
+  it('lists the moves each way, by case id', () => {
+    const candidate = TEN.map((c) => (c.caseId === 'a4' || c.caseId === 'a5' ? review(c.caseId, 'single_approver', 1) : c.caseId === 'h1' ? auto('h1', false, 'approve') : c));
+    expect(changedCases(TEN, candidate)).toEqual({ autoToHuman: ['a4', 'a5'], humanToAuto: ['h1'] });
+    expect(changedCases(TEN, TEN)).toEqual({ autoToHuman: [], humanToAuto: [] });
+  });
+});
