@@ -179,17 +179,3 @@ export function clopperPearsonInterval(successes: number, trials: number, confid
     point: x / n,
   };
 }
-
-/**
- * The one-sided Clopper–Pearson upper bound: the largest proportion p for which seeing at most
- * `successes` in `trials` still has probability ≥ 1 − confidence, i.e. B⁻¹(confidence; x + 1,
- * n − x), and 1 when x = n. "The error rate is at most this, with this confidence": the bound a
- * threshold is judged by, where only being too high matters. The two-sided interval's `high` at
- * the same confidence is the one-sided bound at (1 + confidence) / 2, a stricter claim. No
- * trials → 1 (nothing is known).
- */
-export function clopperPearsonUpperBound(successes: number, trials: number, confidence = 0.95): number {
-  checkBinomial('clopperPearsonUpperBound', successes, trials, confidence);
-  if (trials === 0 || successes === trials) return 1;
-  return inverseRegularizedIncompleteBeta(confidence, successes + 1, trials - successes);
-}

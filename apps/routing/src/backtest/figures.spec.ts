@@ -58,10 +58,10 @@ describe('the figures of one policy over replayed cases', () => {
     expect(f).toMatchObject({ cases: 10, autoApproved: 5, automationRate: 0.5 });
   });
 
-  it('judges only auto-approvals with a known outcome: 1 wrong of 3, with its one-sided 95% bound', () => {
+  it('judges only auto-approvals with a known outcome: 1 wrong of 3, with the bound calibration uses (upper end of the two-sided 95% interval)', () => {
     expect(f.error).toMatchObject({ confidenceLevel: 0.95, known: 3, wrong: 1, rate: 1 / 3 });
-    // B⁻¹(0.95; 2, 2): the root of 3x² − 2x³ = 0.95.
-    expect(f.error.upperBound).toBeCloseTo(0.86465, 4);
+    // B⁻¹(0.975; 2, 2): the p where P(X ≤ 1 | n = 3, p) = 0.025, i.e. the root of 3x² − 2x³ = 0.975 (bisection: 0.905701).
+    expect(f.error.upperBound).toBeCloseTo(0.905701, 5);
   });
 
   it('counts requests per tier and person-reviews as requests × required approvals, audits one each', () => {

@@ -1,5 +1,5 @@
 import { Tiers, type Tier } from '@hitl/contracts';
-import { clopperPearsonUpperBound } from '@hitl/platform';
+import { clopperPearsonInterval } from '@hitl/platform';
 import type { RecordedCase } from './recorded-case';
 import type { ReplayedCase } from './replay';
 
@@ -62,8 +62,10 @@ export function expectedTimeouts(byTier: Record<Tier, TierWorkload>, shares: Tim
 
 /**
  * The figures of one policy over the replayed cases. An auto-approval counts as wrong when its
- * known outcome differs from the AI's recommendation; the bound is the one-sided Clopper–Pearson
- * upper bound at `confidenceLevel` (the feedback calibration's), null without known outcomes.
+ * known outcome differs from the AI's recommendation; the bound is the upper end of the two-sided
+ * Clopper–Pearson interval at `confidenceLevel`, the bound feedback's calibration and rollout
+ * advice judge by (so the backtest and the live calibration agree on what is under target);
+ * null without known outcomes.
  */
 export function figuresOf(replayed: ReplayedCase[], confidenceLevel: number, shares: TimeoutShares): PolicyFigures {
   const byTier = perTier((): TierWorkload => ({ requests: 0, personReviews: 0 }));
@@ -90,7 +92,7 @@ export function figuresOf(replayed: ReplayedCase[], confidenceLevel: number, sha
     cases: replayed.length,
     autoApproved,
     automationRate: replayed.length > 0 ? autoApproved / replayed.length : 0,
-    error: { confidenceLevel, known, wrong, rate: known > 0 ? wrong / known : null, upperBound: known > 0 ? clopperPearsonUpperBound(wrong, known, confidenceLevel) : null },
+    error: { confidenceLevel, known, wrong, rate: known > 0 ? wrong / known : null, upperBound: known > 0 ? clopperPearsonInterval(wrong, known, confidenceLevel).high : null },
     workload: { byTier, audits, personReviews },
     escalations: { immediate, timeBased: expectedTimeouts(byTier, shares) },
   };
