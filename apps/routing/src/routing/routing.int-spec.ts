@@ -58,6 +58,29 @@ describe('routing through the real broker and database', () => {
     expect(requested('auto-1')).toEqual([]);
   });
 
+  it('audits: over 10,000 auto-approvals in the audit band, the sampled share is the policy rate (5%) within tolerance, each with its audit request', async () => {
+    const run = `audit-${Date.now().toString(36)}`;
+    const ids = Array.from({ length: 10_000 }, (_, i) => `${run}-${i}`);
+    for (let i = 0; i < ids.length; i += 500) {
+      await publisher.publishAll(ids.slice(i, i + 500).map((id) => ({ topic: Topics.PredictionScored, data: scored(id, { overall: 0.9, band: 'auto_approve_audit', category: 'refund', value: 40, riskLevel: 'low' }) })));
+    }
+    const mine = new Set(ids);
+    const finals = () => collector.on(t(Topics.DecisionFinalized)).filter((m) => mine.has(m.key ?? ''));
+    await waitFor(() => finals().length >= ids.length, { timeoutMs: 110_000, intervalMs: 500, description: '10,000 decisions' });
+    const decided = finals().map((m) => m.json<EventOf<typeof Topics.DecisionFinalized>>());
+    expect(new Set(decided.map((d) => d.caseId)).size).toBe(ids.length);
+    expect(decided.every((d) => d.decidedBy === 'auto')).toBe(true);
+    const sampled = new Set(decided.filter((d) => d.auditSampled).map((d) => d.caseId));
+    // Deterministic by case id; over 10,000 ids the share is 5% ± 1 point (binomial sd 0.22 points).
+    expect(sampled.size / ids.length).toBeGreaterThan(0.04);
+    expect(sampled.size / ids.length).toBeLessThan(0.06);
+    // Each sampled one, and only those, goes to a person as an audit.
+    await waitFor(() => collector.on(t(Topics.ReviewRequested)).filter((m) => mine.has(m.key ?? '')).length >= sampled.size, { description: 'the audit requests' });
+    const audits = collector.on(t(Topics.ReviewRequested)).filter((m) => mine.has(m.key ?? '')).map((m) => m.json<EventOf<typeof Topics.ReviewRequested>>());
+    expect(audits.every((r) => r.reason === 'audit')).toBe(true);
+    expect(new Set(audits.map((r) => r.caseId))).toEqual(sampled);
+  });
+
   it('asks a person, and the approval becomes the decision', async () => {
     await publisher.publish(Topics.PredictionScored, scored('human-1', { category: 'refund' }));
     const [request] = await waitRequests('human-1', 1);
