@@ -157,7 +157,32 @@ describe('the reviewer workbench in a browser', () => {
       await page.getByRole('table', { name: 'Health by category' }).waitFor();
       // The reviewers who approved cases in the tests above (sam) appear with their figures.
       await page.getByRole('table', { name: 'Reviewers' }).locator('tr[data-reviewer="sam"]').waitFor();
+      // Each metric with a value today has its trend line; the loop's decisions have their sections.
+      await page.locator('tr[data-metric="auto_approval_rate"] svg.spark circle').waitFor();
+      await page.getByRole('heading', { name: 'Retraining triggers' }).waitFor();
+      await page.getByRole('heading', { name: 'Calibration proposals' }).waitFor();
       await page.screenshot({ path: screenshotPath('health-dashboard'), fullPage: true });
+    });
+  });
+
+  it("a reviewer's own page shows their decisions, catches and exercises", async () => {
+    await withPage(browser, async (page) => {
+      await logIn(page, 'sam');
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My feedback' }).click();
+      await page.waitForURL(/\/me$/);
+      await page.getByRole('heading', { name: 'My feedback' }).waitFor();
+      // Sam approved cases in the tests above: once feedback counted them, the page says how many.
+      await waitFor(
+        async () => {
+          await page.reload();
+          return Number(await page.locator('[data-figure="decisions"]').textContent()) > 0;
+        },
+        { timeoutMs: 60_000, description: "sam's decisions on the page" },
+      );
+      expect(await page.locator('[data-figure="exercises"]').textContent()).toContain('none yet');
+      await page.getByRole('heading', { name: 'Your catches' }).waitFor();
+      await page.getByRole('heading', { name: 'What your feedback changed' }).waitFor();
+      await page.screenshot({ path: screenshotPath('my-feedback'), fullPage: true });
     });
   });
 });

@@ -1,4 +1,4 @@
-import { ALL_TOPICS, dlqTopicOf, exampleOf, physicalTopic, Topics, type EventOf, type ReviewerDetail, type RolloutReport } from '@hitl/contracts';
+import { ALL_TOPICS, dlqTopicOf, exampleOf, physicalTopic, Topics, type EventOf, type HealthSeries, type LoopEvents, type ReviewerDetail, type RolloutReport } from '@hitl/contracts';
 import { EventPublisher, resolveOptions } from '@hitl/messaging';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,10 +58,14 @@ describe('feedback through the real broker and database', () => {
     return Object.fromEntries((categories.find((c) => c.category === cat)?.metrics ?? []).map((m) => [m.name, m]));
   };
 
-  /** The default policy, with one category in the rollout's shadow stage. */
+  /**
+   * The default policy, with one category in the rollout's shadow stage; calibration off there
+   * (its 200 decisions would each re-read 30 days of counters, with the check interval at 0).
+   */
   function policyFile(): string {
     const policy = parse(readFileSync(resolve(__dirname, '../../../config/policy.default.yaml'), 'utf8'));
     policy.categories = { ...policy.categories, [category('staged')]: { rollout: 'shadow' } };
+    policy.feedback = { ...policy.feedback, calibration: { ...(policy.feedback?.calibration ?? {}), modes: { [category('staged')]: 'off' } } };
     const file = join(mkdtempSync(join(tmpdir(), 'hitl-policy-')), 'policy.yaml');
     writeFileSync(file, stringify(policy));
     return file;
@@ -117,6 +121,14 @@ describe('feedback through the real broker and database', () => {
     const metrics = await health(cat);
     expect(metrics.override_rate).toMatchObject({ value: 20 / 50, sample: 50, status: 'red' });
     expect(metrics.average_review_time).toMatchObject({ value: 1, sample: 50, status: 'ok' });
+    // Day by day for the trend lines: 14 days, today's override rate the same 20 of 50, earlier days empty.
+    const series = (await service.get(`/api/health-series?category=${cat}`)).body as HealthSeries;
+    expect(series.days).toHaveLength(14);
+    expect(series.days.at(-1)!.metrics.find((m) => m.name === 'override_rate')).toMatchObject({ value: 20 / 50, sample: 50 });
+    expect(series.days[0].metrics.find((m) => m.name === 'override_rate')).toMatchObject({ value: null, sample: 0 });
+    // The dashboard's list of what the loop decided has the trigger.
+    const loop = (await service.get('/api/loop-events')).body as LoopEvents;
+    expect(loop.retraining.find((r) => r.category === cat)).toMatchObject({ modelVersion: 'fraud-model-2.1', sampleSize: trigger.sampleSize, exampleCaseIds: trigger.exampleCaseIds });
   });
 
   it('a decision delivered twice is one feedback record and counted once', async () => {
@@ -174,6 +186,62 @@ describe('feedback through the real broker and database', () => {
     expect(peer.rubberStamp).toEqual({ flagged: false, reasons: ['too few decisions (4 < 50)'] });
     expect(report.reviewers.find((r) => r.reviewerId === `first-${run}`)).toMatchObject({ decisions: 4, peerPairs: 4, agreementWithAi: 1 });
     expect(report.kappa.pairs).toBeGreaterThanOrEqual(4);
+  });
+
+  it('the rubber-stamp flag: a reviewer who approves everything in two seconds is flagged, a careful one beside them is not', async () => {
+    const cat = category('stamp');
+    const [stamp, careful] = [`stamp-${run}`, `careful-${run}`];
+    const cases = Array.from({ length: 60 }, (_, i) => `stamp-${run}-${i}`);
+    for (const caseId of cases) await publisher.publish(Topics.ReviewRequested, requested(caseId, cat));
+    const at = new Date();
+    for (const [i, caseId] of cases.entries()) {
+      const quick = i % 2 === 0;
+      const reviewTimeMs = quick ? 2_000 : 95_000;
+      // The fast one approves all 30; the careful one overrides 6 of 30 after a minute and a half.
+      const override = !quick && i % 10 === 1;
+      await publisher.publish(Topics.ReviewDecided, { ...decided(caseId, override, i), reviewerId: quick ? stamp : careful, startedAt: new Date(at.getTime() - reviewTimeMs).toISOString(), decidedAt: at.toISOString() });
+    }
+    type Report = { reviewers: { reviewerId: string; decisions: number; medianReviewMs: number; rubberStamp: { flagged: boolean; reasons: string[] } }[] };
+    const report = await waitFor(async () => {
+      const body = (await service.get('/api/reviewers?days=7')).body as Report;
+      const counted = body.reviewers.filter((r) => (r.reviewerId === stamp || r.reviewerId === careful) && r.decisions === 30);
+      return counted.length === 2 ? body : undefined;
+    }, { timeoutMs: 60_000, description: 'both reviewers\' 30 decisions' });
+    // The default rule wants 50 decisions: with 30 each, nobody is judged yet.
+    expect(report.reviewers.find((r) => r.reviewerId === stamp)!.rubberStamp).toEqual({ flagged: false, reasons: ['too few decisions (30 < 50)'] });
+    // 25 more approvals each: 55 decisions, enough to judge.
+    const more = Array.from({ length: 50 }, (_, i) => `stamp-${run}-more-${i}`);
+    for (const caseId of more) await publisher.publish(Topics.ReviewRequested, requested(caseId, cat));
+    for (const [i, caseId] of more.entries()) {
+      const reviewTimeMs = i < 25 ? 2_000 : 95_000;
+      await publisher.publish(Topics.ReviewDecided, { ...decided(caseId, false, i), reviewerId: i < 25 ? stamp : careful, startedAt: new Date(at.getTime() - reviewTimeMs).toISOString(), decidedAt: at.toISOString() });
+    }
+    const judged = await waitFor(async () => {
+      const body = (await service.get('/api/reviewers?days=7')).body as Report;
+      return body.reviewers.filter((r) => (r.reviewerId === stamp || r.reviewerId === careful) && r.decisions === 55).length === 2 ? body : undefined;
+    }, { timeoutMs: 60_000, description: "both reviewers' 55 decisions" });
+    const fast = judged.reviewers.find((r) => r.reviewerId === stamp)!;
+    expect(fast).toMatchObject({ medianReviewMs: 2_000, rubberStamp: { flagged: true } });
+    expect(fast.rubberStamp.reasons).toEqual(expect.arrayContaining([expect.stringContaining('median review time 2000 ms is below 30000 ms')]));
+    // 49 of 55 agreeing (89%) after 95 s each: judged, and not a rubber stamp.
+    expect(judged.reviewers.find((r) => r.reviewerId === careful)).toMatchObject({ medianReviewMs: 95_000, rubberStamp: { flagged: false, reasons: [] } });
+  });
+
+  it("three people on one request: Fleiss' kappa over such requests (Fleiss 1971, varying raters' form)", async () => {
+    const cat = category('trio');
+    const [unanimous, split] = [`trio-${run}-a`, `trio-${run}-b`];
+    for (const caseId of [unanimous, split]) await publisher.publish(Topics.ReviewRequested, requested(caseId, cat, { requiredApprovals: 3 }));
+    // Unanimous approve; then approve, deny, deny.
+    const votes: [string, number, boolean][] = [[unanimous, 0, false], [unanimous, 1, false], [unanimous, 2, false], [split, 0, false], [split, 1, true], [split, 2, true]];
+    for (const [caseId, n, override] of votes) await publisher.publish(Topics.ReviewDecided, { ...decided(caseId, override, n), decisionId: `d-${caseId}-${n}`, reviewerId: `trio-${run}-${n}` });
+    type Report = { fleiss: { kappa: number | null; requests: number } };
+    const report = await waitFor(async () => {
+      const body = (await service.get('/api/reviewers?days=7')).body as Report;
+      return body.fleiss.requests >= 2 ? body : undefined;
+    }, { timeoutMs: 30_000, description: 'two requests with three raters' });
+    // P̄ = (1 + 1/3) / 2 = 2/3; p(approve) = 4/6, p(deny) = 2/6, P̄e = 5/9; κ = (2/3 − 5/9) / (1 − 5/9) = 0.25.
+    expect(report.fleiss.requests).toBe(2);
+    expect(report.fleiss.kappa).toBeCloseTo(0.25, 10);
   });
 
   it('health: the guide\'s metrics from final decisions, requests and escalations, as JSON and Prometheus', async () => {
@@ -242,6 +310,7 @@ describe('feedback through the real broker and database', () => {
     await waitFor(async () => (await health(cat)).override_rate?.sample === 220, { timeoutMs: 30_000, description: 'all 220 decisions counted' });
     // Every later decision re-checked (interval 0) and found the same bands: still one event.
     expect(calibrated()).toHaveLength(1);
+    expect(((await service.get('/api/loop-events')).body as LoopEvents).calibrations.find((c) => c.category === cat)).toMatchObject({ mode: 'recommend', bands: { autoApprove: 0.9 }, policyVersion: event.policyVersion });
   });
 
   it('gradual rollout: from blind decisions in the shadow stage, what automation would have done against people, and the advice to automate', async () => {
@@ -254,7 +323,7 @@ describe('feedback through the real broker and database', () => {
     for (const [i, caseId] of wouldAuto.entries()) await publisher.publish(Topics.ReviewDecided, decided(caseId, false, i));
     for (const [i, caseId] of unsure.entries()) await publisher.publish(Topics.ReviewDecided, decided(caseId, i < 4, i));
     const report = async () => ((await service.get('/api/rollout')).body as RolloutReport).categories.find((c) => c.category === cat);
-    await waitFor(async () => (await report())?.shadow.decided === 210, { timeoutMs: 60_000, description: 'the 210 shadow decisions counted' });
+    await waitFor(async () => (await report())?.shadow.decided === 210, { timeoutMs: 100_000, description: 'the 210 shadow decisions counted' });
     const r = (await report())!;
     expect(r).toMatchObject({ stage: 'shadow', judgedOn: 'shadow', recommendation: 'automate', assist: { decided: 0 } });
     expect(r.shadow).toMatchObject({ decided: 210, wouldAutomate: 200, wouldAutomateErrors: 0, errorRate: 0 });

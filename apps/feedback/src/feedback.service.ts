@@ -1,4 +1,4 @@
-import { Topics, type EventOf, type HealthReport, type ReviewerReport, type ReviewersReport, type ReviewerDetail, type ReviewerImpact, type RolloutReport } from '@hitl/contracts';
+import { Topics, type EventOf, type HealthReport, type ReviewerReport, type HealthSeries, type LoopEvents, type ReviewersReport, type ReviewerDetail, type ReviewerImpact, type RolloutReport } from '@hitl/contracts';
 import { EventPublisher, type IncomingEvent } from '@hitl/messaging';
 import { calibratedVersion, rulesFor, type Policy } from '@hitl/policy';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -10,7 +10,7 @@ import { calibrate } from './health/calibrate';
 import { retrainingCheck } from './health/retraining';
 import { rolloutOf } from './health/rollout';
 import { weeklyReport, type WeeklyReport } from './report/weekly';
-import { cohensKappa, median, rubberStampFlag } from './stats';
+import { cohensKappa, fleissKappa, median, rubberStampFlag } from './stats';
 import { FeedbackStore, type Escalators, type FinalOutcome, type ParkedItem, type StoredFeedback } from './store/feedback-store';
 
 export const POLICY = Symbol('POLICY');
@@ -171,7 +171,9 @@ export class FeedbackService {
     const day = dayOf(d.decidedAt);
     const decidedChange: DayChange = { kind: 'decided', modelVersion: record.modelVersion, override: record.override, agreesWithAi: d.agreesWithAi, reviewTimeMs: record.reviewTimeMs, caseId: record.caseId, reason: record.reason, confidence: record.confidence, ...(request.rollout ? { rollout: { stage: request.rollout, wouldAuto: request.reason === 'shadow' } } : {}) };
     const pairs: DayChange[] = peers.map((p) => ({ kind: 'paired', outcomes: [p.outcome, record.humanDecision] }));
-    await this.store.count(day, record.category, [decidedChange, ...pairs].map((change) => ({ at, change })));
+    // Three or more people on one request: a Fleiss' kappa item.
+    const group: DayChange[] = peers.length >= 2 ? [{ kind: 'rated', requestId: request._id, outcomes: [...peers.map((p) => p.outcome), record.humanDecision] }] : [];
+    await this.store.count(day, record.category, [decidedChange, ...pairs, ...group].map((change) => ({ at, change })));
     // Per reviewer: the same counters, for agreement with the AI and with peers, and review times.
     await this.store.count(day, d.reviewerId, [{ ...decidedChange, category: record.category } as DayChange, ...pairs].map((change) => ({ at, change })), 'reviewers');
     if (record.override) {
@@ -251,9 +253,13 @@ export class FeedbackService {
     const names = await this.store.names('reviewers');
     const reviewers = await Promise.all(names.map(async (reviewerId) => (await this.reviewerTotals(reviewerId, span)).report));
     const categories = await this.store.names('categories');
-    const pairs = (await Promise.all(categories.map(async (c) => sumDays(await this.store.daysOf(c, span)).pairOutcomes))).flat().map((p): [string, string] => [p.a, p.b]);
+    const totals = await Promise.all(categories.map(async (c) => sumDays(await this.store.daysOf(c, span))));
+    const pairs = totals.flatMap((t) => t.pairOutcomes).map((p): [string, string] => [p.a, p.b]);
     const kappa = pairs.length > 0 ? cohensKappa(pairs).kappa : null;
-    return { window: { from: `${span[0]}T00:00:00.000Z`, to: now.toISOString(), days }, kappa: { kappa: Number.isFinite(kappa) ? kappa : null, pairs: pairs.length }, reviewers: reviewers.filter((r) => r.decisions > 0 || r.peerPairs > 0 || r.escalations > 0 || r.exercises > 0) };
+    // Where three or more people decided the same request: Fleiss' kappa over those requests.
+    const groups = totals.flatMap((t) => Object.values(t.groups ?? {}).map((g) => JSON.parse(g) as string[]));
+    const fleiss = groups.length > 0 ? fleissKappa(groups).kappa : null;
+    return { window: { from: `${span[0]}T00:00:00.000Z`, to: now.toISOString(), days }, kappa: { kappa: Number.isFinite(kappa) ? kappa : null, pairs: pairs.length }, fleiss: { kappa: fleiss !== null && Number.isFinite(fleiss) ? fleiss : null, requests: groups.length }, reviewers: reviewers.filter((r) => r.decisions > 0 || r.peerPairs > 0 || r.escalations > 0 || r.exercises > 0) };
   }
 
   /**
@@ -403,6 +409,33 @@ export class FeedbackService {
     return {
       window: { from: `${span[0]}T00:00:00.000Z`, to: now.toISOString(), days },
       categories: categories.filter((c) => c.stage !== 'automate' || c.shadow.decided + c.assist.decided > 0),
+    };
+  }
+
+  /** The metrics day by day over the last `days` days (overall, or one category): the dashboard's trend lines. */
+  async series(days: number, category?: string): Promise<HealthSeries> {
+    const now = this.clock();
+    const span = windowDays(now, days);
+    const names = category ? [category] : (await this.store.names('categories')).filter((n) => n !== ALL_CATEGORIES);
+    const docs = (await Promise.all(names.map((name) => this.store.daysOf(name, span)))).flat();
+    // Decisions received before their join know no category: overall, they make feedback incorporation's denominator (as in health()).
+    const seen = category ? [] : await this.store.daysOf(ALL_CATEGORIES, span);
+    return {
+      window: { from: `${span[0]}T00:00:00.000Z`, to: now.toISOString(), days },
+      days: span.map((day) => ({
+        day,
+        metrics: healthOf(sumDays(docs.filter((d) => d.day === day)), category ? {} : { seen: seen.find((d) => d.day === day)?.seen ?? 0 }).map(({ name, value, sample, status }) => ({ name, value, sample, status })),
+      })),
+    };
+  }
+
+  /** What the loop decided lately: the last retraining trigger per category and model, the last calibration per category. */
+  async loopEvents(): Promise<LoopEvents> {
+    const retraining = (await this.store.marksStartingWith('retrain:')).map((m) => m.event as EventOf<typeof Topics.RetrainingTriggered>);
+    const calibrations = (await this.store.marksStartingWith('calibration:')).map((m) => m.event as EventOf<typeof Topics.ThresholdsCalibrated>);
+    return {
+      retraining: retraining.sort((a, b) => b.triggeredAt.localeCompare(a.triggeredAt)).map((e) => ({ category: e.category, modelVersion: e.modelVersion, overrideRate: e.overrideRate, threshold: e.threshold, sampleSize: e.sampleSize, triggeredAt: e.triggeredAt, exampleCaseIds: e.exampleCaseIds })),
+      calibrations: calibrations.sort((a, b) => b.calibratedAt.localeCompare(a.calibratedAt)).map((e) => ({ category: e.category, mode: e.mode, bands: e.bands, evidence: e.evidence, policyVersion: e.policyVersion, calibratedAt: e.calibratedAt })),
     };
   }
 

@@ -31,6 +31,19 @@ export class HealthMetricsController {
     return this.feedback.health(days, category);
   }
 
+  /** GET /api/health-series?days=14&category=refund — the metrics day by day (trend lines). */
+  @Get('api/health-series')
+  async series(@Query() query: unknown) {
+    const { days, category } = parse({ days: '14', ...(query as object) });
+    return this.feedback.series(days, category);
+  }
+
+  /** GET /api/loop-events — the latest retraining triggers and calibration proposals. */
+  @Get('api/loop-events')
+  async loopEvents() {
+    return this.feedback.loopEvents();
+  }
+
   /** GET /api/reviewers?days=7 — reviewer quality: agreement with the AI and peers, median review time, rubber-stamp flag, kappa. */
   @Get('api/reviewers')
   async reviewers(@Query() query: unknown) {

@@ -87,6 +87,8 @@ export interface ReviewerImpact {
 export interface ReviewersReport {
   window: ReportWindow;
   kappa: { kappa: number | null; pairs: number };
+  /** Fleiss' kappa over the requests three or more people decided (arbitrated splits, quorums of three). */
+  fleiss: { kappa: number | null; requests: number };
   reviewers: ReviewerReport[];
 }
 
@@ -125,4 +127,16 @@ export interface RolloutCategory {
 export interface RolloutReport {
   window: ReportWindow;
   categories: RolloutCategory[];
+}
+
+/** GET /api/health-series: the metrics day by day (the dashboard's trend lines). */
+export interface HealthSeries {
+  window: ReportWindow;
+  days: { day: string; metrics: Pick<HealthMetric, 'name' | 'value' | 'sample' | 'status'>[] }[];
+}
+
+/** GET /api/loop-events: the latest retraining trigger per category and model, and calibration per category. */
+export interface LoopEvents {
+  retraining: { category: string; modelVersion: string; overrideRate: number; threshold: number; sampleSize: number; triggeredAt: string; exampleCaseIds: string[] }[];
+  calibrations: { category: string; mode: string; bands: { autoApprove: number; autoApproveAudit: number; humanReview: number }; evidence: { sampleSize: number; errorUpperBound: number; targetErrorRate: number }; policyVersion: string; calibratedAt: string }[];
 }

@@ -46,6 +46,24 @@ describe('day counters', () => {
     expect(total.models.m1.examples).toHaveLength(20);
   });
 
+  it('a request three people decided is one Fleiss item: a later rater replaces the shorter list, across days too', () => {
+    const monday = applyToDay(undefined, '2026-12-01', 'refund', [{ at: at(1), change: { kind: 'rated', requestId: 'r:c.1:1', outcomes: ['approve', 'approve', 'deny'] } }])!;
+    const tuesday = applyToDay(undefined, '2026-12-02', 'refund', [{ at: at(2), change: { kind: 'rated', requestId: 'r:c.1:1', outcomes: ['approve', 'approve', 'deny', 'deny'] } }])!;
+    expect(Object.values(sumDays([monday, tuesday]).groups ?? {})).toEqual([JSON.stringify(['approve', 'approve', 'deny', 'deny'])]);
+    expect(Object.values(sumDays([tuesday, monday]).groups ?? {})).toEqual([JSON.stringify(['approve', 'approve', 'deny', 'deny'])]);
+  });
+
+  it('decisions in a rollout stage count toward it, and on what automation would have approved', () => {
+    const d = applyToDay(undefined, '2026-12-01', 'refund', [
+      { at: at(1), change: { ...decided(false, 'a'), rollout: { stage: 'shadow', wouldAuto: true } } as DayChange },
+      { at: at(2), change: { ...decided(true, 'b'), rollout: { stage: 'shadow', wouldAuto: true } } as DayChange },
+      { at: at(3), change: { ...decided(true, 'c'), rollout: { stage: 'shadow', wouldAuto: false } } as DayChange },
+      { at: at(4), change: { ...decided(false, 'd'), rollout: { stage: 'assist', wouldAuto: true } } as DayChange },
+      { at: at(5), change: decided(true, 'e') },
+    ])!;
+    expect(sumDays([d]).rollout).toEqual({ shadow: { decided: 3, overrides: 2, wouldAuto: 2, wouldAutoOverrides: 1 }, assist: { decided: 1, overrides: 0, wouldAuto: 1, wouldAutoOverrides: 0 } });
+  });
+
   it('a window is the last N days, oldest first, in UTC', () => {
     expect(windowDays(new Date('2026-12-02T00:30:00Z'), 3)).toEqual(['2026-11-30', '2026-12-01', '2026-12-02']);
     expect(dayOf('2026-12-01T23:59:59.999Z')).toBe('2026-12-01');

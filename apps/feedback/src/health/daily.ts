@@ -72,6 +72,12 @@ export interface DayStats {
   escalationsUp: number;
   /** Per model version: decisions, overrides and a few overridden cases. */
   models: Record<string, { decisions: number; overrides: number; examples: string[] }>;
+  /**
+   * Requests three or more people decided (an arbiter after a split, or a quorum of three): their
+   * outcomes, for Fleiss' kappa. Keyed by request, holding the JSON list of outcomes so far (a
+   * string: FerretDB stores no nested arrays); a later decision replaces it with the longer list.
+   */
+  groups?: Record<string, string>;
   /** Gradual rollout: decisions on cases of a category in shadow or assist, against what automation would have done. */
   rollout?: { shadow?: StageCounts; assist?: StageCounts };
   /** Override reasons as written (trimmed, lower case, first 80 characters), counted. */
@@ -146,12 +152,14 @@ export type DayChange =
   | { kind: 'audited'; overturned: boolean; confidence: number }
   | { kind: 'escalation_outcome'; unnecessary: boolean }
   | { kind: 'exercised'; caught: boolean; matched: boolean }
+  | { kind: 'rated'; requestId: string; outcomes: string[] }
   | { kind: 'caught'; caseId: string; category: string; ai: string; decided: string }
   | { kind: 'decided'; modelVersion: string; override: boolean; agreesWithAi: boolean; reviewTimeMs: number; caseId: string; reason?: string; confidence?: number; rollout?: { stage: 'shadow' | 'assist'; wouldAuto: boolean }; category?: string };
 
 const MAX_EXAMPLES = 20;
 const MAX_REASONS = 200;
 const MAX_PAIR_OUTCOMES = 1_000;
+const MAX_GROUPS = 1_000;
 const MAX_REVIEW_TIMES = 2_000;
 export const RELIABILITY_BINS = 10;
 export const CONFIDENCE_BINS = 100;
@@ -204,6 +212,12 @@ function apply(s: DayStats, c: DayChange): void {
       s.escalationsDecided++;
       if (c.unnecessary) s.escalationsUnnecessary++;
       return;
+    case 'rated': {
+      const groups = (s.groups ??= {});
+      const key = fieldKey(c.requestId);
+      if (key in groups || Object.keys(groups).length < MAX_GROUPS) groups[key] = JSON.stringify(c.outcomes);
+      return;
+    }
     case 'exercised':
       s.exercises = (s.exercises ?? 0) + 1;
       if (c.caught) s.exercisesCaught = (s.exercisesCaught ?? 0) + 1;
@@ -292,6 +306,10 @@ export function sumDays(days: DayStats[]): Omit<DayStats, '_id' | 'version' | 'd
       total.reliability[i].right += bin.right;
     });
     total.reviewTimesMs.push(...d.reviewTimesMs);
+    for (const [key, outcomes] of Object.entries(d.groups ?? {})) {
+      const known = total.groups?.[key];
+      if (!known || JSON.parse(known).length < JSON.parse(outcomes).length) (total.groups ??= {})[key] = outcomes;
+    }
     for (const k of ['exercises', 'exercisesCaught', 'exercisesMatched', 'catches'] as const) total[k] = (total[k] ?? 0) + (d[k] ?? 0);
     total.catchExamples = [...(total.catchExamples ?? []), ...(d.catchExamples ?? [])];
     for (const [key, c] of Object.entries(d.byCategory ?? {})) {

@@ -16,6 +16,7 @@ function week(overrides: number, decisions: number, confidence = 0.9) {
 const reviewers: ReviewersReport = {
   window: { from: '2026-11-26T00:00:00.000Z', to: '2026-12-02T10:00:00.000Z', days: 7 },
   kappa: { kappa: 0.62, pairs: 40 },
+  fleiss: { kappa: 0.41, requests: 6 },
   reviewers: [
     { reviewerId: 'sam', decisions: 60, agreementWithAi: 0.99, overrideRate: 0.01, medianReviewMs: 8_000, peerPairs: 20, peerAgreement: 0.9, rubberStamp: { flagged: true, reasons: ['median 8 s'] }, escalations: 4, unnecessaryEscalationRate: 0.75, exercises: 0, exerciseCatchRate: null, catches: 0 },
     { reviewerId: 'alex', decisions: 40, agreementWithAi: 0.7, overrideRate: 0.3, medianReviewMs: 90_000, peerPairs: 20, peerAgreement: 0.85, rubberStamp: { flagged: false, reasons: [] }, escalations: 0, unnecessaryEscalationRate: null, exercises: 0, exerciseCatchRate: null, catches: 0 },
@@ -63,5 +64,6 @@ describe('the weekly report (the guide\'s analyze_feedback_trends)', () => {
     expect(md).toContain("1. **Are we auto-approving things we shouldn't?**");
     expect(md).toContain('| refund | 10 | 50 | 20.0% | 30.0% |');
     expect(md).toContain('Expected calibration error: 0.100');
+    expect(md).toContain("Reviewer agreement: Cohen's kappa 0.62 over 40 dual-review pairs. Fleiss' kappa 0.41 over 6 requests three or more people decided.");
   });
 });

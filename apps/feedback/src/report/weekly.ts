@@ -16,7 +16,7 @@ export interface WeeklyReport {
   reliability: { bin: string; decisions: number; meanConfidence: number | null; accuracy: number | null }[];
   /** Expected calibration error: the decision-weighted mean |accuracy − confidence| over the bins. */
   expectedCalibrationError: number | null;
-  reviewerAgreement: { kappa: number | null; pairs: number };
+  reviewerAgreement: { kappa: number | null; pairs: number; fleiss?: { kappa: number | null; requests: number } };
   /** The guide's five weekly health-check questions, each answered with the figures behind it. */
   questions: { question: string; answer: string; figures: Record<string, number | string | null> }[];
 }
@@ -111,7 +111,7 @@ export function weeklyReport(input: { window: { from: string; to: string }; over
       figures: { escalations, passedAlong: passedUp, handEscalations: hand, unnecessaryEscalations: unneeded },
     },
   ];
-  return { window: input.window, overall: input.overall, commonOverrideReasons, categoriesByOverrides, reliability, expectedCalibrationError, reviewerAgreement: input.reviewers.kappa, questions };
+  return { window: input.window, overall: input.overall, commonOverrideReasons, categoriesByOverrides, reliability, expectedCalibrationError, reviewerAgreement: { ...input.reviewers.kappa, fleiss: input.reviewers.fleiss }, questions };
 }
 
 /** The report as Markdown, for a person (or a chat channel). */
@@ -131,6 +131,8 @@ export function weeklyMarkdown(r: WeeklyReport): string {
   else for (const x of r.commonOverrideReasons) lines.push(`- ${x.reason} (${x.count})`);
   lines.push('', '## Confidence against accuracy', '', `Expected calibration error: ${r.expectedCalibrationError === null ? 'n/a' : r.expectedCalibrationError.toFixed(3)}`, '', '| Confidence | Decisions | Mean confidence | AI right |', '|---|---|---|---|');
   for (const b of r.reliability) if (b.decisions > 0) lines.push(`| ${b.bin} | ${b.decisions} | ${b.meanConfidence?.toFixed(2)} | ${pct(b.accuracy)} |`);
-  lines.push('', `Reviewer agreement: Cohen's kappa ${r.reviewerAgreement.kappa === null ? 'n/a' : r.reviewerAgreement.kappa.toFixed(2)} over ${r.reviewerAgreement.pairs} dual-review pairs.`, '');
+  const fleiss = r.reviewerAgreement.fleiss;
+  const fleissText = fleiss && fleiss.requests > 0 ? ` Fleiss' kappa ${fleiss.kappa === null ? 'n/a' : fleiss.kappa.toFixed(2)} over ${fleiss.requests} requests three or more people decided.` : '';
+  lines.push('', `Reviewer agreement: Cohen's kappa ${r.reviewerAgreement.kappa === null ? 'n/a' : r.reviewerAgreement.kappa.toFixed(2)} over ${r.reviewerAgreement.pairs} dual-review pairs.${fleissText}`, '');
   return lines.join('\n');
 }

@@ -241,6 +241,11 @@ export class FeedbackStore {
     return this.openMark(key, now, (current) => (current && Date.parse(current.until) > now.getTime() ? undefined : make()));
   }
 
+  /** Every mark whose key starts with `prefix` (retraining, calibration): one per category or model, a small collection. */
+  marksStartingWith(prefix: string): Promise<PublishMark[]> {
+    return this.marks.find({}).toArray().then((all) => all.filter((m) => m._id.startsWith(prefix)));
+  }
+
   /** The last mark written under `key` (a calibration's: the bands it published). */
   mark(key: string): Promise<PublishMark | null> {
     return this.marks.findOne({ _id: key });

@@ -1,4 +1,4 @@
-import type { HealthMetric, HealthReport, ReviewerDetail, ReviewersReport, RolloutReport } from '@hitl/contracts';
+import type { HealthMetric, HealthReport, HealthSeries, LoopEvents, ReviewerDetail, ReviewersReport, RolloutReport } from '@hitl/contracts';
 import type { Principal } from '../auth/authenticator';
 import type { detailOf, summaryOf } from '../cases/views';
 import { html, type Html } from './html';
@@ -284,7 +284,7 @@ const share = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1
 function reviewersSection(report: ReviewersReport | undefined): Html {
   if (!report) return html``;
   return html`<h2>Reviewers</h2>
-<p class="muted">Cohen's kappa over ${report.kappa.pairs.toLocaleString('en-US')} dual-review pairs: ${report.kappa.kappa === null ? '—' : report.kappa.kappa.toFixed(2)}.
+<p class="muted">Cohen's kappa over ${report.kappa.pairs.toLocaleString('en-US')} dual-review pairs: ${report.kappa.kappa === null ? '—' : report.kappa.kappa.toFixed(2)}.${report.fleiss && report.fleiss.requests > 0 ? ` Fleiss' kappa over ${report.fleiss.requests.toLocaleString('en-US')} requests three or more people decided: ${report.fleiss.kappa === null ? '—' : report.fleiss.kappa.toFixed(2)}.` : ''}
 A reviewer is flagged as rubber-stamping when fast and nearly always agreeing with the AI over enough cases.</p>
 ${report.reviewers.length === 0
   ? html`<p>No reviewer decisions yet.</p>`
@@ -315,14 +315,67 @@ function rolloutSection(report: RolloutReport | undefined): Html {
 </table>`;
 }
 
-export function dashboardPage(user: Principal, report: HealthReport | undefined, problem: string | undefined, days: number, reviewers?: ReviewersReport, rollout?: RolloutReport): Html {
+/**
+ * A metric's trend as a small inline SVG line (no script, no chart library): one point per day
+ * with a value, the last point marked; days without data leave a gap.
+ */
+export function sparkline(series: HealthSeries | undefined, name: string): Html {
+  if (!series) return html``;
+  const points = series.days.map((d, i) => ({ i, value: d.metrics.find((m) => m.name === name)?.value ?? null }));
+  const values = points.filter((p) => p.value !== null).map((p) => p.value!);
+  if (values.length === 0) return html`<span class="sub">no data</span>`;
+  const [w, h] = [120, 24];
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const x = (i: number) => (series.days.length === 1 ? w / 2 : (i / (series.days.length - 1)) * (w - 4) + 2);
+  const y = (v: number) => (hi === lo ? h / 2 : h - 2 - ((v - lo) / (hi - lo)) * (h - 4));
+  const segments: string[] = [];
+  let current: string[] = [];
+  for (const p of points) {
+    if (p.value === null) {
+      if (current.length > 0) segments.push(current.join(' '));
+      current = [];
+    } else current.push(`${x(p.i).toFixed(1)},${y(p.value).toFixed(1)}`);
+  }
+  if (current.length > 0) segments.push(current.join(' '));
+  const last = points.filter((p) => p.value !== null).at(-1)!;
+  return html`<svg class="spark" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${name.replace(/_/g, ' ')} over ${series.days.length} days: ${values.length} days with data"><title>${series.days[0].day} – ${series.days.at(-1)!.day}</title>${segments.map((s) => (s.includes(' ') ? html`<polyline points="${s}" fill="none" stroke="currentColor" stroke-width="1.5"/>` : html``))}<circle cx="${x(last.i).toFixed(1)}" cy="${y(last.value!).toFixed(1)}" r="2.5" fill="currentColor"/></svg>`;
+}
+
+/** What the loop decided: retraining triggers and calibration proposals (or applied bands). */
+function loopSection(loop: LoopEvents | undefined): Html {
+  if (!loop) return html``;
+  const rate = (x: number) => `${(x * 100).toFixed(1)}%`;
+  return html`<h2 id="retrain-h">Retraining triggers</h2>
+${loop.retraining.length === 0
+  ? html`<p>None yet.</p>`
+  : html`<table class="health loop" aria-labelledby="retrain-h"><thead><tr><th scope="col">Category</th><th scope="col">Model</th><th scope="col">Override rate</th><th scope="col">Sample</th><th scope="col">When</th><th scope="col">Examples</th></tr></thead><tbody>
+  ${loop.retraining.map((r) => html`<tr data-category="${r.category}"><th scope="row">${label(r.category)}</th><td>${r.modelVersion}</td><td>${rate(r.overrideRate)} <small class="sub">threshold ${rate(r.threshold)}</small></td><td>${r.sampleSize}</td><td>${when(r.triggeredAt)}</td><td><small class="sub">${r.exampleCaseIds.slice(0, 5).join(', ')}</small></td></tr>`)}
+  </tbody></table>`}
+<h2 id="cal-h">Calibration proposals</h2>
+${loop.calibrations.length === 0
+  ? html`<p>None yet.</p>`
+  : html`<table class="health loop" aria-labelledby="cal-h"><thead><tr><th scope="col">Category</th><th scope="col">Mode</th><th scope="col">Auto-approve from</th><th scope="col">Evidence</th><th scope="col">Policy version</th><th scope="col">When</th></tr></thead><tbody>
+  ${loop.calibrations.map((c) => html`<tr data-category="${c.category}"><th scope="row">${label(c.category)}</th><td>${c.mode === 'apply' ? 'applied' : c.mode === 'recommend' ? 'proposed' : c.mode}</td><td>${c.bands.autoApprove.toFixed(2)} <small class="sub">audit ${c.bands.autoApproveAudit.toFixed(2)}, review ${c.bands.humanReview.toFixed(2)}</small></td><td>${c.evidence.sampleSize} outcomes, error ≤ ${rate(c.evidence.errorUpperBound)} <small class="sub">target ${rate(c.evidence.targetErrorRate)}</small></td><td>${c.policyVersion}</td><td>${when(c.calibratedAt)}</td></tr>`)}
+  </tbody></table>`}`;
+}
+
+export interface DashboardExtras {
+  reviewers?: ReviewersReport;
+  rollout?: RolloutReport;
+  series?: HealthSeries;
+  loop?: LoopEvents;
+}
+
+export function dashboardPage(user: Principal, report: HealthReport | undefined, problem: string | undefined, days: number, extras: DashboardExtras = {}): Html {
+  const { reviewers, rollout, series, loop } = extras;
   const body = report
     ? html`<p class="muted">Last ${days} days (${when(report.window.from)} – ${when(report.window.to)}), from the feedback service.</p>
 <table class="health" aria-label="Health metrics">
-  <thead><tr><th scope="col">Metric</th><th scope="col">Value</th><th scope="col">Target</th><th scope="col">Red flag</th><th scope="col">Status</th><th scope="col">Based on</th></tr></thead>
+  <thead><tr><th scope="col">Metric</th><th scope="col">Value</th><th scope="col">Target</th><th scope="col">Red flag</th><th scope="col">Status</th><th scope="col">Based on</th><th scope="col">Trend${series ? ` (${series.days.length} days)` : ''}</th></tr></thead>
   <tbody>
   ${report.overall.map(
-    (m) => html`<tr data-metric="${m.name}"><th scope="row"><abbr title="${m.definition}">${m.label}</abbr></th><td class="value">${metricValue(m)}</td><td>${targetText(m)}</td><td>${redText(m)}</td><td>${badge(m.status)}</td><td>${m.note ?? `${m.sample.toLocaleString('en-US')}`}${m.interval ? html` <small class="sub">(${Math.round(m.interval.level * 100)}% CI ${metricValue({ unit: 'ratio', value: m.interval.low })}–${metricValue({ unit: 'ratio', value: m.interval.high })})</small>` : ''}</td></tr>`,
+    (m) => html`<tr data-metric="${m.name}"><th scope="row"><abbr title="${m.definition}">${m.label}</abbr></th><td class="value">${metricValue(m)}</td><td>${targetText(m)}</td><td>${redText(m)}</td><td>${badge(m.status)}</td><td>${m.note ?? `${m.sample.toLocaleString('en-US')}`}${m.interval ? html` <small class="sub">(${Math.round(m.interval.level * 100)}% CI ${metricValue({ unit: 'ratio', value: m.interval.low })}–${metricValue({ unit: 'ratio', value: m.interval.high })})</small>` : ''}</td><td class="trend">${sparkline(series, m.name)}</td></tr>`,
   )}
   </tbody>
 </table>
@@ -338,7 +391,7 @@ ${report.categories.length === 0
   </tbody>
 </table></div>`}`
     : html`<p class="error" role="alert">The health metrics are not available: ${problem ?? 'unknown error'}.</p>`;
-  return layout('Health', user, html`<h1>System health</h1>${body}${reviewersSection(reviewers)}${rolloutSection(rollout)}`, 'dashboard');
+  return layout('Health', user, html`<h1>System health</h1>${body}${reviewersSection(reviewers)}${loopSection(loop)}${rolloutSection(rollout)}`, 'dashboard');
 }
 
 /**

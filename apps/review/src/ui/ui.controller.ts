@@ -1,4 +1,4 @@
-import { Tiers, type HealthReport, type ReviewerDetail, type ReviewersReport, type RolloutReport } from '@hitl/contracts';
+import { Tiers, type HealthReport, type HealthSeries, type LoopEvents, type ReviewerDetail, type ReviewersReport, type RolloutReport } from '@hitl/contracts';
 import { Body, Controller, Get, Header, HttpException, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -121,12 +121,17 @@ export class UiController {
     const user = this.userOr(req, res);
     if (!user) return;
     const days = Math.min(90, Math.max(1, Number.parseInt(rawDays ?? '7', 10) || 7));
-    const [health, reviewers, rollout] = await Promise.all([
+    const [health, reviewers, rollout, series, loop] = await Promise.all([
       this.fromFeedback<HealthReport>(`/api/health-metrics?days=${days}`),
       this.fromFeedback<ReviewersReport>(`/api/reviewers?days=${days}`),
       this.fromFeedback<RolloutReport>('/api/rollout?days=30'),
+      this.fromFeedback<HealthSeries>(`/api/health-series?days=${Math.max(days, 14)}`),
+      this.fromFeedback<LoopEvents>('/api/loop-events'),
     ]);
-    res.status(health.body ? 200 : 502).type('html').send(dashboardPage(user, health.body, health.problem, days, reviewers.body, rollout.body).value);
+    res
+      .status(health.body ? 200 : 502)
+      .type('html')
+      .send(dashboardPage(user, health.body, health.problem, days, { reviewers: reviewers.body, rollout: rollout.body, series: series.body, loop: loop.body }).value);
   }
 
   /** The reviewer's own page: catches, calibration exercises, and what their feedback changed. */
