@@ -12,9 +12,10 @@ export class FeedbackHandlers {
     await this.feedback.requested(events);
   }
 
-  @EventHandler(Topics.ReviewDecided)
-  async onDecided(event: IncomingEvent<typeof Topics.ReviewDecided>): Promise<void> {
-    await this.feedback.decided(event);
+  /** Human decisions a batch at a time: one write per day document for the batch. */
+  @EventHandler(Topics.ReviewDecided, { batch: true })
+  async onDecided(events: IncomingEvent<typeof Topics.ReviewDecided>[]): Promise<void> {
+    await this.feedback.decidedMany(events);
   }
 
   @EventHandler(Topics.EscalationFired)

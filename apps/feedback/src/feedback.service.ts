@@ -17,8 +17,11 @@ export const POLICY = Symbol('POLICY');
 
 const positionOf = (e: IncomingEvent): Position => ({ topic: e.topic, partition: e.partition, offset: e.offset });
 
+/** A change for the day document of a category (or of a reviewer: `category` then holds their id). */
+type Counted = { day: string; category: string; at: Position; change: DayChange };
+
 /** Groups counted changes by the day and category document they go to. */
-function byDocument(items: { day: string; category: string; at: Position; change: DayChange }[]): Map<string, { day: string; category: string; changes: { at: Position; change: DayChange }[] }> {
+function byDocument(items: Counted[]): Map<string, { day: string; category: string; changes: { at: Position; change: DayChange }[] }> {
   const groups = new Map<string, { day: string; category: string; changes: { at: Position; change: DayChange }[] }>();
   for (const { day, category, at, change } of items) {
     const key = `${day}|${category}`;
@@ -134,16 +137,60 @@ export class FeedbackService {
       else await this.parkUntil(requestId, { kind: 'decided', data: d, at: positionOf(event) });
       return;
     }
-    const existing = await this.store.feedbackRecord(`fb:${d.decisionId}`);
-    if (existing?.counted) {
-      await this.publisher.publish(Topics.FeedbackCaptured, eventOf(existing), { id: existing.feedbackId });
-      return;
+    await this.decidedMany([event]);
+  }
+
+  /**
+   * A batch of review.decided from one partition. Escalations and exercise verdicts go one by one
+   * (`decided`); live approve/override decisions are looked up together, counted as received in
+   * one write per day, joined with their requests, and captured together (`captureMany`).
+   */
+  async decidedMany(events: IncomingEvent<typeof Topics.ReviewDecided>[]): Promise<void> {
+    // In partition order: a counter skips positions at or below its mark, so an event handled
+    // ahead of an earlier one would hide it. Runs of live decisions go together; anything else
+    // first lets the run before it finish.
+    let run: IncomingEvent<typeof Topics.ReviewDecided>[] = [];
+    for (const event of events) {
+      if (isLearningDecision(event.data) && !event.data.exercise) {
+        run.push(event);
+        continue;
+      }
+      await this.liveDecisions(run);
+      run = [];
+      await this.decided(event);
     }
-    await this.store.count(dayOf(d.decidedAt), ALL_CATEGORIES, [{ at: positionOf(event), change: { kind: 'seen' } }]);
-    const requestId = requestIdOf(d.caseId, d.round);
-    const request = await this.store.request(requestId);
-    if (request) await this.capture(request, d, positionOf(event), existing);
-    else await this.parkUntil(requestId, { kind: 'decided', data: d, at: positionOf(event) });
+    await this.liveDecisions(run);
+  }
+
+  private async liveDecisions(events: IncomingEvent<typeof Topics.ReviewDecided>[]): Promise<void> {
+    if (events.length === 0) return;
+    // The same decision twice in one run (a producer retry) is captured once and published again, like a later redelivery.
+    const first = new Map<string, IncomingEvent<typeof Topics.ReviewDecided>>();
+    for (const event of events) if (!first.has(event.data.decisionId)) first.set(event.data.decisionId, event);
+    const live = [...first.values()];
+    const known = await Promise.all(live.map((e) => this.store.feedbackRecord(`fb:${e.data.decisionId}`)));
+    const fresh: { event: IncomingEvent<typeof Topics.ReviewDecided>; existing: StoredFeedback | null }[] = [];
+    for (const [i, event] of live.entries()) {
+      const existing = known[i];
+      if (existing?.counted) await this.publisher.publish(Topics.FeedbackCaptured, eventOf(existing), { id: existing.feedbackId });
+      else fresh.push({ event, existing });
+    }
+    const seen: Counted[] = fresh.map(({ event }) => ({ day: dayOf(event.data.decidedAt), category: ALL_CATEGORIES, at: positionOf(event), change: { kind: 'seen' } }));
+    for (const g of byDocument(seen).values()) await this.store.count(g.day, g.category, g.changes);
+    const requests = await Promise.all(fresh.map(({ event }) => this.store.request(requestIdOf(event.data.caseId, event.data.round))));
+    const joined: Parameters<FeedbackService['captureMany']>[0] = [];
+    for (const [i, { event, existing }] of fresh.entries()) {
+      const request = requests[i];
+      if (request) joined.push({ request, d: event.data, at: positionOf(event), existing });
+      else await this.parkUntil(requestIdOf(event.data.caseId, event.data.round), { kind: 'decided', data: event.data, at: positionOf(event) });
+    }
+    await this.captureMany(joined);
+    if (events.length > live.length) {
+      for (const again of events.filter((e) => first.get(e.data.decisionId) !== e)) {
+        const record = await this.store.feedbackRecord(`fb:${again.data.decisionId}`);
+        if (record) await this.publisher.publish(Topics.FeedbackCaptured, eventOf(record), { id: record.feedbackId });
+      }
+    }
   }
 
   /** `existing`: the decision's feedback record, when the caller looked it up already (null: none). */
@@ -155,38 +202,57 @@ export class FeedbackService {
       return;
     }
     const existing = known !== undefined ? known : await this.store.feedbackRecord(`fb:${d.decisionId}`);
-    const record = existing ?? captureOf(request, d, this.clock())!;
-    if (!existing) await this.store.saveFeedback(record);
+    await this.captureMany([{ request, d, at, existing }]);
+  }
+
+  /**
+   * Live decisions joined with their requests, a batch at a time: records saved and published
+   * together, and each day document (per category, per reviewer) written once for the batch
+   * with every change under its own position. The per-request decision list (dual review's
+   * peers) and hand-judged overrides stay one by one: they are read-modify-write on one request.
+   */
+  private async captureMany(items: { request: RequestInfo; d: ReviewDecided; at: Position; existing: StoredFeedback | null }[]): Promise<void> {
+    if (items.length === 0) return;
+    const now = this.clock();
+    const records = items.map(({ request, d, existing }) => existing ?? captureOf(request, d, now)!);
+    await this.store.saveFeedbacks(records.filter((_, i) => !items[i].existing));
     // Published again on a redelivery: same CloudEvents id, consumers dedupe on it.
-    await this.publisher.publish(Topics.FeedbackCaptured, eventOf(record), { id: record.feedbackId });
-    if (request.reason === 'audit') {
-      // An audit of an auto-approval: the false-negative evidence, kept apart from review decisions.
-      await this.store.count(dayOf(d.decidedAt), record.category, [{ at, change: { kind: 'audited', overturned: record.override, confidence: record.confidence } }]);
-      await this.store.markCounted(record.feedbackId);
-      await this.checkCalibration(record.category);
-      return;
+    await this.publisher.publishAll(records.map((record) => ({ topic: Topics.FeedbackCaptured, data: eventOf(record), id: record.feedbackId })));
+    const byCategory: Counted[] = [];
+    const byReviewer: Counted[] = [];
+    const retrain = new Map<string, { category: string; modelVersion: string }>();
+    for (const [i, { request, d, at }] of items.entries()) {
+      const record = records[i];
+      const day = dayOf(d.decidedAt);
+      if (request.reason === 'audit') {
+        // An audit of an auto-approval: the false-negative evidence, kept apart from review decisions.
+        byCategory.push({ day, category: record.category, at, change: { kind: 'audited', overturned: record.override, confidence: record.confidence } });
+        continue;
+      }
+      // Dual review: each earlier decision by someone else on this request is a pair.
+      const peers = await this.store.recordDecision(request._id, { decisionId: d.decisionId, reviewerId: d.reviewerId, outcome: record.humanDecision });
+      const decidedChange: DayChange = { kind: 'decided', modelVersion: record.modelVersion, override: record.override, agreesWithAi: d.agreesWithAi, reviewTimeMs: record.reviewTimeMs, caseId: record.caseId, reason: record.reason, confidence: record.confidence, ...(request.rollout ? { rollout: { stage: request.rollout, wouldAuto: request.reason === 'shadow' } } : {}) };
+      const pairs: DayChange[] = peers.map((p) => ({ kind: 'paired', outcomes: [p.outcome, record.humanDecision] }));
+      // Three or more people on one request: a Fleiss' kappa item.
+      const group: DayChange[] = peers.length >= 2 ? [{ kind: 'rated', requestId: request._id, outcomes: [...peers.map((p) => p.outcome), record.humanDecision] }] : [];
+      for (const change of [decidedChange, ...pairs, ...group]) byCategory.push({ day, category: record.category, at, change });
+      // Per reviewer: the same counters, for agreement with the AI and with peers, and review times.
+      for (const change of [{ ...decidedChange, category: record.category } as DayChange, ...pairs]) byReviewer.push({ day, category: d.reviewerId, at, change });
+      for (const [k, p] of peers.entries()) byReviewer.push({ day, category: p.reviewerId, at, change: pairs[k] });
+      if (record.override) {
+        // Judged against the final decision, whichever of the two is consumed last.
+        const by = { reviewerId: d.reviewerId, decisionId: d.decisionId, override: { outcome: record.humanDecision, category: record.category, recommendation: record.aiRecommendation } };
+        await this.store.recordEscalation(d.caseId, by);
+        const final = await this.store.outcomeOf(d.caseId);
+        if (final) await this.judgeCatch(by, final);
+      }
+      retrain.set(`${record.category}|${record.modelVersion}`, { category: record.category, modelVersion: record.modelVersion });
     }
-    // Dual review: each earlier decision by someone else on this request is a pair.
-    const peers = await this.store.recordDecision(request._id, { decisionId: d.decisionId, reviewerId: d.reviewerId, outcome: record.humanDecision });
-    const day = dayOf(d.decidedAt);
-    const decidedChange: DayChange = { kind: 'decided', modelVersion: record.modelVersion, override: record.override, agreesWithAi: d.agreesWithAi, reviewTimeMs: record.reviewTimeMs, caseId: record.caseId, reason: record.reason, confidence: record.confidence, ...(request.rollout ? { rollout: { stage: request.rollout, wouldAuto: request.reason === 'shadow' } } : {}) };
-    const pairs: DayChange[] = peers.map((p) => ({ kind: 'paired', outcomes: [p.outcome, record.humanDecision] }));
-    // Three or more people on one request: a Fleiss' kappa item.
-    const group: DayChange[] = peers.length >= 2 ? [{ kind: 'rated', requestId: request._id, outcomes: [...peers.map((p) => p.outcome), record.humanDecision] }] : [];
-    await this.store.count(day, record.category, [decidedChange, ...pairs, ...group].map((change) => ({ at, change })));
-    // Per reviewer: the same counters, for agreement with the AI and with peers, and review times.
-    await this.store.count(day, d.reviewerId, [{ ...decidedChange, category: record.category } as DayChange, ...pairs].map((change) => ({ at, change })), 'reviewers');
-    if (record.override) {
-      // Judged against the final decision, whichever of the two is consumed last.
-      const by = { reviewerId: d.reviewerId, decisionId: d.decisionId, override: { outcome: record.humanDecision, category: record.category, recommendation: record.aiRecommendation } };
-      await this.store.recordEscalation(d.caseId, by);
-      const final = await this.store.outcomeOf(d.caseId);
-      if (final) await this.judgeCatch(by, final);
-    }
-    for (const p of peers) await this.store.count(day, p.reviewerId, [{ at, change: { kind: 'paired', outcomes: [p.outcome, record.humanDecision] } }], 'reviewers');
-    await this.store.markCounted(record.feedbackId);
-    await this.checkRetraining(record.category, record.modelVersion);
-    await this.checkCalibration(record.category);
+    for (const g of byDocument(byCategory).values()) await this.store.count(g.day, g.category, g.changes);
+    for (const g of byDocument(byReviewer).values()) await this.store.count(g.day, g.category, g.changes, 'reviewers');
+    for (const record of records) await this.store.markCounted(record.feedbackId);
+    for (const { category, modelVersion } of retrain.values()) await this.checkRetraining(category, modelVersion);
+    for (const category of new Set(records.map((r) => r.category))) await this.checkCalibration(category);
   }
 
   /**

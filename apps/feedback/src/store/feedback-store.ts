@@ -170,8 +170,10 @@ export class FeedbackStore {
   }
 
   /** Stores a feedback record; false when it was already stored (a redelivered decision). */
-  saveFeedback(record: FeedbackCaptured): Promise<boolean> {
-    return this.serial(async () => (await insertNew(this.feedback, [{ _id: record.feedbackId, ...record }])).size === 0);
+  /** Stores new feedback records (one insert for the batch); ones already stored are left as they are. */
+  saveFeedbacks(records: FeedbackCaptured[]): Promise<unknown> {
+    if (records.length === 0) return Promise.resolve();
+    return this.serial(() => insertNew(this.feedback, records.map((record) => ({ _id: record.feedbackId, ...record }))));
   }
 
   feedbackRecord(id: string): Promise<StoredFeedback | null> {
