@@ -114,7 +114,9 @@ describe('feedback through the real broker and database', () => {
     await waitFor(async () => (await health(cat)).override_rate?.sample === 50, { timeoutMs: 30_000, description: 'the ten more decisions counted' });
     expect(triggers(cat)).toHaveLength(1);
     // rev-0 overrode cases 0, 12, 24, 36 and four more: their page shows the trigger they fed, with their cases among its examples.
-    const impact = ((await service.get('/api/reviewers/rev-0')).body as ReviewerDetail).impact.find((i) => i.kind === 'retraining' && i.category === cat);
+    // A reviewer's counters are written after the category's: wait for all eight.
+    const impactOf = async () => ((await service.get('/api/reviewers/rev-0')).body as ReviewerDetail).impact.find((i) => i.kind === 'retraining' && i.category === cat);
+    const impact = await waitFor(async () => ((await impactOf())?.yourOverrides === 8 ? impactOf() : undefined), { description: "rev-0's eight overrides on their page" });
     expect(impact).toMatchObject({ yourOverrides: 8, summary: expect.stringContaining('fraud-model-2.1 sent for retraining') });
     expect(impact!.yourCases.length).toBeGreaterThan(0);
     expect(impact!.yourCases.every((c) => trigger.exampleCaseIds.includes(c))).toBe(true);
@@ -293,13 +295,17 @@ describe('feedback through the real broker and database', () => {
     expect(cli.output).toContain(`| ${cat} | 20 |`);
   });
 
-  it('calibration: 220 confident cases nobody overrode move the auto-approve threshold down to them, once (mode recommend)', async () => {
+  it('calibration: not from 199 outcomes; 220 confident cases nobody overrode move the auto-approve threshold down to them, once (mode recommend)', async () => {
     const cat = category('calibrated');
     const cases = Array.from({ length: 220 }, (_, i) => `cal-${run}-${i}`);
     const base = exampleOf(Topics.ReviewRequested);
     for (const caseId of cases) await publisher.publish(Topics.ReviewRequested, requested(caseId, cat, { score: { ...base.score, overall: 0.9 } }));
-    for (const [i, caseId] of cases.entries()) await publisher.publish(Topics.ReviewDecided, decided(caseId, false, i));
     const calibrated = () => collector.on(t(Topics.ThresholdsCalibrated)).filter((m) => m.key === cat).map((m) => m.json<EventOf<typeof Topics.ThresholdsCalibrated>>());
+    // 199 outcomes are not enough evidence (the policy asks 200): every one is checked (interval 0), none calibrates.
+    for (const [i, caseId] of cases.slice(0, 199).entries()) await publisher.publish(Topics.ReviewDecided, decided(caseId, false, i));
+    await waitFor(async () => (await health(cat)).override_rate?.sample === 199, { timeoutMs: 60_000, description: '199 decisions counted' });
+    expect(calibrated()).toEqual([]);
+    for (const [i, caseId] of cases.slice(199).entries()) await publisher.publish(Topics.ReviewDecided, decided(caseId, false, 199 + i));
     await waitFor(() => calibrated().length > 0, { timeoutMs: 60_000, description: 'thresholds.calibrated' });
     const [event] = calibrated();
     // 0 errors in n ≥ 200 at confidence 0.90: upper 95% bound ≤ 3/n < 2%; the default policy's 0.95 moves to 0.90.
@@ -353,7 +359,13 @@ describe('feedback through the real broker and database', () => {
     ];
     for (const v of verdicts) await publisher.publish(Topics.ReviewDecided, v);
     const page = async () => (await service.get(`/api/reviewers/${reviewer}`)).body as ReviewerDetail;
-    await waitFor(async () => (await page()).exercises?.answered === 3 && (await page()).reviewer.catches === 1, { timeoutMs: 15_000, description: "Kim.s exercises and catch counted" });
+    await waitFor(
+      async () => {
+        const sofar = await page();
+        return sofar.exercises?.answered === 3 && sofar.reviewer.catches === 1 && sofar.reviewer.decisions === 2;
+      },
+      { timeoutMs: 30_000, description: "Kim's decisions, exercises and catch counted" },
+    );
     const p = await page();
     expect(p.exercises).toEqual({ answered: 3, caught: 2, matchedKnownOutcome: 1 });
     expect(p.reviewer).toMatchObject({ decisions: 2, catches: 1, exercises: 3 });
