@@ -1,4 +1,5 @@
 import { Topics, type EventOf, type HealthReport, type ReviewerReport, type HealthSeries, type LoopEvents, type ReviewersReport, type ReviewerDetail, type ReviewerImpact, type RolloutReport } from '@hitl/contracts';
+import type { Context } from '@opentelemetry/api';
 import { EventPublisher, type IncomingEvent } from '@hitl/messaging';
 import { calibratedVersion, rulesFor, type Policy } from '@hitl/policy';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -181,7 +182,7 @@ export class FeedbackService {
     const joined: Parameters<FeedbackService['captureMany']>[0] = [];
     for (const [i, { event, existing }] of fresh.entries()) {
       const request = requests[i];
-      if (request) joined.push({ request, d: event.data, at: positionOf(event), existing });
+      if (request) joined.push({ request, d: event.data, at: positionOf(event), existing, trace: event.traceContext });
       else await this.parkUntil(requestIdOf(event.data.caseId, event.data.round), { kind: 'decided', data: event.data, at: positionOf(event) });
     }
     await this.captureMany(joined);
@@ -211,13 +212,14 @@ export class FeedbackService {
    * with every change under its own position. The per-request decision list (dual review's
    * peers) and hand-judged overrides stay one by one: they are read-modify-write on one request.
    */
-  private async captureMany(items: { request: RequestInfo; d: ReviewDecided; at: Position; existing: StoredFeedback | null }[]): Promise<void> {
+  private async captureMany(items: { request: RequestInfo; d: ReviewDecided; at: Position; existing: StoredFeedback | null; trace?: Context }[]): Promise<void> {
     if (items.length === 0) return;
     const now = this.clock();
     const records = items.map(({ request, d, existing }) => existing ?? captureOf(request, d, now)!);
     await this.store.saveFeedbacks(records.filter((_, i) => !items[i].existing));
     // Published again on a redelivery: same CloudEvents id, consumers dedupe on it.
-    await this.publisher.publishAll(records.map((record) => ({ topic: Topics.FeedbackCaptured, data: eventOf(record), id: record.feedbackId })));
+    // Each record in its decision's trace (the case's): the batch around it is a trace of its own.
+    await this.publisher.publishAll(records.map((record, i) => ({ topic: Topics.FeedbackCaptured, data: eventOf(record), id: record.feedbackId, ...(items[i].trace ? { traceContext: items[i].trace } : {}) })));
     const byCategory: Counted[] = [];
     const byReviewer: Counted[] = [];
     const retrain = new Map<string, { category: string; modelVersion: string }>();

@@ -2,7 +2,7 @@ import { context as otelContext, trace, type Context, type Span } from '@opentel
 import { encodeEvent, physicalTopic, type EventOf, type TopicName } from '@hitl/contracts';
 import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { ResolvedMessagingOptions } from './options';
-import { endSpan, injectContext, startSendSpan } from './trace';
+import { endSpan, injectContext, MessagingAttr, startSendSpan } from './trace';
 
 export interface OutgoingEvent<K extends TopicName = TopicName> {
   topic: K;
@@ -20,6 +20,17 @@ export function toKafkaMessage(event: OutgoingEvent, source: string, parent: Con
   const headers: Record<string, string> = { ...record.headers };
   injectContext(parent, headers);
   return { key: record.key, value: record.value, headers };
+}
+
+/**
+ * The message with its own send span, a child of `parent` (the case's trace): each service that
+ * sends something about a case shows in that case's trace, named by the case (the message key).
+ */
+export function tracedMessage(event: OutgoingEvent, topic: string, source: string, parent: Context): { message: Message; span: Span } {
+  const span = startSendSpan(topic, 1, parent);
+  const message = toKafkaMessage(event, source, trace.setSpan(parent, span));
+  if (message.key) span.setAttributes({ [MessagingAttr.key]: String(message.key), [MessagingAttr.caseId]: String(message.key) });
+  return { message, span };
 }
 
 export function groupByTopic(events: OutgoingEvent[], prefix: string): Map<string, OutgoingEvent[]> {
@@ -96,10 +107,9 @@ export class EventPublisher {
     const spans: Span[] = [];
     for (const [topic, group] of groupByTopic(events, this.options.topicPrefix)) {
       const messages = group.map((event) => {
-        const parent = event.traceContext ?? active;
-        const span = startSendSpan(topic, 1, parent);
+        const { message, span } = tracedMessage(event, topic, this.options.clientId, event.traceContext ?? active);
         spans.push(span);
-        return toKafkaMessage(event, this.options.clientId, trace.setSpan(parent, span));
+        return message;
       });
       topicMessages.push({ topic, messages });
     }

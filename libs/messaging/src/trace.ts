@@ -42,6 +42,22 @@ export function injectContext(ctx: Context, headers: Record<string, string>): vo
   propagation.inject(ctx, headers);
 }
 
+/**
+ * A case's trace context as one string (the W3C traceparent), for state that outlives the
+ * message that brought it: a review waiting for a person, a deadline waiting for its time. The
+ * event sent when it is acted on continues the case's trace (`contextOf`).
+ */
+export function traceparentOf(ctx: Context): string | undefined {
+  const carrier: Record<string, string> = {};
+  propagation.inject(ctx, carrier);
+  return carrier.traceparent;
+}
+
+/** The context a stored traceparent stands for; none (or an invalid one): a new trace. */
+export function contextOf(traceparent: string | undefined): Context {
+  return traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent }, getter) : ROOT_CONTEXT;
+}
+
 export function startSendSpan(topic: string, count: number, parent: Context = otelContext.active()): Span {
   return tracer().startSpan(
     `send ${topic}`,

@@ -1,4 +1,4 @@
-import { ROOT_CONTEXT } from '@opentelemetry/api';
+import { ROOT_CONTEXT, type Span } from '@opentelemetry/api';
 import { physicalTopic, type TopicName } from '@hitl/contracts';
 import { randomUUID } from 'node:crypto';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
@@ -8,7 +8,7 @@ import { classifyError, errorCode, errorMessage } from './errors';
 import { decodeChunk, type IncomingEvent } from './incoming';
 import { manualConsumer, runManual, stopDraining } from './manual-consumer';
 import type { ResolvedMessagingOptions } from './options';
-import { groupByTopic, toKafkaMessage, type OutgoingEvent } from './publisher';
+import { groupByTopic, tracedMessage, type OutgoingEvent } from './publisher';
 import { runWithRetry } from './retry';
 import { endSpan, linkTo, startProcessSpan, withSpan } from './trace';
 
@@ -171,16 +171,28 @@ export class TransactionalTransformer<K extends TopicName> {
     deadLetters: { topic: string; message: Message }[],
   ): Promise<void> {
     const topicMessages: { topic: string; messages: Message[] }[] = [];
+    // Each output continues its input's trace (one case, one trace), with a send span of its own.
+    const spans: Span[] = [];
     for (const [outTopic, group] of groupByTopic(outputs, this.options.topicPrefix)) {
       topicMessages.push({
         topic: outTopic,
-        messages: group.map((event) => toKafkaMessage(event, this.options.clientId, event.traceContext ?? ROOT_CONTEXT)),
+        messages: group.map((event) => {
+          const { message, span } = tracedMessage(event, outTopic, this.options.clientId, event.traceContext ?? ROOT_CONTEXT);
+          spans.push(span);
+          return message;
+        }),
       });
     }
     for (const { topic: dlq, message } of deadLetters) topicMessages.push({ topic: dlq, messages: [message] });
     const turn = this.commitQueue.then(() => this.runTransaction(topic, partition, chunk, topicMessages));
     this.commitQueue = turn.catch(() => undefined);
-    await turn;
+    try {
+      await turn;
+      spans.forEach((span) => endSpan(span));
+    } catch (error) {
+      spans.forEach((span) => endSpan(span, error));
+      throw error;
+    }
   }
 
   private async runTransaction(topic: string, partition: number, chunk: KafkaMessage[], topicMessages: { topic: string; messages: Message[] }[]): Promise<void> {

@@ -6,3 +6,4 @@ export * from './tracing';
 export * from './wait-for';
 export * from './services';
 export * from './browser';
+export * from './otlp';

@@ -1,5 +1,5 @@
 import { Topics } from '@hitl/contracts';
-import { EventHandler, type IncomingEvent } from '@hitl/messaging';
+import { EventHandler, traceparentOf, type IncomingEvent } from '@hitl/messaging';
 import { Injectable } from '@nestjs/common';
 import { Escalator } from './escalator';
 
@@ -10,7 +10,8 @@ export class EscalationHandlers {
   /** In batches: the ladders of many requests go into their buckets in one append each. */
   @EventHandler(Topics.ReviewRequested, { batch: true })
   async onRequested(events: IncomingEvent<typeof Topics.ReviewRequested>[]): Promise<void> {
-    await this.escalator.requested(events.map((e) => e.data));
+    // With each request, its case's trace: its deadlines fire into it, however much later.
+    await this.escalator.requested(events.map((e) => e.data), events.map((e) => traceparentOf(e.traceContext)));
   }
 
   @EventHandler(Topics.ReviewDecided)

@@ -1,5 +1,5 @@
 import { Topics } from '@hitl/contracts';
-import { EventPublisher } from '@hitl/messaging';
+import { contextOf, EventPublisher } from '@hitl/messaging';
 import type { Policy } from '@hitl/policy';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -72,17 +72,18 @@ export class Escalator implements OnApplicationBootstrap, OnApplicationShutdown 
    * Review requests, a batch at a time: each case's state in order, then every new ladder (and
    * the cancellation of the ladders they replace) in one append per bucket.
    */
-  async requested(events: ReviewRequested[]): Promise<void> {
+  async requested(events: ReviewRequested[], traceparents: (string | undefined)[] = []): Promise<void> {
     const now = this.clock();
     const entries: TimerEntry[] = [];
-    for (const e of events) {
+    for (const [i, e] of events.entries()) {
       // A re-route after an escalation continues the ladder it came from; any other request
       // (first, next round, arbiter, max rounds) starts a new one.
       // An audit of an auto-approval checks a decision already made, an exercise replays a past
       // case: nothing to escalate.
       if (e.reason === 'escalation' || e.reason === 'audit' || e.reason === 'exercise') continue;
       const key = requestKeyOf(e);
-      const ladder = ladderFor(e, this.policy, this.settings.ESCALATION_TIME_SCALE);
+      const traceparent = traceparents[i];
+      const ladder = ladderFor(e, this.policy, this.settings.ESCALATION_TIME_SCALE).map((d) => (traceparent ? { ...d, traceparent } : d));
       let previous: CaseState | undefined;
       await this.store.changeCase(e.caseId, (c) => {
         previous = c;
@@ -94,7 +95,7 @@ export class Escalator implements OnApplicationBootstrap, OnApplicationShutdown 
       if (replaced && replaced.requestKey !== key && !replaced.actedAt && !replaced.closed) entries.push(...cancellationsOf(replaced.ladder, now));
     }
     await this.store.add(entries, now);
-    for (const e of events) for (const immediate of immediateFor(e, this.policy, now)) await this.fireNow(immediate);
+    for (const [i, e] of events.entries()) for (const immediate of immediateFor(e, this.policy, now)) await this.fireNow(immediate, traceparents[i]);
   }
 
   async decided(caseId: string, round: number, action: string, decisionId: string, decidedAt: string, reason?: string): Promise<void> {
@@ -197,7 +198,8 @@ export class Escalator implements OnApplicationBootstrap, OnApplicationShutdown 
     const t2 = performance.now();
     const mine = batch.filter((d) => won.has(d._id));
     const events = mine.map((d) => ({ id: d._id, event: this.timeoutEvent(d, now) }));
-    await this.publisher.publishAll(events.map(({ id, event }) => ({ topic: Topics.EscalationFired, data: event, id })));
+    const traces = new Map(mine.map((d) => [d._id, d.traceparent]));
+    await this.publisher.publishAll(events.map(({ id, event }) => ({ topic: Topics.EscalationFired, data: event, id, traceContext: contextOf(traces.get(id)) })));
     const t3 = performance.now();
     published.push(...events.map((e) => e.id));
     const ms = (a: number, b: number) => Math.round(b - a);
@@ -208,7 +210,7 @@ export class Escalator implements OnApplicationBootstrap, OnApplicationShutdown 
     if (mine.length > 0) this.logger.log({ message: 'escalations fired', count: mine.length, claimMs: ms(t1, t2), publishMs: ms(t2, t3) });
     let open = 0;
     for (const d of batch.filter((x) => !won.has(x._id))) {
-      if (await this.fire(d._id, this.timeoutEvent(d, now))) this.resolved.add(d._id);
+      if (await this.fire(d._id, this.timeoutEvent(d, now), d.traceparent)) this.resolved.add(d._id);
       else open++;
     }
     return open;
@@ -218,17 +220,18 @@ export class Escalator implements OnApplicationBootstrap, OnApplicationShutdown 
     return { caseId: d.caseId, level: d.level, escalateTo: d.escalateTo, reason: d.reason, firedAt: now.toISOString(), round: d.round, ...(d.nextDueAt ? { dueAt: d.nextDueAt } : {}) };
   }
 
-  private async fireNow(immediate: Immediate): Promise<void> {
-    await this.fire(immediate.id, immediate.event);
+  /** `traceparent`: the case's trace, when the caller is not already inside it (a batch). */
+  private async fireNow(immediate: Immediate, traceparent?: string): Promise<void> {
+    await this.fire(immediate.id, immediate.event, traceparent);
     await this.store.changeCase(immediate.event.caseId, (c) => (c && c.level < immediate.event.level ? { ...c, level: immediate.event.level } : undefined));
   }
 
   /** Claim, publish, mark. False when another replica holds the claim (it will fire it). */
-  private async fire(id: string, event: Immediate['event']): Promise<boolean> {
+  private async fire(id: string, event: Immediate['event'], traceparent?: string): Promise<boolean> {
     const now = this.clock();
     const claimed = await this.store.claim(id, this.owner, now, this.settings.ESCALATION_LEASE_MS);
     if (!claimed) return this.store.isFired(id);
-    await this.publisher.publish(Topics.EscalationFired, event, { id });
+    await this.publisher.publish(Topics.EscalationFired, event, { id, ...(traceparent ? { traceContext: contextOf(traceparent) } : {}) });
     await this.store.markFired([id], this.clock());
     this.notifier.notify(id, event); // in the background: a slow receiver never holds up the ladder
     this.logger.log({ message: 'escalation fired', id, caseId: event.caseId, level: event.level, escalateTo: event.escalateTo, reason: event.reason });

@@ -18,6 +18,8 @@ export interface Deadline {
   dueAt: string;
   /** When the next rung fires, told to whoever receives this one. */
   nextDueAt?: string;
+  /** The case's trace (W3C traceparent of its request): what fires continues it. */
+  traceparent?: string;
 }
 
 /** An escalation to publish right away (critical flag, context trigger, manual). */

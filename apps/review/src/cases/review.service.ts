@@ -1,5 +1,5 @@
 import { Topics, type EventOf } from '@hitl/contracts';
-import { EventPublisher } from '@hitl/messaging';
+import { contextOf, EventPublisher } from '@hitl/messaging';
 import { ConflictException, ForbiddenException, HttpException, Inject, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/authenticator';
@@ -160,6 +160,7 @@ export class ReviewService {
     let problem: HttpException | undefined;
     let decided: ReviewDecided | undefined;
     let reveal: ReturnType<typeof revealOf>;
+    let traceOfCase: string | undefined;
     let missing = false;
     await this.store.change(caseId, (item) => {
       missing = !item;
@@ -180,13 +181,15 @@ export class ReviewService {
         decidedAt: now.toISOString(),
       };
       if (decision.action === 'approve' || decision.action === 'override') reveal = revealOf(current, decision.outcome);
+      traceOfCase = current.trace;
       const until = new Date(now.getTime() + this.settings.REVIEW_LEASE_SECONDS * 1_000).toISOString();
       return { ...current, claim: { by: user.id, name: user.name, at: mine?.at ?? now.toISOString(), until, acting: decisionId } };
     });
     if (missing) throw await this.notOpen(user, caseId);
     if (problem) throw problem;
     try {
-      await this.publisher.publish(Topics.ReviewDecided, decided!, { id: decisionId });
+      // The case's trace continues through the person's action (stored with its request).
+      await this.publisher.publish(Topics.ReviewDecided, decided!, { id: decisionId, ...(traceOfCase ? { traceContext: contextOf(traceOfCase) } : {}) });
     } catch (error) {
       await this.store.change(caseId, (item) => (item?.claim?.acting === decisionId ? { ...item, claim: { ...item.claim, acting: undefined } } : undefined));
       throw new ServiceUnavailableException(`could not publish the decision, nothing was recorded; try again (${error instanceof Error ? error.message : String(error)})`);

@@ -76,6 +76,11 @@ export interface QueueItem {
    * recommendation, score, reasoning or explanation, so the decision is evidence of its own.
    */
   blind?: boolean;
+  /**
+   * The case's trace (W3C traceparent of its latest request): a reviewer's action, however long
+   * after, continues it, so one case stays one trace across the human wait.
+   */
+  trace?: string;
   /** A calibration exercise: the past case it replays and what people decided there (never shown before the verdict). */
   exercise?: NonNullable<ReviewRequested['exercise']>;
   escalated: boolean;

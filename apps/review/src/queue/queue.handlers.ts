@@ -1,5 +1,5 @@
 import { Topics } from '@hitl/contracts';
-import { EventHandler, EventPublisher, type IncomingEvent } from '@hitl/messaging';
+import { contextOf, EventHandler, EventPublisher, traceparentOf, type IncomingEvent } from '@hitl/messaging';
 import { inSample } from '@hitl/platform';
 import type { Policy } from '@hitl/policy';
 import { Inject, Injectable } from '@nestjs/common';
@@ -21,7 +21,11 @@ export class QueueHandlers {
 
   @EventHandler(Topics.ReviewRequested)
   async onRequested(event: IncomingEvent<typeof Topics.ReviewRequested>): Promise<void> {
-    await this.store.change(event.data.caseId, (item) => onRequested(item, event.id, event.data, new Date()));
+    const traceparent = traceparentOf(event.traceContext);
+    await this.store.change(event.data.caseId, (item) => {
+      const next = onRequested(item, event.id, event.data, new Date());
+      return next && traceparent && next.status === 'open' ? { ...next, trace: traceparent } : next;
+    });
     await this.maybeExercise(event.data);
   }
 
@@ -37,7 +41,8 @@ export class QueueHandlers {
     const entry = pick(await this.store.exercisePool(e.context.category), e.caseId);
     const source = entry && (await this.store.closedCase(entry.caseId));
     if (!entry || !source) return;
-    await this.publisher.publish(Topics.ReviewRequested, exerciseRequest(source, entry, e.caseId, new Date()), { id: `exercise:${e.caseId}` });
+    // A trace of its own: it is not part of the case that happened to be sampled.
+    await this.publisher.publish(Topics.ReviewRequested, exerciseRequest(source, entry, e.caseId, new Date()), { id: `exercise:${e.caseId}`, traceContext: contextOf(undefined) });
   }
 
   @EventHandler(Topics.ReviewDecided)
