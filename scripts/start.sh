@@ -18,6 +18,14 @@ eval "$(bash "$ROOT/scripts/stack.sh" start)"
 set +a
 node dist/tools/cli/src/topics.js | tail -n 1
 
+# The trace viewer (opt-in: a cold build is ~1 GB of Go modules and a few minutes).
+TRACES_LINE=""
+if [[ "${HITL_TRACES:-0}" == 1 && -z "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ]]; then
+  bash "$ROOT/scripts/traces.sh" start
+  export OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318
+  TRACES_LINE="  Traces       http://127.0.0.1:16686/api/traces?service=hitl-routing&tags=%7B%22hitl.case_id%22%3A%22<case id>%22%7D  (Jaeger's query API)"
+fi
+
 # Each service owns its database (DESIGN.md): hitl_<service> on the same server.
 service_db_uri() {
   local uri=$MONGODB_URI query="" rest
@@ -65,7 +73,8 @@ HITL decision platform is up ($(elapsed_s "$T0") s)
   escalation   http://127.0.0.1:3003/health/ready
   feedback     http://127.0.0.1:3004/health/ready
   logs         $LOG_DIR/<service>.log
-
+${TRACES_LINE:+$TRACES_LINE
+}
   The guide's examples: npm run demo -- --guide
   Publish demo traffic:  npm run demo -- --count 100
   Watch any topic:       npm run tail -- decision.finalized --dlq

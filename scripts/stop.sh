@@ -15,4 +15,5 @@ for pid in "${pids[@]}"; do
   for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   kill -0 "$pid" 2>/dev/null && { warn "pid $pid still running after 30 s: SIGKILL"; kill -KILL "$pid"; }
 done
+bash "$ROOT/scripts/traces.sh" stop
 bash "$ROOT/scripts/stack.sh" stop
