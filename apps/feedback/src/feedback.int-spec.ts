@@ -174,12 +174,15 @@ describe('feedback through the real broker and database', () => {
     // Three pairs agree (approve/approve), one does not (approve/deny).
     await waitFor(async () => (await health(cat)).reviewer_agreement?.sample === 4, { timeoutMs: 30_000, description: 'four dual-review pairs' });
     expect((await health(cat)).reviewer_agreement).toMatchObject({ value: 0.75 });
-    // The reviewers' own counters are written after the category's: wait for the last of them.
+    // The reviewers' own counters are written after the category's, each in its own document: wait for both.
     type Report = { reviewers: { reviewerId: string; peerPairs: number }[] };
-    await waitFor(async () => ((await service.get('/api/reviewers?days=7')).body as Report).reviewers.find((r) => r.reviewerId === `first-${run}`)?.peerPairs === 4, {
-      timeoutMs: 30_000,
-      description: 'the first reviewer\'s four pairs',
-    });
+    await waitFor(
+      async () => {
+        const { reviewers } = (await service.get('/api/reviewers?days=7')).body as Report;
+        return [`first-${run}`, `peer-${run}`].every((id) => reviewers.find((r) => r.reviewerId === id)?.peerPairs === 4);
+      },
+      { timeoutMs: 30_000, description: "both reviewers' four pairs" },
+    );
     const { status, body } = await service.get('/api/reviewers?days=7');
     expect(status).toBe(200);
     const report = body as { kappa: { pairs: number }; reviewers: { reviewerId: string; decisions: number; peerPairs: number; peerAgreement: number; medianReviewMs: number; agreementWithAi: number; rubberStamp: { flagged: boolean; reasons: string[] } }[] };
