@@ -1,4 +1,5 @@
-import { BadRequestException, Controller, Get, Header, Param, Query, Res } from '@nestjs/common';
+import { ServiceMetrics } from '@hitl/platform';
+import { BadRequestException, Controller, Get, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { prometheusText } from './health/health';
@@ -22,7 +23,16 @@ function parse(query: unknown): z.output<typeof HealthQuery> {
 /** The guide's health dashboard as data: JSON for people and tools, Prometheus for alerting. */
 @Controller()
 export class HealthMetricsController {
-  constructor(private readonly feedback: FeedbackService) {}
+  constructor(
+    private readonly feedback: FeedbackService,
+    metrics: ServiceMetrics,
+  ) {
+    // The service's GET /metrics also carries the health figures (7 days) as gauges, overall (category="all") and per category.
+    metrics.addText(async () => {
+      const health = await this.feedback.health(7);
+      return prometheusText([{ category: 'all', metrics: health.overall }, ...health.categories]);
+    });
+  }
 
   /** GET /api/health-metrics?days=7&category=refund — each metric with its value, sample, status and the guide's target. */
   @Get('api/health-metrics')
@@ -81,11 +91,4 @@ export class HealthMetricsController {
     return weeklyMarkdown(report);
   }
 
-  /** GET /metrics — the same figures (7 days) as Prometheus gauges, overall (category="all") and per category. */
-  @Get('metrics')
-  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  async prometheus(): Promise<string> {
-    const health = await this.feedback.health(7);
-    return prometheusText([{ category: 'all', metrics: health.overall }, ...health.categories]);
-  }
 }

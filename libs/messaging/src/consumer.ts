@@ -122,6 +122,7 @@ export class EventConsumer {
       if (handled < chunk.length) break; // interrupted by shutdown: the rest stays uncommitted
       await heartbeat();
     }
+    this.options.metrics.lag(batch.topic, batch.partition, Number(batch.offsetLag()));
   }
 
   /** Returns how many messages of the chunk (a prefix) are done: handled or dead-lettered. */
@@ -161,8 +162,10 @@ export class EventConsumer {
         event.traceContext,
       );
       const traced = { ...event, traceContext: trace.setSpan(event.traceContext, span) };
+      const started = performance.now();
       const outcome = await withSpan(span, event.traceContext, () => this.retry(() => fn(traced), physical, partition, heartbeat));
       endSpan(span, outcome.ok ? undefined : outcome.error);
+      this.measure(physical, 1, started, outcome);
       if (!outcome.ok && outcome.interrupted) return done;
       if (!outcome.ok) {
         const failure = { message, error: outcome.error, attempts: outcome.attempts, errorClass: outcome.errorClass };
@@ -186,8 +189,10 @@ export class EventConsumer {
       // A batch belongs to many cases: its span is a root that links to each message's trace.
       const links = valid.map((event) => linkTo(event.traceContext)).filter((link) => link !== undefined);
       const span = startProcessSpan({ topic: physical, group: this.spec.groupId, partition, count: valid.length }, ROOT_CONTEXT, links);
+      const started = performance.now();
       const outcome = await withSpan(span, ROOT_CONTEXT, () => this.retry(() => fn(valid), physical, partition, heartbeat));
       endSpan(span, outcome.ok ? undefined : outcome.error);
+      this.measure(physical, valid.length, started, outcome);
       if (!outcome.ok && outcome.interrupted) return 0;
       if (!outcome.ok) {
         // Isolate the poison: replay the chunk one event at a time, dead-letter only the culprits.
@@ -209,6 +214,13 @@ export class EventConsumer {
   private decode(topic: TopicName, partition: number, messages: KafkaMessage[]): Decoded {
     const { valid, invalid } = decodeChunk(topic, partition, messages);
     return { valid, invalid: invalid.map(({ message, error }) => ({ message, error, attempts: 1, errorClass: 'non-retriable' })) };
+  }
+
+  /** A handler call for the metrics: its messages, duration and extra attempts (an interrupted call is not counted). */
+  private measure(topic: string, count: number, started: number, outcome: RetryOutcome): void {
+    if (!outcome.ok && outcome.interrupted) return;
+    this.options.metrics.handled(topic, count, (performance.now() - started) / 1_000, outcome.ok);
+    if (outcome.attempts > 1) this.options.metrics.retried(topic, outcome.attempts - 1);
   }
 
   private retry(fn: () => Promise<void>, topic: string, partition: number, heartbeat: () => Promise<void>): Promise<RetryOutcome> {
@@ -234,6 +246,7 @@ export class EventConsumer {
       }),
     );
     await this.deadLetters.sendRaw(records);
+    this.options.metrics.deadLettered(topic, failures.length);
     for (const { message, error } of failures) {
       this.options.logger.warn('dead-lettered', { topic, partition, offset: message.offset, code: errorCode(error), error: errorMessage(error) });
     }

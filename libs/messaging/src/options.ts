@@ -7,6 +7,29 @@ export interface MessagingLogger {
   error(message: string, meta?: Record<string, unknown>): void;
 }
 
+/**
+ * What the messaging core reports for metrics (the service's registry implements it; by default
+ * nothing is recorded). Topics are physical names; counts are messages.
+ */
+export interface MessagingMetrics {
+  /** Messages a handler finished (ok) or gave up on (ok false: dead-lettered), and how long the call took. */
+  handled(topic: string, count: number, seconds: number, ok: boolean): void;
+  /** Extra attempts a handler needed. */
+  retried(topic: string, count: number): void;
+  deadLettered(topic: string, count: number): void;
+  produced(topic: string, count: number): void;
+  /** Messages of the partition not yet consumed by this group, as of the last batch (kafkajs' offsetLag). */
+  lag(topic: string, partition: number, lag: number): void;
+}
+
+export const noMetrics: MessagingMetrics = {
+  handled: () => undefined,
+  retried: () => undefined,
+  deadLettered: () => undefined,
+  produced: () => undefined,
+  lag: () => undefined,
+};
+
 export interface MessagingOptions {
   brokers: string[];
   /** Kafka client id and CloudEvents `source` (e.g. "hitl/scoring"). */
@@ -19,6 +42,7 @@ export interface MessagingOptions {
   logger?: MessagingLogger;
   /** kafkajs connection timeout; tests on a loaded two-core machine need more than the 1 s default. */
   connectionTimeoutMs?: number;
+  metrics?: MessagingMetrics;
 }
 
 export interface ResolvedMessagingOptions extends Required<Omit<MessagingOptions, 'retry' | 'topicPrefix'>> {
@@ -48,5 +72,6 @@ export function resolveOptions(options: MessagingOptions): ResolvedMessagingOpti
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? 25_000,
     logger: options.logger ?? silentLogger,
     connectionTimeoutMs: options.connectionTimeoutMs ?? 3_000,
+    metrics: options.metrics ?? noMetrics,
   };
 }

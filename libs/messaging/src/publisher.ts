@@ -116,6 +116,7 @@ export class EventPublisher {
     try {
       await this.producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
       spans.forEach((span) => endSpan(span));
+      for (const { topic, messages } of topicMessages) this.options.metrics.produced(topic, messages.length);
     } catch (error) {
       spans.forEach((span) => endSpan(span, error));
       throw error;

@@ -103,6 +103,7 @@ export class TransactionalTransformer<K extends TopicName> {
       resolveOffset(chunk[chunk.length - 1].offset);
       await heartbeat();
     }
+    this.options.metrics.lag(batch.topic, batch.partition, Number(batch.offsetLag()));
   }
 
   private async processChunk(topic: string, partition: number, chunk: KafkaMessage[], heartbeat: () => Promise<void>): Promise<boolean> {
@@ -122,18 +123,29 @@ export class TransactionalTransformer<K extends TopicName> {
     const invalid = decoded.invalid.map(({ message, error }) => toDeadLetter(message, error));
     const links = valid.map((event) => linkTo(event.traceContext)).filter((link) => link !== undefined);
     const span = startProcessSpan({ topic, group: this.spec.groupId, partition, count: chunk.length }, ROOT_CONTEXT, links);
+    const started = performance.now();
+    // What the committed attempt did, for the metrics.
+    let committed = { outputs: [] as OutgoingEvent[], rejected: 0 };
     const outcome = await withSpan(span, ROOT_CONTEXT, () =>
       runWithRetry(
         async () => {
           const { outputs, failures } = await this.transformIsolating(valid);
           const rejected = failures.map(({ event, error }) => toDeadLetter(byOffset.get(event.offset)!, error));
           await this.commitTransaction(topic, partition, chunk, outputs, [...invalid, ...rejected]);
+          committed = { outputs, rejected: rejected.length };
         },
         this.options.retry,
         { signal: this.abort.signal, heartbeat },
       ),
     );
     endSpan(span, outcome.ok ? undefined : outcome.error);
+    if (outcome.ok) {
+      const metrics = this.options.metrics;
+      metrics.handled(topic, valid.length - committed.rejected, (performance.now() - started) / 1_000, true);
+      if (committed.rejected + invalid.length > 0) metrics.deadLettered(topic, committed.rejected + invalid.length);
+      if (outcome.attempts > 1) metrics.retried(topic, outcome.attempts - 1);
+      for (const [outTopic, group] of groupByTopic(committed.outputs, this.options.topicPrefix)) metrics.produced(outTopic, group.length);
+    }
     if (!outcome.ok) {
       if (outcome.interrupted) return false;
       // A failure that survived every retry here is infrastructure (the transaction itself):

@@ -16,3 +16,4 @@ export * from './stats';
 export * from './intervals';
 export * from './database/insert-new';
 export * from './sample';
+export * from './metrics/metrics';

@@ -1,18 +1,23 @@
-import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule, type OnApplicationShutdown } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { MessagingModule, resolveOptions, type MessagingLogger } from '@hitl/messaging';
 import type { ServiceConfig } from './config/service-config';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
+import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { ServiceMetrics } from './metrics/metrics';
+import { MetricsController } from './metrics/metrics.controller';
 import { stopTracing } from './tracing';
 
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 
 /** What every service has: its config, Kafka (publisher + @EventHandler consumers), its database, health. */
 @Module({})
-export class PlatformModule implements OnApplicationShutdown {
+export class PlatformModule implements OnApplicationShutdown, NestModule {
   static forRoot(config: ServiceConfig, logger: MessagingLogger): DynamicModule {
+    const metrics = new ServiceMetrics(`hitl-${config.SERVICE_NAME}`);
     const messaging = resolveOptions({
+      metrics: metrics.messaging,
       brokers: config.KAFKA_BROKERS,
       clientId: `hitl/${config.SERVICE_NAME}`,
       topicPrefix: config.TOPIC_PREFIX,
@@ -38,10 +43,14 @@ export class PlatformModule implements OnApplicationShutdown {
         }),
         DatabaseModule.forRoot(config.MONGODB_URI),
       ],
-      controllers: [HealthController],
-      providers: [{ provide: SERVICE_CONFIG, useValue: config }],
-      exports: [SERVICE_CONFIG],
+      controllers: [HealthController, MetricsController],
+      providers: [{ provide: SERVICE_CONFIG, useValue: config }, { provide: ServiceMetrics, useValue: metrics }, HttpMetricsMiddleware],
+      exports: [SERVICE_CONFIG, ServiceMetrics],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 
   /** Last, so the spans of the drain itself are flushed. */

@@ -145,6 +145,37 @@ describe('routing through the real broker and database', () => {
     expect(dead().map((m) => m.json<{ decisionId: string }>().decisionId)).toEqual(['live-decision']);
   });
 
+  it('GET /metrics: Prometheus counters of what the tests above consumed, produced and dead-lettered, handler latency, lag, HTTP, process', async () => {
+    // The unknown-case decision of the test above is dead-lettered: wait until routing counted it.
+    const scrape = async () => (await fetch(`${routing.url}/metrics`)).text();
+    // A sample: its metric name and labels (in any order), and its value.
+    const samples = (text: string) =>
+      text
+        .split('\n')
+        .map((line) => /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line))
+        .filter((m) => m !== null)
+        .map(([, name, labels, v]) => ({ name, labels: Object.fromEntries([...(labels ?? '').matchAll(/(\w+)="([^"]*)"/g)].map(([, k, x]) => [k, x])), value: Number(v) }));
+    const value = (text: string, series: { name: string; labels: Record<string, string> }) =>
+      samples(text).find((x) => x.name === series.name && Object.entries({ ...series.labels, service: 'hitl-routing' }).every(([k, v]) => x.labels[k] === v))?.value;
+    const label = (name: string, labels: Record<string, string>) => ({ name, labels });
+    await waitFor(async () => (value(await scrape(), label('hitl_dead_letters_total', { topic: t(Topics.ReviewDecided) })) ?? 0) >= 1, { description: 'the dead letter counted' });
+    const response = await fetch(`${routing.url}/metrics`);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    const text = await response.text();
+    // Routing consumed predictions and decisions, and produced decisions and review requests.
+    expect(value(text, label('hitl_messages_consumed_total', { topic: t(Topics.PredictionScored), outcome: 'ok' }))).toBeGreaterThanOrEqual(10_000);
+    expect(value(text, label('hitl_messages_produced_total', { topic: t(Topics.DecisionFinalized) }))).toBeGreaterThanOrEqual(10_000);
+    expect(value(text, label('hitl_messages_produced_total', { topic: t(Topics.ReviewRequested) }))).toBeGreaterThan(0);
+    expect(value(text, label('hitl_handler_duration_seconds_count', { topic: t(Topics.PredictionScored) }))).toBeGreaterThan(0);
+    // Caught up: no lag left on the partitions it consumed.
+    const lags = samples(text).filter((x) => x.name === 'hitl_consumer_lag' && x.labels.topic === t(Topics.PredictionScored));
+    expect(lags.length).toBeGreaterThan(0);
+    expect(lags.map((x) => x.value)).toEqual(lags.map(() => 0));
+    // HTTP by route pattern, and the process itself.
+    expect(value(text, label('hitl_http_request_duration_seconds_count', { method: 'GET', route: '/health/ready', status: '200' }))).toBeGreaterThan(0);
+    expect(text).toMatch(/^process_cpu_seconds_total\{service="hitl-routing"\} \d/m);
+  });
+
   it('duplicated and reordered events still give exactly one decision', async () => {
     const event = scored('dup-1', { overall: 0.97, band: 'auto_approve', category: 'refund', value: 40 });
     await publisher.publish(Topics.PredictionScored, event, { id: 'same-id' });
