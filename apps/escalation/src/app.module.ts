@@ -1,4 +1,5 @@
-import { DB_CONNECTION, type ServiceConfig } from '@hitl/platform';
+import { DB_CONNECTION, ServiceMetrics, type ServiceConfig } from '@hitl/platform';
+import { Counter } from 'prom-client';
 import type { Policy } from '@hitl/policy';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Connection } from 'mongoose';
@@ -20,13 +21,16 @@ export class AppModule {
         { provide: TimerStore, useFactory: (db: Connection) => new TimerStore(db.db!, settings.ESCALATION_BUCKET_MS), inject: [DB_CONNECTION] },
         {
           provide: Notifier,
-          useFactory: (db: Connection) =>
-            new Notifier(webhooks, db.collection<DeliveryAttempt>('webhook_deliveries'), {
+          useFactory: (db: Connection, metrics: ServiceMetrics) => {
+            const attempts = new Counter({ name: 'hitl_webhook_deliveries_total', help: 'Webhook delivery attempts, by outcome (delivered: a 2xx answer; failed: anything else, retried with backoff).', labelNames: ['outcome'], registers: [metrics.registry] });
+            return new Notifier(webhooks, db.collection<DeliveryAttempt>('webhook_deliveries'), {
               maxAttempts: settings.ESCALATION_WEBHOOK_MAX_ATTEMPTS,
               initialBackoffMs: settings.ESCALATION_WEBHOOK_BACKOFF_MS,
               timeoutMs: settings.ESCALATION_WEBHOOK_TIMEOUT_MS,
-            }),
-          inject: [DB_CONNECTION],
+              onAttempt: (delivered) => attempts.inc({ outcome: delivered ? 'delivered' : 'failed' }),
+            });
+          },
+          inject: [DB_CONNECTION, ServiceMetrics],
         },
         Escalator,
         EscalationHandlers,

@@ -172,6 +172,11 @@ describe('escalation through the real broker and database', () => {
     } finally {
       await client.close();
     }
+    // The same attempts as Prometheus counters: at least the two failures and the deliveries.
+    const metrics = await (await fetch(`${running[0].url}/metrics`)).text();
+    const count = (outcome: string) => Number(new RegExp(`^hitl_webhook_deliveries_total\\{outcome="${outcome}",service="hitl-escalation"\\} (\\d+)`, 'm').exec(metrics)?.[1] ?? 0);
+    expect(count('failed')).toBeGreaterThanOrEqual(2);
+    expect(count('delivered')).toBeGreaterThanOrEqual(2);
   });
 
   it('SIGKILL with pending deadlines, then restart: each fires exactly once', async () => {

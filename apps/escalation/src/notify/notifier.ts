@@ -69,6 +69,8 @@ export interface NotifierOptions {
   maxAttempts: number;
   initialBackoffMs: number;
   timeoutMs: number;
+  /** Told of every attempt (the service's metrics). */
+  onAttempt?: (delivered: boolean) => void;
 }
 
 /**
@@ -122,6 +124,7 @@ export class Notifier {
       await this.log
         .insertOne({ _id: `${delivery}@${attempt}`, delivery, escalationId: id, url: hook.url, attempt, at: new Date().toISOString(), ...(status !== undefined ? { status } : {}), ...(error ? { error } : {}), delivered })
         .catch(() => undefined); // a redelivered escalation may log the same attempt twice
+      this.options.onAttempt?.(delivered);
       if (delivered) return;
       await new Promise((resolve) => setTimeout(resolve, this.options.initialBackoffMs * 2 ** (attempt - 1)));
     }
