@@ -277,6 +277,12 @@ describe('review API through the real broker and database', () => {
     expect(seen).not.toContain('"caseId":"approve-');
   });
 
+  it('logs carry no password and no session token (nine people logged in, the tests above acted)', () => {
+    expect(review.process.output.length).toBeGreaterThan(0);
+    expect(review.process.output).not.toContain('review-demo');
+    for (const client of Object.values(as)) expect(review.process.output).not.toContain(client.token!);
+  });
+
   it('records every login and action in a hash chain that verifies', async () => {
     const client = await MongoClient.connect(databaseUri);
     try {

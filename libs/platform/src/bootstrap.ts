@@ -23,7 +23,7 @@ export interface ServiceDefinition {
  */
 export async function runService(definition: ServiceDefinition): Promise<void> {
   const config = readOrExit(definition.name, () => readConfig(serviceEnvSchema({ name: definition.name, httpPort: definition.defaultHttpPort })));
-  const logger = createLogger(config.SERVICE_NAME, config.LOG_LEVEL);
+  const logger = createLogger(`hitl-${config.SERVICE_NAME}`, config.LOG_LEVEL);
   try {
     const app = await NestFactory.create(
       { module: class ServiceRoot {}, imports: [PlatformModule.forRoot(config, messagingLogger(logger)), definition.module(config)] },

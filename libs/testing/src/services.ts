@@ -26,8 +26,10 @@ export class RunningService {
 
   /** Waits for the "ready" log line and reads the URL the service printed. */
   async waitUntilListening(timeoutMs = 60_000): Promise<string> {
-    await this.process.waitForOutput(/"message":"ready","url":"(http:[^"]+)"/, timeoutMs);
-    this.url = /"message":"ready","url":"(http:[^"]+)"/.exec(this.process.output)![1];
+    // One JSON line per log event; its fields in any order.
+    const ready = /^\{.*"message":"ready".*\}$/m;
+    await this.process.waitForOutput(ready, timeoutMs);
+    this.url = (JSON.parse(ready.exec(this.process.output)![0]) as { url: string }).url;
     return this.url;
   }
 

@@ -32,10 +32,11 @@ export function startService(name: string, prefix: string, run: string, extraEnv
   child.stderr!.on('data', keep);
   return new Promise((ok, fail) => {
     const timer = setInterval(() => {
-      const ready = /"message":"ready","url":"(http:[^"]+)"/.exec(output);
+      // The service's JSON "ready" line, its fields in any order.
+      const ready = /^\{.*"message":"ready".*\}$/m.exec(output);
       if (ready) {
         clearInterval(timer);
-        child.url = ready[1];
+        child.url = (JSON.parse(ready[0]) as { url: string }).url;
         ok(child);
       } else if (child.exitCode !== null) {
         clearInterval(timer);
