@@ -84,6 +84,22 @@ export async function createTopicsAndWait(
 }
 
 /**
+ * A topic's partition offsets. Right after a topic is created its partitions may not have a
+ * leader yet ("This server is not the leader for that topic-partition", a retriable error that
+ * kafkajs' admin passes on): asked again, with a short backoff, for up to ~5 s.
+ */
+async function topicOffsets(admin: Admin, topic: string): Promise<{ partition: number; low: string; high: string }[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (error) {
+      if (attempt >= 10 || (error as { retriable?: boolean }).retriable !== true) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 50 * 2 ** attempt)));
+    }
+  }
+}
+
+/**
  * Records of `topics` a consumer group has not committed yet (end offset − committed offset,
  * summed over partitions; a partition the group never committed counts from its start).
  */
@@ -94,7 +110,7 @@ export async function consumerLag(kafka: Kafka, groupId: string, topics: string[
     const committed = await admin.fetchOffsets({ groupId, topics });
     let lag = 0;
     for (const topic of topics) {
-      const ends = await admin.fetchTopicOffsets(topic);
+      const ends = await topicOffsets(admin, topic);
       const done = new Map((committed.find((c) => c.topic === topic)?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
       for (const end of ends) {
         const at = done.get(end.partition) ?? -1;
@@ -123,7 +139,7 @@ export async function partitionOffsets(kafka: Kafka, topics: string[]): Promise<
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((topic) => !existing.has(topic));
     if (missing.length > 0) throw new Error(`no such topic: ${missing.join(', ')}`);
-    const all = await Promise.all(topics.map(async (topic) => (await admin.fetchTopicOffsets(topic)).map(({ partition, low, high }) => ({ topic, partition, low, high }))));
+    const all = await Promise.all(topics.map(async (topic) => (await topicOffsets(admin, topic)).map(({ partition, low, high }) => ({ topic, partition, low, high }))));
     return all.flat();
   } finally {
     await admin.disconnect();
