@@ -23,7 +23,7 @@ TRACES_LINE=""
 if [[ "${HITL_TRACES:-0}" == 1 && -z "${OTEL_EXPORTER_OTLP_ENDPOINT:-}" ]]; then
   bash "$ROOT/scripts/traces.sh" start
   export OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318
-  TRACES_LINE="  Traces       http://127.0.0.1:16686/api/traces?service=hitl-routing&tags=%7B%22hitl.case_id%22%3A%22<case id>%22%7D  (Jaeger's query API)"
+  TRACES_LINE="  Traces       http://127.0.0.1:3000/traces/<case id>   (a case's spans from every service; Jaeger's API at http://127.0.0.1:16686/api/traces)"
 fi
 
 # Each service owns its database (DESIGN.md): hitl_<service> on the same server.

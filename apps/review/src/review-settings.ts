@@ -20,6 +20,8 @@ export const reviewEnvSchema = z.object({
   REVIEW_VIEW_REFRESH_MS: positiveInt(3_600_000).default(30_000),
   /** Where the feedback service answers: the health dashboard shows its metrics. */
   REVIEW_FEEDBACK_URL: z.url({ message: 'expected a URL such as http://127.0.0.1:3004' }).default('http://127.0.0.1:3004'),
+  /** The trace store's query API (Jaeger, as HITL_TRACES=1 npm start runs it): /traces/<case> draws a case's trace from it. */
+  REVIEW_TRACES_URL: z.url({ message: 'expected a URL such as http://127.0.0.1:16686' }).default('http://127.0.0.1:16686'),
   /** Send the session cookie only over HTTPS (set behind TLS). */
   REVIEW_COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });

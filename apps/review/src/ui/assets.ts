@@ -140,6 +140,7 @@ button.primary kbd { background:transparent; color:#fff; border-color:#9fc0f0; }
 .panel { background:#fff; border:1px solid var(--line); border-radius:8px; padding:12px 16px; } .panel h2 { margin-top:0; font-size:18px; }
 .kv { display:grid; grid-template-columns:max-content 1fr; gap:4px 12px; } .kv dt { color:var(--muted); } .kv dd { margin:0; word-break:break-word; }
 .rec { font-size:18px; } .factors { list-style:none; padding:0; } .factors li { display:grid; grid-template-columns:170px 1fr 48px; gap:8px; align-items:center; margin:6px 0; }
+.bar-cell { width:40%; } .tbar { display:block; height:10px; background:var(--accent); border-radius:3px; }
 .factors small { grid-column:2 / 4; color:var(--muted); } .bar { height:10px; background:#e8edf3; border-radius:5px; overflow:hidden; } .bar span { display:block; height:100%; background:var(--accent); }
 .reasoning { background:#f3f6fa; padding:8px 12px; border-left:3px solid var(--accent); }
 .actions .buttons { margin-bottom:12px; } .act { display:inline-block; vertical-align:top; width:32%; min-width:260px; margin-right:1%; }

@@ -14,6 +14,7 @@ import { originOf } from '../http/origin';
 import { REVIEW_SETTINGS, type ReviewSettings } from '../review-settings';
 import { CLIENT_CSS, CLIENT_JS } from './assets';
 import { html } from './html';
+import { tracePage, type JaegerTraces } from './trace-view';
 import { casePage, dashboardPage, layout, loginPage, myFeedbackPage, queuePage, queueTable, type QueueFilters } from './pages';
 
 const PAGE_SIZE = 25;
@@ -132,6 +133,28 @@ export class UiController {
       .status(health.body ? 200 : 502)
       .type('html')
       .send(dashboardPage(user, health.body, health.problem, days, { reviewers: reviewers.body, rollout: rollout.body, series: series.body, loop: loop.body }).value);
+  }
+
+  /**
+   * A case's trace, from the trace store (Jaeger's query API; its own UI is not in the module
+   * this project builds it from): every service's spans about the case as one waterfall.
+   */
+  @Get('traces/:caseId')
+  async trace(@Param('caseId') caseId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const user = this.userOr(req, res);
+    if (!user) return;
+    const tags = encodeURIComponent(JSON.stringify({ 'hitl.case_id': caseId }));
+    let traces: JaegerTraces | undefined;
+    let problem: string | undefined;
+    try {
+      // Any service that handled the case finds its trace: routing handles every case.
+      const response = await fetch(new URL(`/api/traces?service=hitl-routing&tags=${tags}&limit=5`, this.settings.REVIEW_TRACES_URL), { signal: AbortSignal.timeout(5_000) });
+      if (response.ok) traces = (await response.json()) as JaegerTraces;
+      else problem = `it answered ${response.status}`;
+    } catch (error) {
+      problem = error instanceof Error ? error.message : String(error);
+    }
+    res.status(traces ? 200 : 502).type('html').send(tracePage(user, caseId, traces, problem, this.settings.REVIEW_TRACES_URL).value);
   }
 
   /** The reviewer's own page: catches, calibration exercises, and what their feedback changed. */
