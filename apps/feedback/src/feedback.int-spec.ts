@@ -1,10 +1,6 @@
 import { ALL_TOPICS, dlqTopicOf, exampleOf, physicalTopic, Topics, type EventOf, type HealthSeries, type LoopEvents, type ReviewerDetail, type RolloutReport } from '@hitl/contracts';
 import { EventPublisher, resolveOptions } from '@hitl/messaging';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { parse, stringify } from 'yaml';
-import { ChildService, createTopics, distEntry, freshDatabaseUri, RunningService, secureRandom, testBrokers, testKafka, testTopicPrefix, TopicCollector, waitFor } from '@hitl/testing';
+import { ChildService, policyFileWith, createTopics, distEntry, freshDatabaseUri, RunningService, secureRandom, testBrokers, testKafka, testTopicPrefix, TopicCollector, waitFor } from '@hitl/testing';
 
 type Requested = EventOf<typeof Topics.ReviewRequested>;
 type Decided = EventOf<typeof Topics.ReviewDecided>;
@@ -62,14 +58,11 @@ describe('feedback through the real broker and database', () => {
    * The default policy, with one category in the rollout's shadow stage; calibration off there
    * (its 200 decisions would each re-read 30 days of counters, with the check interval at 0).
    */
-  function policyFile(): string {
-    const policy = parse(readFileSync(resolve(__dirname, '../../../config/policy.default.yaml'), 'utf8'));
-    policy.categories = { ...policy.categories, [category('staged')]: { rollout: 'shadow' } };
-    policy.feedback = { ...policy.feedback, calibration: { ...(policy.feedback?.calibration ?? {}), modes: { [category('staged')]: 'off' } } };
-    const file = join(mkdtempSync(join(tmpdir(), 'hitl-policy-')), 'policy.yaml');
-    writeFileSync(file, stringify(policy));
-    return file;
-  }
+  const policyFile = () =>
+    policyFileWith((policy) => {
+      policy.categories = { ...policy.categories, [category('staged')]: { rollout: 'shadow' } };
+      policy.feedback = { ...policy.feedback, calibration: { ...(policy.feedback?.calibration ?? {}), modes: { [category('staged')]: 'off' } } };
+    });
 
   beforeAll(async () => {
     const kafka = testKafka();

@@ -51,6 +51,11 @@ export class FeedbackService {
 
   clock: () => Date = () => new Date();
 
+  /** Changes for many day documents: one write per document, each change under its own position. */
+  private async countAll(items: Counted[], scope?: 'reviewers'): Promise<void> {
+    for (const g of byDocument(items).values()) await this.store.count(g.day, g.category, g.changes, scope);
+  }
+
   /** Review requests: what the AI said (for the join), and how many reviews were asked for. */
   async requested(events: IncomingEvent<typeof Topics.ReviewRequested>[]): Promise<void> {
     const infos = events.map((e) => requestInfoOf(e.data));
@@ -59,7 +64,7 @@ export class FeedbackService {
     const counted = events
       .filter((e) => e.data.reason !== 'escalation' && e.data.reason !== 'exercise')
       .map((e) => ({ day: dayOf(e.data.requestedAt), category: e.data.context.category, at: positionOf(e), change: { kind: 'requested' } as DayChange }));
-    for (const group of byDocument(counted).values()) await this.store.count(group.day, group.category, group.changes);
+    await this.countAll(counted);
   }
 
   /** Final decisions: auto or human, audit samples, time to a human decision. */
@@ -70,7 +75,7 @@ export class FeedbackService {
       at: positionOf(e),
       change: { kind: 'finalized', decidedBy: e.data.decidedBy, latencyMs: e.data.latencyMs, auditSampled: e.data.auditSampled === true, shadow: e.data.shadow === true } as DayChange,
     }));
-    for (const group of byDocument(counted).values()) await this.store.count(group.day, group.category, group.changes);
+    await this.countAll(counted);
     // Hand escalations judged by how the case ended: unnecessary when people kept the AI's recommendation.
     for (const e of events) {
       if (e.data.decidedBy !== 'human' || e.data.recommendation === undefined) continue;
@@ -177,7 +182,7 @@ export class FeedbackService {
       else fresh.push({ event, existing });
     }
     const seen: Counted[] = fresh.map(({ event }) => ({ day: dayOf(event.data.decidedAt), category: ALL_CATEGORIES, at: positionOf(event), change: { kind: 'seen' } }));
-    for (const g of byDocument(seen).values()) await this.store.count(g.day, g.category, g.changes);
+    await this.countAll(seen);
     const requests = await Promise.all(fresh.map(({ event }) => this.store.request(requestIdOf(event.data.caseId, event.data.round))));
     const joined: Parameters<FeedbackService['captureMany']>[0] = [];
     for (const [i, { event, existing }] of fresh.entries()) {
@@ -250,8 +255,8 @@ export class FeedbackService {
       }
       retrain.set(`${record.category}|${record.modelVersion}`, { category: record.category, modelVersion: record.modelVersion });
     }
-    for (const g of byDocument(byCategory).values()) await this.store.count(g.day, g.category, g.changes);
-    for (const g of byDocument(byReviewer).values()) await this.store.count(g.day, g.category, g.changes, 'reviewers');
+    await this.countAll(byCategory);
+    await this.countAll(byReviewer, 'reviewers');
     for (const record of records) await this.store.markCounted(record.feedbackId);
     for (const { category, modelVersion } of retrain.values()) await this.checkRetraining(category, modelVersion);
     for (const category of new Set(records.map((r) => r.category))) await this.checkCalibration(category);

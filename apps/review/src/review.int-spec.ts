@@ -1,11 +1,7 @@
 import { ALL_TOPICS, dlqTopicOf, exampleOf, physicalTopic, Topics, type EventOf } from '@hitl/contracts';
 import { EventPublisher, resolveOptions } from '@hitl/messaging';
-import { createTopics, freshDatabaseUri, RunningService, secureRandom, testBrokers, testKafka, testTopicPrefix, TopicCollector, waitFor } from '@hitl/testing';
+import { createTopics, freshDatabaseUri, policyFileWith, RunningService, secureRandom, testBrokers, testKafka, testTopicPrefix, TopicCollector, waitFor } from '@hitl/testing';
 import { MongoClient } from 'mongodb';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { parse, stringify } from 'yaml';
 import { exerciseIdOf } from './queue/exercises';
 import { AuditLog } from './audit';
 import { ReviewClient, reviewRequest } from './review-client.test-helper';
@@ -37,13 +33,7 @@ describe('review API through the real broker and database', () => {
   }
 
   /** The default policy with calibration exercises after every live request (only categories with past mistakes have any). */
-  function policyFile(): string {
-    const policy = parse(readFileSync(resolve(__dirname, '../../../config/policy.default.yaml'), 'utf8'));
-    policy.feedback = { ...policy.feedback, exercises: { rate: 1 } };
-    const file = join(mkdtempSync(join(tmpdir(), 'hitl-policy-')), 'policy.yaml');
-    writeFileSync(file, stringify(policy));
-    return file;
-  }
+  const policyFile = () => policyFileWith((policy) => (policy.feedback = { ...policy.feedback, exercises: { rate: 1 } }));
 
   beforeAll(async () => {
     const kafka = testKafka();

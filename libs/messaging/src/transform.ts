@@ -124,15 +124,15 @@ export class TransactionalTransformer<K extends TopicName> {
     const links = valid.map((event) => linkTo(event.traceContext)).filter((link) => link !== undefined);
     const span = startProcessSpan({ topic, group: this.spec.groupId, partition, count: chunk.length }, ROOT_CONTEXT, links);
     const started = performance.now();
-    // What the committed attempt did, for the metrics.
-    let committed = { outputs: [] as OutgoingEvent[], rejected: 0 };
+    // How many events the committed attempt dead-lettered, for the metrics.
+    let rejectedCount = 0;
     const outcome = await withSpan(span, ROOT_CONTEXT, () =>
       runWithRetry(
         async () => {
           const { outputs, failures } = await this.transformIsolating(valid);
           const rejected = failures.map(({ event, error }) => toDeadLetter(byOffset.get(event.offset)!, error));
           await this.commitTransaction(topic, partition, chunk, outputs, [...invalid, ...rejected]);
-          committed = { outputs, rejected: rejected.length };
+          rejectedCount = rejected.length;
         },
         this.options.retry,
         { signal: this.abort.signal, heartbeat },
@@ -141,10 +141,9 @@ export class TransactionalTransformer<K extends TopicName> {
     endSpan(span, outcome.ok ? undefined : outcome.error);
     if (outcome.ok) {
       const metrics = this.options.metrics;
-      metrics.handled(topic, valid.length - committed.rejected, (performance.now() - started) / 1_000, true);
-      if (committed.rejected + invalid.length > 0) metrics.deadLettered(topic, committed.rejected + invalid.length);
+      metrics.handled(topic, valid.length - rejectedCount, (performance.now() - started) / 1_000, true);
+      if (rejectedCount + invalid.length > 0) metrics.deadLettered(topic, rejectedCount + invalid.length);
       if (outcome.attempts > 1) metrics.retried(topic, outcome.attempts - 1);
-      for (const [outTopic, group] of groupByTopic(committed.outputs, this.options.topicPrefix)) metrics.produced(outTopic, group.length);
     }
     if (!outcome.ok) {
       if (outcome.interrupted) return false;
@@ -195,12 +194,14 @@ export class TransactionalTransformer<K extends TopicName> {
         }),
       });
     }
+    const produced = topicMessages.map(({ topic: t, messages }) => ({ topic: t, count: messages.length }));
     for (const { topic: dlq, message } of deadLetters) topicMessages.push({ topic: dlq, messages: [message] });
     const turn = this.commitQueue.then(() => this.runTransaction(topic, partition, chunk, topicMessages));
     this.commitQueue = turn.catch(() => undefined);
     try {
       await turn;
       spans.forEach((span) => endSpan(span));
+      for (const p of produced) this.options.metrics.produced(p.topic, p.count);
     } catch (error) {
       spans.forEach((span) => endSpan(span, error));
       throw error;

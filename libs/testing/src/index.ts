@@ -7,3 +7,4 @@ export * from './wait-for';
 export * from './services';
 export * from './browser';
 export * from './otlp';
+export * from './policy-file';

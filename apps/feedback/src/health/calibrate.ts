@@ -1,6 +1,6 @@
 import type { BandThresholds, CalibrationEvidence } from '@hitl/contracts';
 import type { FeedbackPolicy } from '@hitl/policy';
-import { clopperPearsonInterval } from '../stats';
+import { clopperPearsonInterval } from '@hitl/platform';
 
 export type CalibrationRule = FeedbackPolicy['calibration'];
 

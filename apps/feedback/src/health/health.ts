@@ -1,5 +1,5 @@
 import type { HealthMetric, HealthStatus } from '@hitl/contracts';
-import { clopperPearsonInterval } from '../stats';
+import { clopperPearsonInterval } from '@hitl/platform';
 import type { sumDays } from './daily';
 
 export type Totals = ReturnType<typeof sumDays>;

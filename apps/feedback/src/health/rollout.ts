@@ -1,6 +1,6 @@
 import type { RolloutCategory, RolloutEvidence, RolloutStage } from '@hitl/contracts';
 import type { FeedbackPolicy } from '@hitl/policy';
-import { clopperPearsonInterval } from '../stats';
+import { clopperPearsonInterval } from '@hitl/platform';
 
 /** What people decided in one rollout stage (shadow or assist) of a category. */
 export interface StageCounts {

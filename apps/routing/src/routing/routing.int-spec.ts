@@ -1,23 +1,13 @@
 import { ALL_TOPICS, dlqTopicOf, physicalTopic, Topics, type EventOf } from '@hitl/contracts';
 import { EventPublisher, resolveOptions } from '@hitl/messaging';
-import { createTopics, freshDatabaseUri, RunningService, testBrokers, testKafka, testTopicPrefix, TopicCollector, waitFor } from '@hitl/testing';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { createTopics, freshDatabaseUri, policyFileWith, RunningService, testBrokers, testKafka, testTopicPrefix, TopicCollector, waitFor } from '@hitl/testing';
 import { decision, scored } from './fixtures.test-helper';
 
 type Finalized = EventOf<typeof Topics.DecisionFinalized>;
 type Requested = EventOf<typeof Topics.ReviewRequested>;
 
 /** The default policy plus a category in the rollout's shadow stage. */
-function policyFile(): string {
-  const policy = parse(readFileSync(resolve(__dirname, '../../../../config/policy.default.yaml'), 'utf8'));
-  policy.categories = { ...policy.categories, shadow_claims: { rollout: 'shadow' } };
-  const file = join(mkdtempSync(join(tmpdir(), 'hitl-policy-')), 'policy.yaml');
-  writeFileSync(file, stringify(policy));
-  return file;
-}
+const policyFile = () => policyFileWith((policy) => (policy.categories = { ...policy.categories, shadow_claims: { rollout: 'shadow' } }));
 
 describe('routing through the real broker and database', () => {
   const prefix = testTopicPrefix();
