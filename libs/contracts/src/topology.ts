@@ -1,8 +1,9 @@
 import { Topics, type TopicName } from './topics';
 
 /*
- * Who emits and who consumes each topic, as DESIGN.md draws it. It feeds the AsyncAPI
- * document only: the apps' own subscriptions are the truth, this is their map.
+ * Who emits and who consumes each topic, as the apps subscribe. It feeds the AsyncAPI document;
+ * tools/deploy/src/k8s.spec.ts checks it against the apps' own handlers, which the Kafka-lag
+ * autoscalers in deploy/k8s follow too.
  */
 
 export const Services = ['scoring', 'routing', 'escalation', 'feedback', 'review'] as const;
@@ -33,25 +34,25 @@ export const topology: { readonly [K in TopicName]: TopicFlow } = {
     key: BY_CASE,
     summary: 'The prediction with its confidence score, band and triggers.',
     emittedBy: ['scoring'],
-    consumedBy: ['routing', 'feedback'],
+    consumedBy: ['routing'],
   },
   [Topics.ReviewRequested]: {
     key: BY_CASE,
     summary: 'A case needs a human decision from one of the eligible roles; one request per reason (band, disagreement, max rounds, ...).',
     emittedBy: ['routing'],
-    consumedBy: ['escalation', 'review'],
+    consumedBy: ['escalation', 'review', 'feedback'],
   },
   [Topics.ReviewDecided]: {
     key: BY_CASE,
     summary: 'A reviewer approved, overrode, asked the producer for more information, or escalated.',
     emittedBy: ['review'],
-    consumedBy: ['routing', 'escalation', 'feedback'],
+    consumedBy: ['routing', 'escalation', 'feedback', 'review'],
   },
   [Topics.EscalationFired]: {
     key: BY_CASE,
     summary: 'A case moved up the escalation ladder (timeout, critical flag, context, disagreement, max rounds, manual). Only the escalation service emits it.',
     emittedBy: ['escalation'],
-    consumedBy: ['routing', 'review'],
+    consumedBy: ['routing', 'review', 'feedback'],
   },
   [Topics.DecisionFinalized]: {
     key: BY_CASE,
