@@ -6,6 +6,7 @@ import type { Connection } from 'mongoose';
 import { ESCALATION_SETTINGS, type EscalationSettings } from './escalation-settings';
 import { EscalationHandlers } from './escalation/escalation.handlers';
 import { Escalator, POLICY } from './escalation/escalator';
+import { registerTimerMetrics } from './escalation/timer-metrics';
 import { TimerStore } from './escalation/timer-store';
 import { Notifier, type DeliveryAttempt, type Webhook } from './notify/notifier';
 
@@ -33,6 +34,11 @@ export class AppModule {
           inject: [DB_CONNECTION, ServiceMetrics],
         },
         Escalator,
+        {
+          provide: 'TIMER_METRICS',
+          useFactory: (metrics: ServiceMetrics, escalator: Escalator, store: TimerStore) => registerTimerMetrics(metrics.registry, escalator, store, settings.ESCALATION_PENDING_SCAN_MS),
+          inject: [ServiceMetrics, Escalator, TimerStore],
+        },
         EscalationHandlers,
       ],
     };

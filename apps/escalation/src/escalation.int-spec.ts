@@ -59,6 +59,7 @@ describe('escalation through the real broker and database', () => {
     ESCALATION_TICK_MS: '200',
     ESCALATION_BUCKET_MS: '1000',
     ESCALATION_LEASE_MS: '3000',
+    ESCALATION_PENDING_SCAN_MS: '100',
     CONSUMER_SESSION_TIMEOUT_MS: '6000',
   };
   let publisher: EventPublisher;
@@ -130,6 +131,36 @@ describe('escalation through the real broker and database', () => {
     await barrier();
     await barrier(); // the second ladder starts after the first deadline of the decided case was due
     expect(fired(caseId)).toEqual([]);
+  });
+
+  it('/metrics shows the timer wheel: deadlines pending (cancelled ones leave), how far behind it runs, escalations fired', async () => {
+    const metricsOf = async () => {
+      const text = await (await fetch(`${running[0].url}/metrics`)).text();
+      return (name: string) => Number(new RegExp(`^${name}\\{service="hitl-escalation"\\} ([\\d.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+    };
+    await barrier(); // every earlier ladder has fired (the decided case's was cancelled): none pending
+    // Four reviews requested for an hour from now: three rungs each wait.
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const ids = [0, 1, 2, 3].map((i) => `pending-${i}-${secureRandom(3)}`);
+    for (const id of ids) await publisher.publish(Topics.ReviewRequested, request(id, { requestedAt: later }));
+    const pendingIs = (expected: number) => async () => {
+      const pending = (await metricsOf())('hitl_timers_pending');
+      if (pending !== expected) throw new Error(`hitl_timers_pending is ${pending}`);
+      return true;
+    };
+    await waitFor(pendingIs(12), { timeoutMs: 20_000, description: '12 pending deadlines' });
+    // Two of them decided: their six deadlines are cancelled.
+    for (const id of ids.slice(0, 2)) {
+      const at = new Date().toISOString();
+      await publisher.publish(Topics.ReviewDecided, { caseId: id, decisionId: `d-${id}`, reviewerId: 'sam', role: 'support_lead', action: 'approve', outcome: 'approve', agreesWithAi: true, round: 1, startedAt: at, decidedAt: at });
+    }
+    await waitFor(pendingIs(6), { timeoutMs: 20_000, description: '6 pending deadlines' });
+    const metric = await metricsOf();
+    // The wheel keeps up: its oldest open bucket began within a couple of buckets (1 s here).
+    expect(metric('hitl_timers_cursor_lag_seconds')).toBeLessThan(5);
+    expect(metric('hitl_timers_due_unfired')).toBe(0);
+    // Every escalation.fired this replica (the only one so far) published, and no more.
+    expect(metric('hitl_escalations_fired_total')).toBe(new Set(collector.on(t(Topics.EscalationFired)).map((m) => m.headers.ce_id)).size);
   });
 
   it('a critical flag escalates when the review is requested, before any timer', async () => {

@@ -267,6 +267,40 @@ describe('review API through the real broker and database', () => {
     expect(seen).not.toContain('"caseId":"approve-');
   });
 
+  it('/metrics counts the cases waiting for people as the database holds them: by status and claim, and the oldest open one', async () => {
+    const caseId = id('census');
+    await request(caseId, {}, 'sam');
+    expect((await as.jamie.post(`/api/cases/${caseId}/claim`)).status).toBe(200);
+    const client = await MongoClient.connect(databaseUri);
+    try {
+      const queue = client.db().collection<{ status: string; claim?: { until: string } | null; requestedAt: string }>('queue');
+      await waitFor(
+        async () => {
+          const text = await (await fetch(`${review.url}/metrics`)).text();
+          const series = [...text.matchAll(/^hitl_review_cases\{([^}]*)\} (\d+)$/gm)].map((m) => ({ labels: m[1], n: Number(m[2]) }));
+          const sum = (match: string) => series.filter((x) => x.labels.includes(match)).reduce((a, x) => a + x.n, 0);
+          const now = Date.now();
+          const stored = (await queue.find({}).toArray()).filter((d) => d.status !== 'finalized');
+          const open = stored.filter((d) => d.status === 'open');
+          const expected = {
+            all: stored.length,
+            open: open.length,
+            claimed: stored.filter((d) => d.claim && Date.parse(d.claim.until) > now).length,
+          };
+          const seen = { all: sum(''), open: sum('status="open"'), claimed: sum('claimed="true"') };
+          if (JSON.stringify(seen) !== JSON.stringify(expected)) throw new Error(`metrics ${JSON.stringify(seen)}, database ${JSON.stringify(expected)}`);
+          const oldest = Number(/^hitl_review_oldest_open_seconds\{[^}]*\} ([\d.e+-]+)$/m.exec(text)?.[1]);
+          const oldestStored = (now - Math.min(...open.map((d) => Date.parse(d.requestedAt)))) / 1000;
+          if (!(Math.abs(oldest - oldestStored) < 5)) throw new Error(`oldest open ${oldest} s, database ${oldestStored} s`);
+          return expected.claimed >= 1 && expected.open >= 1;
+        },
+        { timeoutMs: 15_000, description: 'the queue gauges to match the database' },
+      );
+    } finally {
+      await client.close();
+    }
+  });
+
   it('logs carry no password and no session token (nine people logged in, the tests above acted)', () => {
     expect(review.process.output.length).toBeGreaterThan(0);
     expect(review.process.output).not.toContain('review-demo');

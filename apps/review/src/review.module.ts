@@ -1,4 +1,4 @@
-import { DB_CONNECTION } from '@hitl/platform';
+import { DB_CONNECTION, ServiceMetrics } from '@hitl/platform';
 import type { Policy } from '@hitl/policy';
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { Connection } from 'mongoose';
@@ -14,6 +14,7 @@ import type { User } from './auth/users';
 import { CasesController } from './cases/cases.controller';
 import { ReviewService } from './cases/review.service';
 import type { QueueItem } from './queue/queue-item';
+import { registerQueueMetrics } from './queue/queue-metrics';
 import { QueueStore } from './queue/queue-store';
 import { QueueHandlers } from './queue/queue.handlers';
 import { REVIEW_SETTINGS, type ReviewSettings } from './review-settings';
@@ -47,8 +48,12 @@ export class ReviewModule {
         { provide: REVIEW_SETTINGS, useValue: settings },
         {
           provide: QueueStore,
-          useFactory: (db: Connection) => new QueueStore(db.collection<QueueItem>('queue'), db.collection<QueueItem>('closed'), db.collection('past_cases'), db.collection('queue_claims')),
-          inject: [DB_CONNECTION],
+          useFactory: (db: Connection, metrics: ServiceMetrics) => {
+            const store = new QueueStore(db.collection<QueueItem>('queue'), db.collection<QueueItem>('closed'), db.collection('past_cases'), db.collection('queue_claims'));
+            registerQueueMetrics(metrics.registry, store.view);
+            return store;
+          },
+          inject: [DB_CONNECTION, ServiceMetrics],
         },
         { provide: AUTHENTICATOR, useValue: new PasswordAuthenticator(users) },
         // Without a configured secret, a random one: sessions then end on restart (npm start's case).

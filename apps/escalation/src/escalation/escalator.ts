@@ -27,6 +27,8 @@ export class Escalator implements OnApplicationBootstrap, OnApplicationShutdown 
   private prefetched?: { bucket: number; pieces: TimerEntry[][] };
   /** Deadlines this replica saw resolved (fired or no longer due), so a tick does not recheck them. */
   private readonly resolved = new Set<string>();
+  /** What the last pass saw (the metrics read it): the cursor, and due deadlines it left unfired. */
+  readonly progress = { cursor: Number.NaN, passAt: Number.NaN, dueOpen: 0, fired: 0 };
 
   constructor(
     private readonly store: TimerStore,
@@ -142,6 +144,7 @@ export class Escalator implements OnApplicationBootstrap, OnApplicationShutdown 
     const now = this.clock();
     let bucket = await this.store.cursor(now);
     let wake = Infinity;
+    let dueOpen = 0;
     for (; bucket <= now.getTime(); bucket += this.store.bucketMs) {
       const entries = this.prefetched?.bucket === bucket ? await this.store.readBucket(bucket, this.prefetched.pieces) : await this.store.readBucket(bucket);
       if (this.prefetched?.bucket === bucket) this.prefetched = undefined;
@@ -152,10 +155,13 @@ export class Escalator implements OnApplicationBootstrap, OnApplicationShutdown 
         if (at <= now.getTime()) due.push(d);
         else wake = Math.min(wake, at);
       }
-      const open = pending.length - due.length + (await this.fireDue(due, now));
+      const unfired = await this.fireDue(due, now);
+      dueOpen += unfired;
+      const open = pending.length - due.length + unfired;
       if (open > 0 || bucket + this.store.bucketMs > now.getTime()) break; // the cursor waits for this bucket
       await this.store.advance(bucket);
     }
+    Object.assign(this.progress, { cursor: bucket, passAt: now.getTime(), dueOpen });
     if (this.resolved.size > 2_000_000) this.resolved.clear();
     // Read the next bucket ahead of its start: when it starts, only what was added since is read.
     const next = this.store.bucketOf(now.getTime()) + this.store.bucketMs;
@@ -203,6 +209,7 @@ export class Escalator implements OnApplicationBootstrap, OnApplicationShutdown 
     const t3 = performance.now();
     published.push(...events.map((e) => e.id));
     const ms = (a: number, b: number) => Math.round(b - a);
+    this.progress.fired += events.length;
     for (const { id, event } of events) {
       this.resolved.add(id);
       this.notifier.notify(id, event);
@@ -232,6 +239,7 @@ export class Escalator implements OnApplicationBootstrap, OnApplicationShutdown 
     const claimed = await this.store.claim(id, this.owner, now, this.settings.ESCALATION_LEASE_MS);
     if (!claimed) return this.store.isFired(id);
     await this.publisher.publish(Topics.EscalationFired, event, { id, ...(traceparent ? { traceContext: contextOf(traceparent) } : {}) });
+    this.progress.fired++;
     await this.store.markFired([id], this.clock());
     this.notifier.notify(id, event); // in the background: a slow receiver never holds up the ladder
     this.logger.log({ message: 'escalation fired', id, caseId: event.caseId, level: event.level, escalateTo: event.escalateTo, reason: event.reason });

@@ -52,4 +52,24 @@ describe('TimerStore on the real database', () => {
     await store.add(many, new Date(bucket - 60_000));
     expect((await store.bucket(bucket)).map((d) => d._id)).toEqual(many.map((d) => d._id));
   });
+
+  it('counts the deadlines still to fire from the cursor on: cancelled ones and earlier buckets are not', async () => {
+    const db = clients[0].db(`${new URL(uri).pathname.slice(1)}_census`);
+    const store = new TimerStore(db, BUCKET_MS);
+    const base = 1_900_000_200_000;
+    const now = new Date(base - 60_000);
+    // 3 buckets: 150 (two chunks), 40 and 10 deadlines; then 25 of the first and 5 of the last cancelled.
+    const first = Array.from({ length: 150 }, (_, i) => deadline(`a${i}:1`, base + 1));
+    const second = Array.from({ length: 40 }, (_, i) => deadline(`b${i}:1`, base + BUCKET_MS + 1));
+    const third = Array.from({ length: 10 }, (_, i) => deadline(`c${i}:1`, base + 2 * BUCKET_MS + 1));
+    await store.add([...first, ...second, ...third], now);
+    const cancel = (d: Deadline) => ({ _id: `x:${d._id}`, cancels: d._id, dueAt: d.dueAt });
+    await store.add([...first.slice(0, 25), ...third.slice(0, 5)].map(cancel), now);
+    // A redelivered request stores a deadline twice: it still counts once.
+    await store.add(second.slice(0, 3), now);
+    expect(await store.census(base)).toEqual({ pending: 125 + 40 + 5, buckets: 3 });
+    expect(await store.census(base + BUCKET_MS)).toEqual({ pending: 40 + 5, buckets: 2 });
+    await store.advance(base + BUCKET_MS);
+    expect(await store.census(base + 2 * BUCKET_MS)).toEqual({ pending: 5, buckets: 1 });
+  });
 });

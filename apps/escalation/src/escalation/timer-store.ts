@@ -1,6 +1,6 @@
 import { insertNew, VersionedWrites } from '@hitl/platform';
 import type { Collection, Db } from 'mongodb';
-import type { CaseState, TimerEntry } from './ladder';
+import { liveDeadlines, type CaseState, type TimerEntry } from './ladder';
 
 /** A bucket's head: how many chunks hold its deadlines (`c:<start>:0` .. `c:<start>:<chunks-1>`). */
 interface BucketHead {
@@ -194,6 +194,24 @@ export class TimerStore {
     }
     await this.heads.deleteOne({ _id: `b:${bucket}` });
     await this.headWrites.forget(`b:${bucket}`, head.version);
+  }
+
+  /**
+   * How many deadlines wait to fire (cancelled ones not counted), from `cursor` on: every bucket
+   * head (a small collection, one document per bucket), then each bucket's chunks by _id. Costs
+   * one lookup per 100 deadlines, so it runs on its own schedule, not per scrape.
+   */
+  async census(cursor: number): Promise<{ pending: number; buckets: number }> {
+    const heads = await this.heads.find({}).toArray();
+    let pending = 0;
+    let buckets = 0;
+    for (const head of heads) {
+      const start = Number(head._id.slice(2));
+      if (!(start >= cursor)) continue;
+      buckets++;
+      pending += liveDeadlines(await this.bucket(start)).length;
+    }
+    return { pending, buckets };
   }
 
   /** Takes the claim to fire `id`: new, or taken over after its lease ran out. False if someone holds it. */

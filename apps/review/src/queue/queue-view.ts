@@ -91,6 +91,24 @@ export class QueueView {
     for (const item of stored) this.upsert(item);
   }
 
+  /**
+   * Every case the view holds, counted by status, tier, whether a claim holds it now and whether
+   * it was escalated; and the age of the oldest open case (the metrics read this at a scrape).
+   */
+  census(now: number): { counts: Map<string, { status: string; tier: string; claimed: boolean; escalated: boolean; n: number }>; oldestOpenMs: number } {
+    const counts = new Map<string, { status: string; tier: string; claimed: boolean; escalated: boolean; n: number }>();
+    let oldest = now;
+    for (const item of this.items.values()) {
+      const claimed = !!item.claim && Date.parse(item.claim.until) > now;
+      const key = `${item.status}|${item.tier}|${claimed}|${item.escalated}`;
+      const entry = counts.get(key) ?? { status: item.status, tier: item.tier, claimed, escalated: item.escalated, n: 0 };
+      entry.n++;
+      counts.set(key, entry);
+      if (item.status === 'open') oldest = Math.min(oldest, Date.parse(item.requestedAt));
+    }
+    return { counts, oldestOpenMs: now - oldest };
+  }
+
   /** The caller's queue: open cases one of their roles may act on and they have not voted on. */
   query(q: QueueQuery): { items: QueueItem[]; total: number } {
     const due = q.dueBefore ? Date.parse(q.dueBefore) : undefined;
