@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { parse } from 'yaml';
 
 // The Grafana dashboard asks only for series the services really export: every metric name in
 // its queries is defined in our code (a prom-client metric or the feedback service's health
@@ -43,5 +44,32 @@ describe('the Grafana dashboard', () => {
       expect(names.length).toBeGreaterThan(0);
       for (const name of names) expect({ name, exported: defined.has(name) || processMetrics.has(name) }).toEqual({ name, exported: true });
     }
+  });
+});
+
+interface Rule {
+  alert: string;
+  expr: string;
+  for?: string;
+  labels: { severity: string };
+  annotations: { summary: string; description: string };
+}
+const rules = (parse(readFileSync(join(root, 'deploy', 'prometheus', 'hitl-alerts.yaml'), 'utf8')) as { groups: { name: string; rules: Rule[] }[] }).groups.flatMap((g) => g.rules);
+
+describe('the Prometheus alerts', () => {
+  it.each(rules.map((r) => [r.alert, r] as const))('%s: named, explained, and on metrics the services export', (_name, rule) => {
+    expect(rule.alert).toMatch(/^Hitl[A-Z]\w+$/);
+    expect(['warning', 'critical']).toContain(rule.labels.severity);
+    expect(rule.annotations.summary.length).toBeGreaterThan(10);
+    expect(rule.annotations.description.length).toBeGreaterThan(40);
+    if (rule.for) expect(rule.for).toMatch(/^\d+[smh]$/);
+    const names = [...rule.expr.matchAll(/\b((?:hitl|process|nodejs)_[a-z_]+)\b/g)].map((m) => m[1].replace(/_(bucket|count|sum)$/, ''));
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) expect({ name, exported: defined.has(name) || processMetrics.has(name) }).toEqual({ name, exported: true });
+  });
+
+  it('are all in the README', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    for (const rule of rules) expect(readme).toContain(rule.alert);
   });
 });
