@@ -97,6 +97,26 @@ describe('one trace per case, across every service', () => {
     expect([...servicesIn(linking)]).toEqual(expect.arrayContaining(['hitl-escalation', 'hitl-feedback']));
   });
 
+  it('the libraries a case passes are traced too: the reviewer\'s HTTP request, its Nest handler, the MongoDB commands under it; probes are not', async () => {
+    // The human path above approved trace-human-<run> over HTTP.
+    const caseId = `trace-human-${run}`;
+    const approve = () => receiver.spans.find((s) => s.service === 'hitl-review' && s.kind === 2 && s.attributes['url.path'] === `/api/cases/${caseId}/approve`);
+    const server = await waitFor(approve, { timeoutMs: 30_000, description: "the approve request's server span" });
+    expect(server.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.response.status_code': 200 });
+    const inRequest = () => receiver.spans.filter((s) => s.traceId === server.traceId);
+    await waitFor(() => inRequest().some((s) => s.attributes['nestjs.type'] !== undefined) && inRequest().some((s) => s.attributes['db.system.name'] === 'mongodb'), { timeoutMs: 30_000, description: "Nest's and MongoDB's spans in the request's trace" });
+    expect(inRequest().filter((s) => s.attributes['nestjs.type'] === 'handler').map((s) => s.name)).toContain('approve');
+    const commands = inRequest().filter((s) => s.attributes['db.system.name'] === 'mongodb');
+    expect(commands.map((s) => s.attributes['db.collection.name'])).toContain('queue');
+    // Statements are recorded without their values (they may hold personal data).
+    for (const c of commands) expect(String(c.attributes['db.query.text'] ?? '')).not.toContain(caseId);
+    // The case's trace leads to the request: the approval's send links to it.
+    const decided = receiver.ofCase(caseId).find((s) => s.service === 'hitl-review' && s.name === `send ${topic(Topics.ReviewDecided)}`)!;
+    expect(decided.links.map((l) => l.traceId)).toContain(server.traceId);
+    // Kubernetes' probes and Prometheus' scrapes make no spans (the tests polled /health/ready throughout).
+    expect(receiver.spans.filter((s) => /^\/(health|metrics)/.test(String(s.attributes['url.path'] ?? '')))).toEqual([]);
+  });
+
   it('a review nobody takes: the deadline stored with it fires into the case\'s trace', async () => {
     const caseId = `trace-stall-${run}`;
     const traceId = await submit(caseId, 0.75);

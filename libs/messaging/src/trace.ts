@@ -58,11 +58,19 @@ export function contextOf(traceparent: string | undefined): Context {
   return traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent }, getter) : ROOT_CONTEXT;
 }
 
+/**
+ * A send in the trace of `parent`. When that is another trace than the active one (a reviewer's
+ * HTTP request acting on a case, a batch handler sending about one case), the send links to the
+ * active span, so the case's trace leads to the request or batch that caused it.
+ */
 export function startSendSpan(topic: string, count: number, parent: Context = otelContext.active()): Span {
+  const active = trace.getSpan(otelContext.active())?.spanContext();
+  const links = active && trace.getSpan(parent)?.spanContext().traceId !== active.traceId ? [{ context: active }] : [];
   return tracer().startSpan(
     `send ${topic}`,
     {
       kind: SpanKind.PRODUCER,
+      links,
       attributes: {
         [MessagingAttr.system]: 'kafka',
         [MessagingAttr.destination]: topic,
