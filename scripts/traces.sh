@@ -5,7 +5,7 @@
 #   bash scripts/traces.sh install   build .local/bin/jaeger if missing (cold: ~1 GB of modules, minutes)
 #   bash scripts/traces.sh start     install, start in the background, wait for the UI
 #   bash scripts/traces.sh stop
-# HITL_TRACES=1 npm start runs it and points the services at it (unless OTEL_EXPORTER_OTLP_ENDPOINT
+# npm start runs it (HITL_TRACES=0 skips it) and points the services at it (unless OTEL_EXPORTER_OTLP_ENDPOINT
 # already names a collector). Jaeger's UI assets are not in its Go module (the release build adds
 # them from jaeger-ui, which no registry here serves): port 16686 answers its query API
 # (/api/traces, /api/services) and a placeholder page.

@@ -122,6 +122,9 @@ function reportGuide(seen: Map<string, Observation>, runId: string, out: (line: 
     for (const problem of problems) out(`    ✗ ${problem}`);
   }
   out(`guide examples: ${GUIDE_EXAMPLES.length - failed} of ${GUIDE_EXAMPLES.length} land in the band and tier the guide gives`);
+  // The workbench draws any case's trace (every service it passed) from the trace store npm start runs.
+  const review = (process.env.DEMO_REVIEW_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
+  out(`each case's trace, end to end: ${review}/traces/<case id>, e.g. the VIP refund: ${review}/traces/guide-${runId}-vip-customer`);
   return failed;
 }
 

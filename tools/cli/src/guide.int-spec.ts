@@ -41,6 +41,8 @@ describe('npm run demo against the started platform', () => {
     expect(child.output.match(/^✓ /gm)).toHaveLength(GUIDE_EXAMPLES.length);
     expect(child.output).not.toMatch(/^\s*✗/m);
     const idPrefix = /ids (guide-[a-z0-9]+-[a-z0-9]+-)\*/.exec(child.output)![1];
+    // It ends with where to see a case end to end: the workbench's trace page of a case it published.
+    expect(child.output).toContain(`http://127.0.0.1:3000/traces/${idPrefix}vip-customer`);
 
     // Checked again from the events themselves, not from the command's own verdict. The demo
     // stops when its own consumer has seen every first stop; this collector may be a moment behind.
