@@ -22,6 +22,14 @@ export const reviewEnvSchema = z.object({
   REVIEW_FEEDBACK_URL: z.url({ message: 'expected a URL such as http://127.0.0.1:3004' }).default('http://127.0.0.1:3004'),
   /** The trace store's query API (Jaeger, as HITL_TRACES=1 npm start runs it): /traces/<case> draws a case's trace from it. */
   REVIEW_TRACES_URL: z.url({ message: 'expected a URL such as http://127.0.0.1:16686' }).default('http://127.0.0.1:16686'),
+  /**
+   * Login throttling: failed logins of one account name, and from one client address, within
+   * REVIEW_LOGIN_WINDOW_SECONDS; at the limit further attempts get 429 until the oldest failure
+   * leaves the window.
+   */
+  REVIEW_LOGIN_MAX_FAILURES: positiveInt(1_000).default(5),
+  REVIEW_LOGIN_MAX_FAILURES_PER_ADDRESS: positiveInt(100_000).default(50),
+  REVIEW_LOGIN_WINDOW_SECONDS: positiveInt(24 * 3600).default(900),
   /** Send the session cookie only over HTTPS (set behind TLS). */
   REVIEW_COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });

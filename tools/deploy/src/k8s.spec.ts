@@ -308,6 +308,24 @@ describe.each(OVERLAYS)('overlays/%s', (overlay) => {
   });
 });
 
+describe('the review ingress (prod)', () => {
+  const routed = (path: string) => {
+    const ingress = one(objectsOf('deploy/k8s/overlays/prod'), 'Ingress', 'hitl-review');
+    const paths = ingress.spec.rules.flatMap((r: any) => r.http.paths) as { path: string; pathType: string; backend: any }[];
+    for (const p of paths) expect(p.backend).toEqual({ service: { name: 'hitl-review', port: { name: 'http' } } });
+    // Kubernetes' matching: Exact is the whole path, Prefix is whole path elements.
+    return paths.some((p) => (p.pathType === 'Exact' ? path === p.path : path === p.path || path.startsWith(`${p.path.replace(/\/$/, '')}/`)));
+  };
+
+  it('routes every page and API a reviewer uses', () => {
+    for (const path of ['/', '/api/queue', '/api/cases/c-1/approve', '/api/stream', '/assets/app.js', '/login', '/logout', '/cases/c-1', '/dashboard', '/me', '/traces/c-1', '/docs', '/docs/swagger-ui.css', '/openapi.json']) expect({ path, routed: routed(path) }).toEqual({ path, routed: true });
+  });
+
+  it('keeps the probes and the metrics inside the cluster', () => {
+    for (const path of ['/metrics', '/health/live', '/health/ready', '/apiary', '/metrics/x']) expect({ path, routed: routed(path) }).toEqual({ path, routed: false });
+  });
+});
+
 describe('topics', () => {
   it('the Job runs a command the routing image holds, with the settings it reads', () => {
     const job = one(objectsOf('deploy/k8s/overlays/dev'), 'Job', 'hitl-topics').spec.template.spec.containers[0];

@@ -7,7 +7,7 @@ import { ZodBody } from '../http/openapi';
 import { ZodPipe } from '../http/zod.pipe';
 import { REVIEW_SETTINGS, type ReviewSettings } from '../review-settings';
 import type { Principal } from './authenticator';
-import { LoginService } from './login.service';
+import { LoginService, LoginThrottledException } from './login.service';
 import { SESSION_COOKIE, Sessions } from './session';
 import { CurrentUser, SessionGuard } from './session.guard';
 
@@ -22,10 +22,13 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Log in; sets the session cookie and returns the token for API clients' })
+  @ApiOperation({ summary: 'Log in; sets the session cookie and returns the token for API clients. After REVIEW_LOGIN_MAX_FAILURES failed logins of a name (or REVIEW_LOGIN_MAX_FAILURES_PER_ADDRESS from an address) within REVIEW_LOGIN_WINDOW_SECONDS: 429 with Retry-After' })
   @ZodBody(LoginBody)
   async login(@Body(new ZodPipe(LoginBody)) body: LoginBody, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ user: Principal; token: string; expiresInMinutes: number }> {
-    const session = await this.logins.login(body.username, body.password, originOf(req));
+    const session = await this.logins.login(body.username, body.password, originOf(req)).catch((error: unknown) => {
+      if (error instanceof LoginThrottledException) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      throw error;
+    });
     if (!session) throw new UnauthorizedException('wrong username or password');
     setSessionCookie(res, session.token, this.sessions.ttlMinutes, this.settings.REVIEW_COOKIE_SECURE);
     return { ...session, expiresInMinutes: this.sessions.ttlMinutes };

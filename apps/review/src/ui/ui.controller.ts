@@ -4,7 +4,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { setSessionCookie } from '../auth/auth.controller';
 import type { Principal } from '../auth/authenticator';
-import { LoginService } from '../auth/login.service';
+import { LoginService, LoginThrottledException } from '../auth/login.service';
 import { SESSION_COOKIE, Sessions } from '../auth/session';
 import { tokenOf } from '../auth/session.guard';
 import { QueueQuery } from '../cases/bodies';
@@ -58,7 +58,15 @@ export class UiController {
   async login(@Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
     const username = typeof body.username === 'string' ? body.username.trim() : '';
     const password = typeof body.password === 'string' ? body.password : '';
-    const session = username && password ? await this.logins.login(username, password, originOf(req)) : null;
+    let session;
+    try {
+      session = username && password ? await this.logins.login(username, password, originOf(req)) : null;
+    } catch (error) {
+      if (!(error instanceof LoginThrottledException)) throw error;
+      res.status(429).setHeader('Retry-After', String(error.retryAfterSeconds));
+      res.type('html').send(loginPage(`Too many failed logins; try again in ${Math.ceil(error.retryAfterSeconds / 60)} min.`, username).value);
+      return;
+    }
     if (!session) {
       res.status(401).type('html').send(loginPage('Wrong username or password.', username).value);
       return;
