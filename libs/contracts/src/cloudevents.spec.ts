@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { decodeEvent, encodeEvent, type KafkaRecord } from './cloudevents';
+import { decodeEvent, encodeEvent, MAX_EVENT_BYTES, MAX_INTERNAL_EVENT_BYTES, type KafkaRecord } from './cloudevents';
 import { ContractError, type ContractErrorCode } from './errors';
 import { examples, exampleOf } from './examples';
 import { contractFor } from './registry';
@@ -81,6 +81,17 @@ describe('encodeEvent → decodeEvent', () => {
     expect(encoded('retraining.triggered').key).toBe('refund');
   });
 
+  it('refuses to encode an event over its limit; a prediction at its limit still fits every later event', () => {
+    const big = { ...exampleOf('prediction.submitted'), input: { notes: 'x'.repeat(MAX_EVENT_BYTES) } };
+    expect(codeOf(() => encodeEvent('prediction.submitted', big, { source: 'hitl/test' }))).toBe('TOO_LARGE');
+    // Just under the producer's limit: the scored form (the prediction plus its score) encodes.
+    const largest = { ...exampleOf('prediction.submitted'), input: { notes: 'x'.repeat(MAX_EVENT_BYTES - 2_000) } };
+    expect(encodeEvent('prediction.submitted', largest, { source: 'hitl/test' }).value!.length).toBeLessThanOrEqual(MAX_EVENT_BYTES);
+    const scored = { ...exampleOf('prediction.scored'), prediction: largest };
+    expect(() => encodeEvent('prediction.scored', scored as never, { source: 'hitl/test' })).not.toThrow();
+    expect(MAX_INTERNAL_EVENT_BYTES).toBeGreaterThan(2 * MAX_EVENT_BYTES);
+  });
+
   it('refuses to encode an invalid event: a producer bug never reaches the wire', () => {
     const bad = { ...exampleOf('prediction.submitted'), probability: 3 };
     expect(codeOf(() => encodeEvent('prediction.submitted', bad, { source }))).toBe('INVALID_PAYLOAD');
@@ -128,6 +139,7 @@ describe('decodeEvent rejects', () => {
     ['a missing key', { ...good, key: null }, 'MISSING_KEY'],
     ['an empty key', { ...good, key: '' }, 'MISSING_KEY'],
     ["a key that is not the case's", { ...good, key: 'rfnd-2026-999999' }, 'KEY_MISMATCH'],
+    ['a value over its limit, even a valid one', { ...good, value: Buffer.from(JSON.stringify({ ...JSON.parse(good.value!.toString()), comment: 'x'.repeat(MAX_INTERNAL_EVENT_BYTES) })) }, 'TOO_LARGE'],
   ])('%s', (_what, record, code) => {
     expect(codeOf(() => decodeEvent('review.decided', record))).toBe(code);
   });

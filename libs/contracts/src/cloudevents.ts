@@ -8,7 +8,7 @@ import {
   JSON_CONTENT_TYPE,
 } from './headers';
 import { contractFor, EVENT_TYPE_PREFIX, type EventContract, type EventOf } from './registry';
-import type { TopicName } from './topics';
+import { Topics, type TopicName } from './topics';
 import { parseEvent } from './validate';
 
 /** A Kafka record as our contracts see it: header values already decoded to utf8 strings. */
@@ -85,7 +85,26 @@ export function encodeEvent<K extends TopicName>(topic: K, data: EventOf<K>, opt
     }
     headers[CE_HEADER_PREFIX + name] = value;
   }
-  return { key, value: Buffer.from(JSON.stringify(event), 'utf8'), headers };
+  const value = Buffer.from(JSON.stringify(event), 'utf8');
+  if (value.length > maxEventBytes(topic)) throw new ContractError('TOO_LARGE', `the ${topic} event is ${value.length} bytes; at most ${maxEventBytes(topic)} are allowed`);
+  return { key, value, headers };
+}
+
+/**
+ * The largest prediction a producer may submit (256 KiB): far above a real one (a few KB), and a
+ * bound on what one poison record costs a consumer (parsing, validating, logging) before the DLQ.
+ */
+export const MAX_EVENT_BYTES = 256 * 1024;
+/**
+ * The largest internal event: what the platform derives from a prediction carries its context
+ * (a scored prediction, a review request), so it may be a little larger; still under the
+ * broker's 1 MB default. A producer's limit is smaller than every later one, so a prediction
+ * that was accepted never makes an event a later service refuses.
+ */
+export const MAX_INTERNAL_EVENT_BYTES = 768 * 1024;
+
+export function maxEventBytes(topic: TopicName): number {
+  return topic === Topics.PredictionSubmitted ? MAX_EVENT_BYTES : MAX_INTERNAL_EVENT_BYTES;
 }
 
 /**
@@ -198,7 +217,7 @@ function validatedData<K extends TopicName>(
   key: string,
   value: Buffer | null,
 ): EventOf<K> {
-  const data = parseEvent(topic, parseJson(value));
+  const data = parseEvent(topic, parseJson(value, maxEventBytes(topic)));
   const expected = contract.key(data);
   if (key !== expected) {
     const message = `record key ${JSON.stringify(key)} is not the event's key ${JSON.stringify(expected)}`;
@@ -209,8 +228,9 @@ function validatedData<K extends TopicName>(
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function parseJson(value: Buffer | null): unknown {
+function parseJson(value: Buffer | null, maxBytes: number): unknown {
   if (value === null || value.length === 0) throw new ContractError('MALFORMED_JSON', 'record has no value');
+  if (value.length > maxBytes) throw new ContractError('TOO_LARGE', `value is ${value.length} bytes; at most ${maxBytes} are allowed`);
   let text: string;
   try {
     text = utf8.decode(value);

@@ -19,6 +19,8 @@ export const ContractErrorCodes = [
   'MISSING_KEY',
   /** The record key is not the one the contract derives from the data (wrong partition). */
   'KEY_MISMATCH',
+  /** The value is over its topic's limit (maxEventBytes): 256 KiB for a prediction, 768 KiB for the platform's own events. */
+  'TOO_LARGE',
 ] as const;
 
 export type ContractErrorCode = (typeof ContractErrorCodes)[number];
