@@ -53,3 +53,13 @@ export function physicalTopic(topic: TopicName, prefix = ''): string {
 export function dlqTopicOf(physical: string): string {
   return `${physical}${DLQ_SUFFIX}`;
 }
+
+/**
+ * Settings every topic of the platform is created with (npm run topics, the tests, the Strimzi
+ * KafkaTopics). max.message.bytes bounds a record batch, not a record: a producer puts what it
+ * sends to one partition in one batch, so a few large events (a prediction may be 256 KiB, a
+ * derived event 768 KiB: cloudevents.ts) would pass Kafka's 1 MB default one by one and fail
+ * together, and a transaction that fails that way is retried for ever (a stuck partition).
+ * 8 MiB leaves room for ten of the largest in one batch.
+ */
+export const TOPIC_CONFIG: Readonly<Record<string, string>> = { 'max.message.bytes': String(8 * 1024 * 1024) };

@@ -1,5 +1,5 @@
-import { ALL_TOPICS, dlqTopicOf, physicalTopic, type TopicName } from '@hitl/contracts';
-import type { Admin, Kafka } from 'kafkajs';
+import { ALL_TOPICS, dlqTopicOf, physicalTopic, TOPIC_CONFIG, type TopicName } from '@hitl/contracts';
+import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
 
 export interface TopicLayout {
   partitions: number;
@@ -13,6 +13,8 @@ export interface TopicReport {
   existing: string[];
   /** Existing topics whose partition count differs from the layout (never changed silently). */
   mismatched: { topic: string; partitions: number; expected: number }[];
+  /** Settings that differ from TOPIC_CONFIG (kafka-configs.sh --alter fixes them). */
+  settings: { topic: string; name: string; value: string; expected: string }[];
 }
 
 /** Every topic and its `.dlq`, as physical names. */
@@ -54,7 +56,16 @@ async function ensureWith(admin: Admin, layout: TopicLayout): Promise<TopicRepor
       }
     }
   }
-  return { created: missing, existing: present, mismatched };
+  return { created: missing, existing: present, mismatched, settings: await settingsDrift(admin, present) };
+}
+
+/** Topics whose settings differ from TOPIC_CONFIG (created before it, or changed by hand): reported, never changed. */
+async function settingsDrift(admin: Admin, topics: string[]): Promise<TopicReport['settings']> {
+  if (topics.length === 0) return [];
+  const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: Object.keys(TOPIC_CONFIG) })) });
+  return resources.flatMap((r) =>
+    r.configEntries.filter((e) => TOPIC_CONFIG[e.configName] !== undefined && e.configValue !== TOPIC_CONFIG[e.configName]).map((e) => ({ topic: r.resourceName, name: e.configName, value: e.configValue, expected: TOPIC_CONFIG[e.configName] })),
+  );
 }
 
 /**
@@ -67,7 +78,7 @@ export async function createTopicsAndWait(
   topics: { topic: string; numPartitions: number; replicationFactor: number }[],
   timeoutMs = 30_000,
 ): Promise<void> {
-  await admin.createTopics({ waitForLeaders: false, topics });
+  await admin.createTopics({ waitForLeaders: false, topics: topics.map((t) => ({ ...t, configEntries: Object.entries(TOPIC_CONFIG).map(([name, value]) => ({ name, value })) })) });
   const names = topics.map((t) => t.topic);
   const deadline = Date.now() + timeoutMs;
   let last: unknown;

@@ -1,3 +1,4 @@
+import { TOPIC_CONFIG } from '@hitl/contracts';
 import { Kafka, logLevel, Partitioners, type Consumer, type IHeaders, type Message } from 'kafkajs';
 import { secureRandom, testBrokers } from './infra';
 import { waitFor } from './wait-for';
@@ -22,7 +23,8 @@ export async function createTopics(kafka: Kafka, topics: string[], partitions = 
   try {
     // Not kafkajs' waitForLeaders: it gives up on the UNKNOWN_TOPIC_OR_PARTITION a KRaft broker
     // answers for a moment after creating a topic.
-    await admin.createTopics({ waitForLeaders: false, topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })) });
+    // With the settings `npm run topics` gives every topic (TOPIC_CONFIG): tests see what production has.
+    await admin.createTopics({ waitForLeaders: false, topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1, configEntries: Object.entries(TOPIC_CONFIG).map(([name, value]) => ({ name, value })) })) });
     await waitFor(
       async () => {
         const { topics: metadata } = await admin.fetchTopicMetadata({ topics });

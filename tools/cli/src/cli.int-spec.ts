@@ -1,4 +1,5 @@
-import { ALL_TOPICS, decodeEvent, dlqTopicOf, physicalTopic, Topics } from '@hitl/contracts';
+import { ALL_TOPICS, decodeEvent, dlqTopicOf, physicalTopic, TOPIC_CONFIG, Topics } from '@hitl/contracts';
+import { ConfigResourceTypes } from 'kafkajs';
 import { ChildService, distEntry, testBrokers, testKafka, TopicCollector, testTopicPrefix } from '@hitl/testing';
 
 const env = (prefix: string, extra: Record<string, string> = {}) => ({ KAFKA_BROKERS: testBrokers().join(','), TOPIC_PREFIX: prefix, ...extra });
@@ -24,6 +25,11 @@ describe('npm run topics', () => {
       const metadata = await admin.fetchTopicMetadata({ topics: expected });
       expect(metadata.topics.map((t) => t.name).sort()).toEqual(expected.sort());
       expect(new Set(metadata.topics.map((t) => t.partitions.length))).toEqual(new Set([3]));
+      // Every topic with the platform's settings (large events in one batch: TOPIC_CONFIG).
+      const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: expected.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: Object.keys(TOPIC_CONFIG) })) });
+      for (const r of resources) expect({ topic: r.resourceName, settings: Object.fromEntries(r.configEntries.map((e) => [e.configName, e.configValue])) }).toEqual({ topic: r.resourceName, settings: TOPIC_CONFIG });
+      // A topic someone set otherwise is reported, and left alone.
+      await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: physicalTopic(ALL_TOPICS[0], prefix), configEntries: [{ name: 'max.message.bytes', value: '1048588' }] }] });
     } finally {
       await admin.disconnect();
     }
@@ -31,6 +37,7 @@ describe('npm run topics', () => {
     const second = await run('tools/cli/src/topics.js', env(prefix, { KAFKA_TOPIC_PARTITIONS: '3' }));
     expect(second.exitCode).toBe(0);
     expect(second.output).toContain(`topics ready: 0 created, ${ALL_TOPICS.length * 2} already there`);
+    expect(second.output).toContain(`warning  ${physicalTopic(ALL_TOPICS[0], prefix)} has max.message.bytes=1048588, configured ${TOPIC_CONFIG['max.message.bytes']} (not changed`);
   });
 
   it.each([

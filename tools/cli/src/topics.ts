@@ -23,6 +23,9 @@ async function main(): Promise<number> {
   for (const m of report.mismatched) {
     process.stdout.write(`warning  ${m.topic} has ${m.partitions} partitions, configured ${m.expected} (not changed)\n`);
   }
+  for (const d of report.settings) {
+    process.stdout.write(`warning  ${d.topic} has ${d.name}=${d.value}, configured ${d.expected} (not changed; kafka-configs.sh --alter --entity-type topics --entity-name ${d.topic} --add-config ${d.name}=${d.expected})\n`);
+  }
   process.stdout.write(`topics ready: ${report.created.length} created, ${report.existing.length} already there\n`);
   return 0;
 }

@@ -1,4 +1,4 @@
-import { ALL_TOPICS, dlqTopicOf, Services, Topics, topology, type Service } from '@hitl/contracts';
+import { ALL_TOPICS, dlqTopicOf, Services, TOPIC_CONFIG, Topics, topology, type Service } from '@hitl/contracts';
 import { parsePolicy } from '@hitl/policy';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -345,6 +345,8 @@ describe('topics', () => {
       expect(t.metadata.labels?.['strimzi.io/cluster']).toBe('hitl');
       expect(t.spec.partitions).toBe(partitions);
       expect(t.spec.replicas).toBeGreaterThan(t.spec.config['min.insync.replicas']);
+      // The settings npm run topics gives every topic.
+      for (const [name, value] of Object.entries(TOPIC_CONFIG)) expect({ topic: t.metadata.name, [name]: String(t.spec.config[name]) }).toEqual({ topic: t.metadata.name, [name]: value });
     }
     const maxReplicas = prod.filter((o) => o.kind === 'ScaledObject').map((o) => o.spec.maxReplicaCount as number);
     expect(Math.max(...maxReplicas)).toBeLessThanOrEqual(partitions);
