@@ -1,6 +1,7 @@
 import { dlqTopicOf, exampleOf, physicalTopic, Topics } from '@hitl/contracts';
 import { createTopics, prediction, produceRaw, secureRandom, testBrokers, testKafka, TopicCollector, waitFor, testTopicPrefix } from '@hitl/testing';
 import type { Kafka } from 'kafkajs';
+import { consumerLag } from './admin';
 import { DlqHeader } from './dead-letter';
 import { NonRetriableError } from './errors';
 import { resolveOptions } from './options';
@@ -72,6 +73,24 @@ describe('consume-transform-produce in Kafka transactions', () => {
     } finally {
       await admin.disconnect();
     }
+  });
+
+  it('reads input written in transactions to its end: the group offsets pass the commit markers (lag 0, not 1 per partition)', async () => {
+    // The input as scoring writes prediction.scored for routing: one transaction per batch, so
+    // each partition ends with a commit marker after its last record.
+    const producer = kafka.producer({ transactionalId: `tx-input-${secureRandom()}`, idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const ids = Array.from({ length: 20 }, (_, i) => `marker-${i}`);
+    for (const half of [ids.slice(0, 10), ids.slice(10)]) {
+      const transaction = await producer.transaction();
+      await transaction.send({ topic: input, messages: half.map((id) => ({ key: id, value: JSON.stringify(prediction(id)) })), acks: -1 });
+      await transaction.commit();
+    }
+    await producer.disconnect();
+    const groupId = `scoring-${secureRandom()}`;
+    await scoreAll(groupId);
+    await collector.waitForCount(output, 20);
+    await waitFor(async () => (await consumerLag(kafka, groupId, [input])) === 0, { timeoutMs: 20_000, description: 'the group at the end of its input, markers included' });
   });
 
   it('a restarted transformer in the same group produces nothing twice', async () => {

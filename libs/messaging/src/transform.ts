@@ -95,18 +95,32 @@ export class TransactionalTransformer<K extends TopicName> {
 
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const chunkSize = Math.max(1, this.spec.maxChunk ?? 500);
+    // A producer's transaction ends with a commit marker after its records: the group's offset
+    // must pass it, or the partition shows a lag of 1 for ever (kafkajs leaves markers out of
+    // batch.messages; batch.lastOffset() counts them). The last chunk commits through the
+    // batch's last offset; a batch of markers alone commits just that.
+    if (batch.messages.length === 0) {
+      // Not in kafkajs' typings, but public on its Batch: no records, only markers.
+      if ((batch as typeof batch & { isEmptyControlRecord(): boolean }).isEmptyControlRecord() && isRunning() && !isStale()) {
+        await this.commitQueued(() => this.runTransaction(batch.topic, batch.partition, batch.lastOffset(), []));
+        resolveOffset(batch.lastOffset());
+      }
+    }
     for (let i = 0; i < batch.messages.length; i += chunkSize) {
       if (!isRunning() || isStale()) break;
       const chunk = batch.messages.slice(i, i + chunkSize);
-      const done = await this.processChunk(batch.topic, batch.partition, chunk, heartbeat);
+      const last = i + chunkSize >= batch.messages.length;
+      const through = last ? batch.lastOffset() : chunk[chunk.length - 1].offset;
+      const done = await this.processChunk(batch.topic, batch.partition, chunk, through, heartbeat);
       if (!done) break;
-      resolveOffset(chunk[chunk.length - 1].offset);
+      resolveOffset(through);
       await heartbeat();
     }
     this.options.metrics.lag(batch.topic, batch.partition, Number(batch.offsetLag()));
   }
 
-  private async processChunk(topic: string, partition: number, chunk: KafkaMessage[], heartbeat: () => Promise<void>): Promise<boolean> {
+  /** `through`: the last offset this chunk's transaction commits (a trailing marker included). */
+  private async processChunk(topic: string, partition: number, chunk: KafkaMessage[], through: string, heartbeat: () => Promise<void>): Promise<boolean> {
     const byOffset = new Map(chunk.map((message) => [message.offset, message]));
     const toDeadLetter = (message: KafkaMessage, error: unknown) =>
       buildDeadLetter(message, {
@@ -131,7 +145,7 @@ export class TransactionalTransformer<K extends TopicName> {
         async () => {
           const { outputs, failures } = await this.transformIsolating(valid);
           const rejected = failures.map(({ event, error }) => toDeadLetter(byOffset.get(event.offset)!, error));
-          await this.commitTransaction(topic, partition, chunk, outputs, [...invalid, ...rejected]);
+          await this.commitTransaction(topic, partition, through, outputs, [...invalid, ...rejected]);
           rejectedCount = rejected.length;
         },
         this.options.retry,
@@ -177,7 +191,7 @@ export class TransactionalTransformer<K extends TopicName> {
   private async commitTransaction(
     topic: string,
     partition: number,
-    chunk: KafkaMessage[],
+    through: string,
     outputs: OutgoingEvent[],
     deadLetters: { topic: string; message: Message }[],
   ): Promise<void> {
@@ -196,10 +210,8 @@ export class TransactionalTransformer<K extends TopicName> {
     }
     const produced = topicMessages.map(({ topic: t, messages }) => ({ topic: t, count: messages.length }));
     for (const { topic: dlq, message } of deadLetters) topicMessages.push({ topic: dlq, messages: [message] });
-    const turn = this.commitQueue.then(() => this.runTransaction(topic, partition, chunk, topicMessages));
-    this.commitQueue = turn.catch(() => undefined);
     try {
-      await turn;
+      await this.commitQueued(() => this.runTransaction(topic, partition, through, topicMessages));
       spans.forEach((span) => endSpan(span));
       for (const p of produced) this.options.metrics.produced(p.topic, p.count);
     } catch (error) {
@@ -208,11 +220,18 @@ export class TransactionalTransformer<K extends TopicName> {
     }
   }
 
-  private async runTransaction(topic: string, partition: number, chunk: KafkaMessage[], topicMessages: { topic: string; messages: Message[] }[]): Promise<void> {
+  /** One transaction at a time per producer (kafkajs allows no more). */
+  private commitQueued(run: () => Promise<void>): Promise<void> {
+    const turn = this.commitQueue.then(run);
+    this.commitQueue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async runTransaction(topic: string, partition: number, through: string, topicMessages: { topic: string; messages: Message[] }[]): Promise<void> {
     const transaction = await this.producer.transaction();
     try {
       if (topicMessages.length > 0) await transaction.sendBatch({ topicMessages, acks: -1 });
-      const next = (BigInt(chunk[chunk.length - 1].offset) + 1n).toString();
+      const next = (BigInt(through) + 1n).toString();
       await transaction.sendOffsets({ consumerGroupId: this.spec.groupId, topics: [{ topic, partitions: [{ partition, offset: next }] }] });
       await transaction.commit();
     } catch (error) {
