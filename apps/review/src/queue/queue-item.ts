@@ -45,6 +45,8 @@ export interface Claim {
   until: string;
   /** The decision being published right now: a second click meanwhile is refused. */
   acting?: string;
+  /** When that action began: a replica that died mid-action leaves the mark, which ACTING_STALE_MS ends. */
+  actingSince?: string;
 }
 
 /** One case in the review app's own read model (one document per case). */

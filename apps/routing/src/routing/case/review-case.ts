@@ -62,6 +62,13 @@ export interface ReviewCase {
   votes: ReviewerVote[];
   /** Reviewers who voted in this round: separation of duties for the second approval and the arbiter. */
   voters: string[];
+  /**
+   * Decisions by a role the case does not list yet. The review service let the person act
+   * because it had already seen the escalation that adds the role; routing reads escalation.fired
+   * and review.decided in separate groups, so it may see the decision first. Applied when an
+   * escalation adds the role (found by the chaos run: refusing them lost the decision).
+   */
+  parked?: ReviewDecided[];
   escalationLevel: number;
   /** The category was not automated yet when the case was routed (rollout stage shadow or assist). */
   shadow: boolean;

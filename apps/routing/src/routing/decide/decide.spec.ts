@@ -35,8 +35,30 @@ describe('a single approver', () => {
     expect(t.outputs[0]).toMatchObject({ topic: Topics.DecisionFinalized, data: { outcome: 'deny' } });
   });
 
-  it('refuses a role that is not eligible, and records it', () => {
-    const t = decide(open('s3', 'refund'), decision('s3', 'bob', 'director', 'approve'), policy, now);
+  it('keeps the decision of a role not eligible yet, and applies it when an escalation adds the role', () => {
+    // The review service saw the escalation first and let the on-call manager act; routing reads
+    // the two topics in separate groups and sees the decision first.
+    const early = decision('s3', 'jordan', 'on_call_manager', 'approve');
+    const kept = applied(decide(open('s3', 'refund'), early, policy, now));
+    expect(kept.outputs).toEqual([]);
+    expect(kept.case.state).toBe('awaiting_review');
+    expect(kept.case.history.at(-1)).toMatchObject({ what: expect.stringMatching(/not among the eligible roles .* yet: kept/) });
+    // The same decision again is a duplicate.
+    expect(decide(kept.case, early, policy, now).applied).toBe(false);
+    // An escalation to another role re-routes and keeps waiting; the one adding the role decides.
+    const first = applied(escalate(kept.case, { caseId: 's3', level: 1, escalateTo: 'team_lead', reason: 'timeout', firedAt: now.toISOString() }, policy, now));
+    expect(first.outputs.map((o) => o.topic)).toEqual([Topics.ReviewRequested]);
+    expect(first.case.parked).toHaveLength(1);
+    const added = applied(escalate(first.case, { caseId: 's3', level: 2, escalateTo: 'on_call_manager', reason: 'timeout', firedAt: now.toISOString() }, policy, now));
+    expect(added.outputs.map((o) => o.topic)).toEqual([Topics.ReviewRequested, Topics.DecisionFinalized]);
+    expect(added.case).toMatchObject({ state: 'finalized', votes: [expect.objectContaining({ reviewerId: 'jordan', role: 'on_call_manager' })] });
+    expect(added.case.parked).toBeUndefined();
+  });
+
+  it('keeps at most ten such decisions: a flood of them is refused and recorded', () => {
+    let c = open('s4', 'refund');
+    for (let i = 0; i < 10; i++) c = applied(decide(c, { ...decision('s4', `r${i}`, 'director', 'approve'), decisionId: `d${i}` }, policy, now)).case;
+    const t = decide(c, { ...decision('s4', 'r10', 'director', 'approve'), decisionId: 'd10' }, policy, now);
     expect(t.applied).toBe(false);
     expect(t.case.history.at(-1)).toMatchObject({ refused: true, what: expect.stringMatching(/not among the eligible roles/) });
   });

@@ -78,6 +78,9 @@ function requestInfo(c: ReviewCase, d: ReviewDecided, policy: Policy, now: Date)
   };
 }
 
+/** Decisions a case keeps for roles not eligible yet (a forged flood stays bounded). */
+const MAX_PARKED = 10;
+
 /**
  * Applies one reviewer action to a case. Dual approval needs two distinct reviewers; a
  * disagreement, or an override of a confident AI in a high-risk tier, goes to an arbiter who
@@ -89,7 +92,12 @@ export function decide(c: ReviewCase, d: ReviewDecided, policy: Policy, now: Dat
   if (d.round !== c.round) return refuse(c, `decision ${d.decisionId} is for round ${d.round}, the case is in round ${c.round}`, now);
   if (c.votes.some((v) => v.decisionId === d.decisionId)) return refuse(c, `duplicate decision ${d.decisionId} ignored`, now);
   const eligible = c.request?.eligibleRoles ?? [];
-  if (!eligible.includes(d.role)) return refuse(c, `${d.reviewerId} (${d.role}) is not among the eligible roles ${eligible.join(', ')}`, now);
+  if (!eligible.includes(d.role)) {
+    if ((c.parked ?? []).some((p) => p.decisionId === d.decisionId)) return refuse(c, `duplicate decision ${d.decisionId} ignored`, now);
+    if ((c.parked ?? []).length >= MAX_PARKED) return refuse(c, `${d.reviewerId} (${d.role}) is not among the eligible roles ${eligible.join(', ')}`, now);
+    const why = `${d.reviewerId} (${d.role}) is not among the eligible roles ${eligible.join(', ')} yet: kept until an escalation adds the role`;
+    return { applied: true, case: { ...c, parked: [...(c.parked ?? []), d], history: [...c.history, { at: now.toISOString(), what: why }] }, outputs: [] };
+  }
   if (c.voters.includes(d.reviewerId)) {
     const stage = c.state === 'awaiting_arbiter' ? 'arbitrate a disagreement they are part of' : 'give both approvals';
     return refuse(c, `${d.reviewerId} cannot ${stage}`, now);

@@ -1,8 +1,9 @@
 import type { Policy } from '@hitl/policy';
 import { refuse, type Transition } from '../case/open-case';
-import { reviewRequested } from '../case/outputs';
+import { reviewRequested, type CaseOutput } from '../case/outputs';
 import type { EscalationFired, ReviewCase } from '../case/review-case';
 import { priorityOf } from '../route/priority';
+import { decide } from './decide';
 
 /**
  * escalation.fired re-routes an open case: the role it names may now act too, and the
@@ -32,5 +33,18 @@ export function escalate(c: ReviewCase, fired: EscalationFired, policy: Policy, 
     },
     history: [...c.history, { at: now.toISOString(), what: why }],
   };
-  return { applied: true, case: next, outputs: [reviewRequested(next, why)] };
+  const outputs: CaseOutput[] = [reviewRequested(next, why)];
+  // Decisions that arrived before this escalation, by a role it adds: applied now, in order.
+  let current: ReviewCase = { ...next, parked: [] };
+  for (const waiting of c.parked ?? []) {
+    if (!current.request?.eligibleRoles.includes(waiting.role) || current.state === 'finalized') {
+      current = { ...current, parked: [...(current.parked ?? []), waiting] };
+      continue;
+    }
+    const t = decide(current, waiting, policy, now);
+    current = t.case;
+    if (t.applied) outputs.push(...t.outputs);
+  }
+  if ((current.parked ?? []).length === 0) delete current.parked;
+  return { applied: true, case: current, outputs };
 }
