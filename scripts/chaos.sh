@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# npm run chaos [-- --seconds 120 --rate 20 --kills 10 --seed N | --short]: demo traffic through
+# the five services while each is SIGKILLed at random moments, two replicas of routing and
+# escalation run part of the time, and the local broker and FerretDB are each killed and
+# restarted once; then checks that nothing was lost or doubled (tools/bench/src/chaos.ts).
+# Starts the local stack unless KAFKA_BROKERS / MONGODB_URI are set (then no infrastructure is
+# restarted: it is not ours). npm test runs --short (each service killed once).
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib/env.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib/env.sh"
+cd "$ROOT"
+export NX_DAEMON=false NX_NO_CLOUD=true
+bash "$ROOT/scripts/setup.sh" >/dev/null
+hitl_use_node || die "Node 22 is not available after setup"
+npm run --silent build >/dev/null
+if [[ -z "${KAFKA_BROKERS:-}" && -z "${MONGODB_URI:-}" ]]; then export HITL_CHAOS_LOCAL_STACK=1; fi
+set -a
+eval "$(bash "$ROOT/scripts/stack.sh" start)"
+set +a
+exec node dist/tools/bench/src/chaos.js "$@"
