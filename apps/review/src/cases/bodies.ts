@@ -1,7 +1,8 @@
 import { Tiers } from '@hitl/contracts';
 import { z } from 'zod';
 
-const text = (what: string) => z.string({ error: `${what} is required` }).trim().min(1, `${what} must not be blank`).max(5_000);
+// The pattern puts "not blank" into the OpenAPI document too (trimming does not show there).
+const text = (what: string) => z.string({ error: `${what} is required` }).regex(/\S/, `${what} must not be blank`).trim().min(1, `${what} must not be blank`).max(5_000);
 const role = z.string().regex(/^[a-z][a-z0-9_.-]*$/, 'expected a role name').optional().describe('The role to act in, when the reviewer holds several eligible ones.');
 
 /** Approve: agreeing with the AI takes one call, no body needed. */

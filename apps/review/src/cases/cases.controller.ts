@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
-import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Principal } from '../auth/authenticator';
 import { CurrentUser, SessionGuard } from '../auth/session.guard';
@@ -22,12 +22,14 @@ export class CasesController {
   @Get('queue')
   @ApiOperation({ summary: 'The cases waiting for you: your roles, not voted on by you; by priority, then due time' })
   @ApiQuery({ name: 'tier', required: false, enum: ['automatic', 'single_approver', 'dual_approval', 'executive_review'] })
-  @ApiQuery({ name: 'category', required: false })
-  @ApiQuery({ name: 'minPriority', required: false, type: Number })
-  @ApiQuery({ name: 'dueBefore', required: false, description: 'ISO 8601 time' })
+  // The same bounds as QueueQuery, which checks them: the document promises what is accepted.
+  @ApiQuery({ name: 'category', required: false, schema: { type: 'string', pattern: '^[a-z][a-z0-9_.-]*$' } })
+  @ApiQuery({ name: 'minPriority', required: false, schema: { type: 'integer', minimum: 0, maximum: 100 } })
+  @ApiQuery({ name: 'dueBefore', required: false, description: 'ISO 8601 time', schema: { type: 'string', format: 'date-time' } })
   @ApiQuery({ name: 'escalated', required: false, enum: ['true', 'false'] })
-  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1..100, default 20' })
-  @ApiQuery({ name: 'offset', required: false, type: Number })
+  @ApiQuery({ name: 'limit', required: false, description: '1..100, default 20', schema: { type: 'integer', minimum: 1, maximum: 100 } })
+  @ApiQuery({ name: 'offset', required: false, schema: { type: 'integer', minimum: 0, maximum: 100_000 } })
+  @ApiOkResponse({ description: 'A page of your queue: total, limit, offset, items' })
   @CaseErrors(400)
   async queue(@CurrentUser() user: Principal, @Query(new ZodPipe(QueueQuery)) query: QueueQuery) {
     const now = new Date();
@@ -48,6 +50,7 @@ export class CasesController {
   @HttpCode(200)
   @CaseId
   @ApiOperation({ summary: 'Work on the case: a lease others see; claiming again renews it' })
+  @ApiOkResponse({ description: 'The case as the queue lists it, with your claim' })
   @CaseErrors(409)
   async claim(@CurrentUser() user: Principal, @Param('caseId') caseId: string, @Req() req: Request) {
     return summaryOf(await this.review.claim(user, caseId, originOf(req)), new Date());
@@ -57,6 +60,7 @@ export class CasesController {
   @HttpCode(204)
   @CaseId
   @ApiOperation({ summary: 'Let go of the case' })
+  @ApiNoContentResponse({ description: 'The case is free again' })
   @CaseErrors(409)
   async release(@CurrentUser() user: Principal, @Param('caseId') caseId: string, @Req() req: Request): Promise<void> {
     await this.review.release(user, caseId, originOf(req));
@@ -67,6 +71,7 @@ export class CasesController {
   @CaseId
   @ApiOperation({ summary: 'Agree with the AI: one call, no body needed' })
   @ZodBody(ApproveBody, false)
+  @ApiOkResponse({ description: 'The review.decided event your action published' })
   @CaseErrors(400, 409, 503)
   approve(@CurrentUser() user: Principal, @Param('caseId') caseId: string, @Body(new ZodPipe(ApproveBody)) body: ApproveBody, @Req() req: Request) {
     return this.review.act(user, caseId, { action: 'approve', body }, originOf(req));
@@ -77,6 +82,7 @@ export class CasesController {
   @CaseId
   @ApiOperation({ summary: 'Decide otherwise than the AI: outcome and reason required' })
   @ZodBody(OverrideBody)
+  @ApiOkResponse({ description: 'The review.decided event your action published' })
   @CaseErrors(400, 409, 503)
   override(@CurrentUser() user: Principal, @Param('caseId') caseId: string, @Body(new ZodPipe(OverrideBody)) body: OverrideBody, @Req() req: Request) {
     return this.review.act(user, caseId, { action: 'override', body }, originOf(req));
@@ -87,6 +93,7 @@ export class CasesController {
   @CaseId
   @ApiOperation({ summary: 'Decide a case reviewed blind (rollout stage shadow): the outcome, and a reason if you like' })
   @ZodBody(DecideBody)
+  @ApiOkResponse({ description: 'The review.decided event your action published' })
   @CaseErrors(400, 409, 503)
   decide(@CurrentUser() user: Principal, @Param('caseId') caseId: string, @Body(new ZodPipe(DecideBody)) body: DecideBody, @Req() req: Request) {
     return this.review.act(user, caseId, { action: 'decide', body }, originOf(req));
@@ -97,6 +104,7 @@ export class CasesController {
   @CaseId
   @ApiOperation({ summary: 'Ask the producer a question (a revision round)' })
   @ZodBody(RequestInfoBody)
+  @ApiOkResponse({ description: 'The review.decided event your action published' })
   @CaseErrors(400, 409, 503)
   requestInfo(@CurrentUser() user: Principal, @Param('caseId') caseId: string, @Body(new ZodPipe(RequestInfoBody)) body: RequestInfoBody, @Req() req: Request) {
     return this.review.act(user, caseId, { action: 'request_info', body }, originOf(req));
@@ -107,6 +115,7 @@ export class CasesController {
   @CaseId
   @ApiOperation({ summary: 'Hand the case up the escalation ladder: reason required' })
   @ZodBody(EscalateBody)
+  @ApiOkResponse({ description: 'The review.decided event your action published' })
   @CaseErrors(400, 409, 503)
   escalate(@CurrentUser() user: Principal, @Param('caseId') caseId: string, @Body(new ZodPipe(EscalateBody)) body: EscalateBody, @Req() req: Request) {
     return this.review.act(user, caseId, { action: 'escalate', body }, originOf(req));

@@ -26,7 +26,20 @@ export function CaseErrors(...extra: number[]): MethodDecorator {
     403: 'none of your roles may act on this case, or separation of duties',
     404: 'no such case in the review queue',
     409: 'claimed by someone else, already decided, or finalized',
+    413: 'the body is larger than the limit',
+    429: 'too many failed logins for this name or from this address (Retry-After says when to try again)',
     503: 'the decision could not be published; nothing was recorded',
   };
   return applyDecorators(...[401, 403, 404, ...extra].map((status) => ApiResponse({ status, description: all[status], schema: ErrorBody })));
+}
+
+/** The error answers of logging in (no session needed, so none of the case ones). */
+export function LoginErrors(): MethodDecorator {
+  const all: Record<number, string> = {
+    400: 'a bad field, named in `field` and `message`',
+    401: 'wrong username or password',
+    413: 'the body is larger than the limit',
+    429: 'too many failed logins for this name or from this address (Retry-After says when to try again)',
+  };
+  return applyDecorators(...Object.entries(all).map(([status, description]) => ApiResponse({ status: Number(status), description, schema: ErrorBody })));
 }
