@@ -8,7 +8,8 @@
 //   every human case's three escalation rungs fired, each deadline under one id;
 //   the DLQs hold exactly the deliberately bad events; every consumer group's lag is 0.
 // Exits 1 if a check fails. --short (npm test): 30 s, each service killed once, no broker or
-// database restart.
+// database restart. --soak [--minutes 30] (npm run soak): no faults, 900/s, 1 % for people, and
+// the services' memory and the total lag sampled every 10 s: both must stay flat.
 import { ALL_TOPICS, decodeEvent, dlqTopicOf, exampleOf, physicalTopic, topology, Topics, type TopicName } from '@hitl/contracts';
 import { consumerLag, createKafka, ensureTopics, EventPublisher, resolveOptions, tailTopics, type TailRecord } from '@hitl/messaging';
 import { withDatabase } from '@hitl/platform';
@@ -109,19 +110,26 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       seconds: { type: 'string', default: '120' },
-      rate: { type: 'string', default: '20' },
+      rate: { type: 'string' },
       kills: { type: 'string', default: '10' },
       seed: { type: 'string' },
       short: { type: 'boolean', default: false },
+      soak: { type: 'boolean', default: false },
+      minutes: { type: 'string' },
+      'human-share': { type: 'string' },
     },
   });
   const short = values.short ?? false;
-  const seconds = short ? 30 : Number(values.seconds);
-  const rate = Number(values.rate);
-  const kills = short ? 1 : Number(values.kills);
+  // --soak: the same traffic and checks without faults, sampling memory and lag (npm run soak).
+  const soak = values.soak ?? false;
+  const seconds = short ? 30 : values.minutes !== undefined ? Number(values.minutes) * 60 : Number(values.seconds);
+  const humanShare = Number(values['human-share'] ?? (soak ? 0.01 : 0.1));
+  // A soak runs at half the auto path's measured maximum (~1,800/s here: README, Performance).
+  const rate = Number(values.rate ?? (soak ? 900 : 20));
+  const kills = short ? 1 : soak ? 0 : Number(values.kills);
   const seed = Number(values.seed ?? Date.now() % 1_000_000);
-  const localStack = process.env.HITL_CHAOS_LOCAL_STACK === '1' && !short;
-  if (!(seconds >= 10) || !(rate > 0) || !(kills >= 1)) throw new Error('--seconds must be at least 10, --rate and --kills positive');
+  const localStack = process.env.HITL_CHAOS_LOCAL_STACK === '1' && !short && !soak;
+  if (!(seconds >= 10) || !(rate > 0) || !(kills >= (soak ? 0 : 1)) || !(humanShare >= 0 && humanShare <= 0.5)) throw new Error('--seconds must be at least 10, --rate and --kills positive, --human-share 0..0.5');
   const random = rng(seed);
   const run = randomBytes(3).toString('hex');
   const prefix = `chaos-${run}.`;
@@ -208,7 +216,7 @@ async function main(): Promise<number> {
       if (roll < 0.02) {
         bad.push(id);
         await send(() => publisher.sendRaw([{ topic: topic(Topics.PredictionSubmitted), message: { key: id, value: '{"predictionId": "broken', headers: { chaos_bad: id } } }]));
-      } else if (roll < 0.12) {
+      } else if (roll < 0.02 + humanShare) {
         human.push(id);
         await send(() => publisher.publish(Topics.PredictionSubmitted, prediction(id, 0.75), { id: `ce-${id}` }));
       } else {
@@ -277,8 +285,8 @@ async function main(): Promise<number> {
     }
   }
   const twins = ['routing', 'escalation'] as const;
-  faults.push({ at: 0.3 * span, what: 'second replicas of routing and escalation', key: 'twins', act: async () => void (await Promise.all(twins.map((n) => startTwin(n)))) });
-  faults.push({ at: 0.7 * span, what: 'second replicas stopped (SIGTERM)', key: 'twins', act: async () => void (await Promise.all(twins.map((n) => fleet.get(`${n}#2`)?.kill('SIGTERM')))) });
+  if (!soak) faults.push({ at: 0.3 * span, what: 'second replicas of routing and escalation', key: 'twins', act: async () => void (await Promise.all(twins.map((n) => startTwin(n)))) });
+  if (!soak) faults.push({ at: 0.7 * span, what: 'second replicas stopped (SIGTERM)', key: 'twins', act: async () => void (await Promise.all(twins.map((n) => fleet.get(`${n}#2`)?.kill('SIGTERM')))) });
   const startTwin = async (name: Service) => {
     const twin = new Replica(name, `${name}#2`, envOf(name));
     fleet.set(`${name}#2`, twin);
@@ -290,6 +298,31 @@ async function main(): Promise<number> {
   }
   faults.sort((a, b) => a.at - b.at);
   const t0 = Date.now();
+  // Memory and lag over time (every 10 s; the curve npm run soak reports).
+  const samples: { atSeconds: number; rssMb: Record<string, number>; lag: number; decided: number }[] = [];
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const rssMb: Record<string, number> = {};
+      for (const name of SERVICES) {
+        const pid = fleet.get(name)?.child?.pid;
+        try {
+          rssMb[name] = Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024);
+        } catch {
+          rssMb[name] = Number.NaN; // restarting this moment
+        }
+      }
+      let lag = Number.NaN;
+      try {
+        const groups = await platformGroups(kafka, prefix);
+        lag = (await Promise.all(groups.map(({ group, topics }) => consumerLag(kafka, group, topics)))).reduce((a, b) => a + b, 0);
+      } catch {
+        // the broker is restarting: no figure for this sample
+      }
+      samples.push({ atSeconds: Math.round((Date.now() - t0) / 1000), rssMb, lag, decided: finals.size });
+      await sleep(10_000);
+    }
+  })();
   const applied: { atSeconds: number; what: string; tookSeconds: number }[] = [];
   const chains = new Map<string, Promise<void>>();
   await Promise.all(
@@ -321,6 +354,8 @@ async function main(): Promise<number> {
   }
   botDone = true;
   await bot;
+  sampling = false;
+  await sampler;
   // Everyone has read everything (lag 0), then the counts are final.
   const groups = await platformGroups(kafka, prefix);
   const lagDeadline = Date.now() + 120_000;
@@ -349,6 +384,17 @@ async function main(): Promise<number> {
     'every consumer group back to lag 0': { ok: lags.length >= 8 && lags.every((l) => l.lag === 0), detail: `${lags.length} groups; ${lags.filter((l) => l.lag !== 0).map((l) => `${l.group}: ${l.lag}`).join(', ') || 'all at 0'}` },
     'no unhandled rejection or uncaught exception': { ok: unhandled.length === 0, detail: unhandled.length ? unhandled.slice(0, 3).join(' | ') : 'none in any service output' },
   };
+  if (soak) {
+    // After the first quarter (warm-up: caches, JIT, pools), memory must not keep growing, and
+    // the consumers must keep up: lag in the second half of the traffic stays under 10 s of it.
+    const during = samples.filter((x) => x.atSeconds <= seconds);
+    const quarter = (k: number) => during.slice(Math.floor((during.length * k) / 4), Math.floor((during.length * (k + 1)) / 4));
+    const mean = (list: number[]) => list.filter(Number.isFinite).reduce((a, b) => a + b, 0) / Math.max(1, list.filter(Number.isFinite).length);
+    const growth = SERVICES.map((name) => ({ name, early: mean(quarter(1).map((x) => x.rssMb[name])), late: mean(quarter(3).map((x) => x.rssMb[name])) }));
+    checks['memory flat (last quarter within 25 % of the second)'] = { ok: growth.every((g) => g.late <= g.early * 1.25), detail: growth.map((g) => `${g.name} ${Math.round(g.early)} → ${Math.round(g.late)} MB`).join(', ') };
+    const lateLag = Math.max(...during.slice(Math.floor(during.length / 2)).map((x) => x.lag).filter(Number.isFinite));
+    checks['lag flat (second half under 10 s of traffic)'] = { ok: lateLag <= rate * 10, detail: `largest total lag in the second half: ${lateLag} (10 s of traffic: ${rate * 10})` };
+  }
 
   for (const r of fleet.values()) await r.kill('SIGTERM');
   botDone = true;
@@ -356,13 +402,20 @@ async function main(): Promise<number> {
   await publisher.disconnect();
 
   const restarts = Object.fromEntries([...fleet.values()].map((r) => [r.label, r.starts - 1]));
-  const result = { date: new Date().toISOString(), run, seed, seconds, rate, killsPerService: kills, localStack, predictions: { auto: auto.length, human: human.length, bad: bad.length }, restarts, faults: applied.sort((a, b) => a.atSeconds - b.atSeconds), checks, missing: missing.slice(0, 20), duplicated: duplicated.slice(0, 20), incompleteLadders: incomplete.slice(0, 20) };
+  const result = { date: new Date().toISOString(), run, seed, seconds, rate, killsPerService: kills, localStack, predictions: { auto: auto.length, human: human.length, bad: bad.length }, restarts, faults: applied.sort((a, b) => a.atSeconds - b.atSeconds), checks, missing: missing.slice(0, 20), duplicated: duplicated.slice(0, 20), incompleteLadders: incomplete.slice(0, 20), samples };
   const dir = resolve(ROOT, 'tmp/chaos');
   mkdirSync(dir, { recursive: true });
   writeFileSync(resolve(dir, `chaos-${run}.json`), `${JSON.stringify(result, null, 2)}\n`);
   const width = Math.max(...Object.keys(checks).map((k) => k.length));
-  process.stdout.write(`\nChaos run ${run} (seed ${seed}): ${seconds} s at ${rate}/s; restarts ${Object.entries(restarts).map(([k, v]) => `${k} ${v}`).join(', ')}; ${applied.length} faults\n`);
+  process.stdout.write(`\n${soak ? 'Soak' : 'Chaos'} run ${run} (seed ${seed}): ${seconds} s at ${rate}/s; restarts ${Object.entries(restarts).map(([k, v]) => `${k} ${v}`).join(', ')}; ${applied.length} faults\n`);
   for (const [name, c] of Object.entries(checks)) process.stdout.write(`  ${c.ok ? 'PASS' : 'FAIL'}  ${name.padEnd(width)}  ${c.detail}\n`);
+  if (soak) {
+    process.stdout.write(`\n  ${'t (s)'.padStart(6)}  ${SERVICES.map((n) => `${n} MB`.padStart(14)).join('')}  ${'lag'.padStart(8)}  ${'decided'.padStart(9)}\n`);
+    const every = Math.max(1, Math.round(samples.length / 20));
+    for (const x of samples.filter((_, i) => i % every === 0 || i === samples.length - 1)) {
+      process.stdout.write(`  ${String(x.atSeconds).padStart(6)}  ${SERVICES.map((n) => String(x.rssMb[n]).padStart(14)).join('')}  ${String(x.lag).padStart(8)}  ${String(x.decided).padStart(9)}\n`);
+    }
+  }
   process.stdout.write(`  results: tmp/chaos/chaos-${run}.json\n`);
   return Object.values(checks).every((c) => c.ok) ? 0 : 1;
 }
