@@ -152,7 +152,12 @@ describe(`fuzzing every consumer: ${PER_TOPIC} adversarial records per topic`, (
       expect({ name, unhandled: /unhandled ?rejection|uncaught ?exception/i.test(service.process.output) }).toEqual({ name, unhandled: false });
     }
     const kinds: Record<string, number> = {};
-    for (const records of sent.values()) for (const r of records) kinds[r.kind.replace(/^ce_\w+ /, 'a CloudEvents header ')] = (kinds[r.kind.replace(/^ce_\w+ /, 'a CloudEvents header ')] ?? 0) + 1;
+    for (const records of sent.values()) {
+      for (const r of records) {
+        const kind = r.kind.replace(/^ce_\w+ /, 'a CloudEvents header ');
+        kinds[kind] = (kinds[kind] ?? 0) + 1;
+      }
+    }
     const results = { date: new Date().toISOString(), perTopic: PER_TOPIC, topics: CONSUMED, groups: final.length, validPredictions: VALID, ...timings, totalSeconds: (Date.now() - started) / 1_000, kinds };
     const dir = join(__dirname, '..', 'tmp', 'fuzz');
     mkdirSync(dir, { recursive: true });

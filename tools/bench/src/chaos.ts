@@ -162,7 +162,11 @@ async function main(): Promise<number> {
 
   // --- what comes out ----------------------------------------------------------------------
   const finals = new Map<string, number>();
-  const fired: { caseId: string; id: string; level: number; escalateTo: string; reason: string }[] = [];
+  type Fired = { caseId: string; id: string; level: number; escalateTo: string; reason: string };
+  const fired: Fired[] = [];
+  // By case: the bot and the checks look a case's rungs up many times (thousands of cases in a soak).
+  const firedByCase = new Map<string, Fired[]>();
+  const firedOf = (caseId: string) => firedByCase.get(caseId) ?? [];
   const dead: TailRecord[] = [];
   // The tail's throwaway group never commits: after the broker restarts it reads everything again.
   // A record is one (topic, partition, offset); only a second record is a duplicate.
@@ -175,7 +179,9 @@ async function main(): Promise<number> {
     else if (record.topic === topic(Topics.DecisionFinalized)) finals.set(record.key!, (finals.get(record.key!) ?? 0) + 1);
     else {
       const e = decodeEvent(Topics.EscalationFired, { key: record.key, value: record.value, headers: record.headers });
-      fired.push({ caseId: e.data.caseId, id: e.id, level: e.data.level, escalateTo: e.data.escalateTo, reason: e.data.reason });
+      const f = { caseId: e.data.caseId, id: e.id, level: e.data.level, escalateTo: e.data.escalateTo, reason: e.data.reason };
+      fired.push(f);
+      firedByCase.set(f.caseId, [...firedOf(f.caseId), f]);
     }
   });
 
@@ -248,8 +254,7 @@ async function main(): Promise<number> {
     while (!botDone) {
       for (const caseId of human) {
         if (approved.has(caseId)) continue;
-        const rungs = fired.filter((f) => f.caseId === caseId && f.reason === 'timeout');
-        const last = rungs.find((f) => f.level === 3);
+        const last = firedOf(caseId).find((f) => f.reason === 'timeout' && f.level === 3);
         if (!last) continue; // approve once the whole ladder has fired
         try {
           const token = await tokenFor(last.escalateTo);
@@ -347,7 +352,7 @@ async function main(): Promise<number> {
   for (let tick = 0; !settled() && Date.now() < deadline; tick++) {
     for (const r of fleet.values()) if (!r.alive && !r.label.endsWith('#2')) await r.start(); // nothing stays down
     if (tick % 10 === 0) {
-      const ladders = human.filter((id) => fired.some((f) => f.caseId === id && f.level === 3)).length;
+      const ladders = human.filter((id) => firedOf(id).some((f) => f.level === 3)).length;
       log(`waiting: auto decided ${auto.filter((id) => finals.has(id)).length}/${auto.length}, human ladders complete ${ladders}/${human.length}, approved ${approved.size}, decided ${human.filter((id) => finals.has(id)).length}`);
     }
     await sleep(1_000);
@@ -371,15 +376,18 @@ async function main(): Promise<number> {
   const submitted = [...auto, ...human];
   const missing = submitted.filter((id) => !finals.has(id));
   const duplicated = submitted.filter((id) => (finals.get(id) ?? 0) > 1);
-  const ladders = human.map((id) => new Set(fired.filter((f) => f.caseId === id && f.reason === 'timeout' && f.level <= 3).map((f) => f.level)).size);
-  const incomplete = human.filter((_, i) => ladders[i] !== 3).map((id) => ({ caseId: id, fired: fired.filter((f) => f.caseId === id).map((f) => `${f.level}:${f.reason}:${f.escalateTo}`) }));
+  const ladders = human.map((id) => new Set(firedOf(id).filter((f) => f.reason === 'timeout' && f.level <= 3).map((f) => f.level)).size);
+  const incomplete = human.filter((_, i) => ladders[i] !== 3).map((id) => ({ caseId: id, fired: firedOf(id).map((f) => `${f.level}:${f.reason}:${f.escalateTo}`) }));
   const firedIds = new Set(fired.map((f) => f.id));
+  // A rung of one case fired under two ids would be a second deadline for it: none may be.
+  const idsPerRung = new Map<string, Set<string>>();
+  for (const f of fired.filter((x) => x.reason === 'timeout')) idsPerRung.set(`${f.caseId}#${f.level}`, (idsPerRung.get(`${f.caseId}#${f.level}`) ?? new Set()).add(f.id));
   const badDead = dead.filter((d) => d.topic === dlqTopicOf(topic(Topics.PredictionSubmitted)) && d.headers.chaos_bad);
   const otherDead = dead.filter((d) => !d.headers.chaos_bad);
   const checks: Checks = {
     'every prediction decided exactly once': { ok: missing.length === 0 && duplicated.length === 0, detail: `${submitted.length} predictions, ${finals.size} decided; missing ${missing.length}, duplicated ${duplicated.length}` },
     'every human case: its three rungs fired': { ok: ladders.every((n) => n === 3), detail: `${human.length} human cases, ${ladders.filter((n) => n === 3).length} with levels 1-3 fired, approved after: ${approved.size}` },
-    'every deadline fired under one id': { ok: fired.every((f) => fired.filter((g) => g.caseId === f.caseId && g.level === f.level && g.reason === f.reason && g.id !== f.id).length === 0 || f.reason !== 'timeout'), detail: `${fired.length} escalation.fired records, ${firedIds.size} distinct deadlines (${fired.length - firedIds.size} re-sent after a crash with the same id; consumers ignore those)` },
+    'every deadline fired under one id': { ok: [...idsPerRung.values()].every((ids) => ids.size === 1), detail: `${fired.length} escalation.fired records, ${firedIds.size} distinct deadlines (${fired.length - firedIds.size} re-sent after a crash with the same id; consumers ignore those)` },
     'the DLQ holds exactly the deliberately bad events': { ok: new Set(badDead.map((d) => d.headers.chaos_bad)).size === bad.length && badDead.length === bad.length * topology[Topics.PredictionSubmitted].consumedBy.length && otherDead.length === 0, detail: `${bad.length} bad sent, ${badDead.length} in prediction.submitted.dlq, ${otherDead.length} other dead letters${otherDead.length ? `: ${otherDead.slice(0, 3).map((d) => `${d.topic} ${d.headers.dlq_error_code}: ${d.headers.dlq_error}`).join('; ')}` : ''}` },
     'every consumer group back to lag 0': { ok: lags.length >= 8 && lags.every((l) => l.lag === 0), detail: `${lags.length} groups; ${lags.filter((l) => l.lag !== 0).map((l) => `${l.group}: ${l.lag}`).join(', ') || 'all at 0'}` },
     'no unhandled rejection or uncaught exception': { ok: unhandled.length === 0, detail: unhandled.length ? unhandled.slice(0, 3).join(' | ') : 'none in any service output' },
@@ -440,16 +448,14 @@ async function platformGroups(kafka: ReturnType<typeof createKafka>, prefix: str
 }
 
 async function groupsOf(admin: ReturnType<ReturnType<typeof createKafka>['admin']>, prefix: string): Promise<{ group: string; topics: string[] }[]> {
-  {
-    const { groups } = await admin.listGroups();
-    const ours = groups.map((g) => g.groupId).filter((g) => g.startsWith(`${prefix}hitl.`));
-    return Promise.all(
-      ours.map(async (group) => {
-        const offsets = await admin.fetchOffsets({ groupId: group });
-        return { group, topics: offsets.filter((o) => o.partitions.some((p) => Number(p.offset) >= 0)).map((o) => o.topic) };
-      }),
-    );
-  }
+  const { groups } = await admin.listGroups();
+  const ours = groups.map((g) => g.groupId).filter((g) => g.startsWith(`${prefix}hitl.`));
+  return Promise.all(
+    ours.map(async (group) => {
+      const offsets = await admin.fetchOffsets({ groupId: group });
+      return { group, topics: offsets.filter((o) => o.partitions.some((p) => Number(p.offset) >= 0)).map((o) => o.topic) };
+    }),
+  );
 }
 
 /** kill -9 the local broker or FerretDB, then scripts/stack.sh start brings back what is missing. */
