@@ -1,6 +1,6 @@
 import { dlqTopicOf, exampleOf, physicalTopic, Topics } from '@hitl/contracts';
 import { createTopics, prediction, produceRaw, secureRandom, testBrokers, testKafka, TopicCollector, waitFor, testTopicPrefix } from '@hitl/testing';
-import type { Kafka } from 'kafkajs';
+import { ConfigResourceTypes, Partitioners, type Kafka, type PartitionMetadata } from 'kafkajs';
 import { consumerLag } from './admin';
 import { DlqHeader } from './dead-letter';
 import { NonRetriableError } from './errors';
@@ -35,16 +35,35 @@ describe('consume-transform-produce in Kafka transactions', () => {
     await publisher.disconnect();
   });
 
-  function scoreAll(groupId: string, reject?: string) {
+  /**
+   * `together`: each partition's transform waits for the other partition's next call (up to 2 s),
+   * so both partitions' chunks finish at once, every attempt.
+   */
+  function scoreAll(groupId: string, reject?: string, oversize?: string, together = false) {
+    let waiting: { partition: number; release: () => void } | undefined;
+    const rendezvous = (partition: number) =>
+      new Promise<void>((release) => {
+        if (waiting && waiting.partition !== partition) {
+          waiting.release();
+          waiting = undefined;
+          return release();
+        }
+        waiting = { partition, release };
+        setTimeout(release, 2_000); // no partner (the other partition is done): go alone
+      });
     transformer = new TransactionalTransformer(kafka, options(), {
       groupId,
       topic: Topics.PredictionSubmitted,
       partitionsConsumedConcurrently: 2, // both partitions at once share one transactional producer
-      transform: (events) =>
-        events.map((event) => {
+      transform: async (events) => {
+        if (together) await rendezvous(events[0].partition);
+        return events.map((event) => {
           if (event.data.predictionId === reject) throw new NonRetriableError('cannot score this one', 'UNSCORABLE');
-          return { topic: Topics.PredictionScored, data: { ...exampleOf(Topics.PredictionScored), prediction: event.data }, traceContext: event.traceContext };
-        }),
+          // ~250 KB (within our own limits), above the output topic's max.message.bytes in the test that sets it to 200 KiB.
+          const input = event.data.predictionId === oversize ? { blob: 'x'.repeat(250_000) } : event.data.input;
+          return { topic: Topics.PredictionScored, data: { ...exampleOf(Topics.PredictionScored), prediction: { ...event.data, input } }, traceContext: event.traceContext };
+        });
+      },
     });
     return transformer.start();
   }
@@ -106,5 +125,39 @@ describe('consume-transform-produce in Kafka transactions', () => {
     await publisher.publish(Topics.PredictionSubmitted, prediction('r6'));
     await collector.waitForCount(output, 6); // a marker after the restart: anything duplicated would precede it
     expect(collector.on(output).map((m) => m.key).sort()).toEqual(['r1', 'r2', 'r3', 'r4', 'r5', 'r6']);
+  });
+
+  it("commits chunks of partitions that finish together in one transaction", async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `g-${i}`);
+    await publisher.publishAll(ids.map((id) => ({ topic: Topics.PredictionSubmitted, data: prediction(id) })));
+    const groupId = `scoring-${secureRandom()}`;
+    await scoreAll(groupId, undefined, undefined, true);
+    await collector.waitForCount(output, 20);
+    await waitFor(async () => (await consumerLag(kafka, groupId, [input])) === 0, { description: 'both partitions committed' });
+    expect(transformer!.committed).toEqual({ chunks: 2, transactions: 1 });
+  });
+
+  it("a chunk the broker refuses does not hold back the other partition's, committed with it", async () => {
+    // Keys that land on partition 0 and on partition 1 of the 2-partition input, by the publisher's partitioner.
+    const partitioner = Partitioners.DefaultPartitioner();
+    const partitionMetadata = [0, 1].map((partitionId) => ({ partitionId, leader: 1 }) as PartitionMetadata);
+    const onPartition = (count: number, partition: number, tag: string) => {
+      const ids: string[] = [];
+      for (let i = 0; ids.length < count; i++) if (partitioner({ topic: input, partitionMetadata, message: { key: `${tag}-${i}`, value: null } }) === partition) ids.push(`${tag}-${i}`);
+      return ids;
+    };
+    const healthy = onPartition(40, 0, 'ok');
+    const blocked = onPartition(5, 1, 'big');
+    await publisher.publishAll([...healthy, ...blocked].map((id) => ({ topic: Topics.PredictionSubmitted, data: prediction(id) })));
+    // The broker then refuses the record batch with the one record above 200 KiB (MESSAGE_TOO_LARGE), failing its transaction.
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: output, configEntries: [{ name: 'max.message.bytes', value: String(200 * 1024) }] }] });
+    await admin.disconnect();
+    await scoreAll(`scoring-${secureRandom()}`, undefined, blocked[0], true);
+    const scored = await collector.waitForCount(output, healthy.length);
+    expect(new Set(scored.map((m) => m.key))).toEqual(new Set(healthy));
+    // Partition 1's chunk keeps failing (an infrastructure error is retried, never skipped).
+    expect(scored.some((m) => blocked.includes(m.key!))).toBe(false);
   });
 });

@@ -4,7 +4,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { Connection } from 'mongoose';
 import { CaseProcessor } from './process/case-processor';
 import { RoutingPipeline } from './process/routing-pipeline';
-import { CaseStore, type CaseDocument } from './store/case-store';
+import { CaseStore, type StoredCase } from './store/case-store';
 
 @Module({})
 export class RoutingModule {
@@ -12,7 +12,7 @@ export class RoutingModule {
     return {
       module: RoutingModule,
       providers: [
-        { provide: CaseStore, useFactory: (db: Connection) => new CaseStore(db.collection<CaseDocument>('cases'), db.collection('case_claims')), inject: [DB_CONNECTION] },
+        { provide: CaseStore, useFactory: (db: Connection) => new CaseStore(db.collection<StoredCase>('cases'), db.collection('case_claims')), inject: [DB_CONNECTION] },
         { provide: CaseProcessor, useFactory: (store: CaseStore) => new CaseProcessor(store, policy), inject: [CaseStore] },
         RoutingPipeline,
       ],
