@@ -39,6 +39,7 @@ export class PlatformModule implements OnApplicationShutdown, NestModule {
           ...messaging,
           groupId: `${config.TOPIC_PREFIX}hitl.${config.SERVICE_NAME}`,
           partitionsConsumedConcurrently: config.CONSUMER_CONCURRENCY,
+          maxChunk: config.CONSUMER_MAX_CHUNK,
           sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
         }),
         DatabaseModule.forRoot(config.MONGODB_URI),

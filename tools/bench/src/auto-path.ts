@@ -1,44 +1,26 @@
-// npm run bench:auto -- [--count 20000] [--rate 0] [--batch 500]
+// npm run bench:auto -- [--count 20000] [--rate 0] [--batch 500] [--partitions 6] [--chunk 500] [--json file]
 // --rate 0 offers load as fast as the producer can (throughput at saturation); --rate N offers N
-// predictions a second, evenly (latency below saturation).
+// predictions a second, evenly (latency below saturation). --partitions: of every topic;
+// --chunk: CONSUMER_MAX_CHUNK of scoring and routing (records per transaction and partition).
 // Pushes predictions through the real scoring and routing services on the auto path and prints
 // throughput and submitted → finalized latency (p50/p95/p99), next to kafkajs' own produce →
 // consume throughput on the same broker in the same run. Not a test: it asserts nothing.
-import { ALL_TOPICS, decodeEvent, dlqTopicOf, physicalTopic, Topics, type EventOf } from '@hitl/contracts';
+import { ALL_TOPICS, decodeEvent, dlqTopicOf, physicalTopic, Topics } from '@hitl/contracts';
 import { createKafka, createTopicsAndWait, ensureTopics, EventPublisher, resolveOptions, tailTopics } from '@hitl/messaging';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { benchBrokers as brokers, cpuSeconds, startService } from './service-process';
+import { benchRefund } from './predictions';
+import { runWhenMain, writeResults } from './results';
+import { benchBrokers as brokers, cpuSeconds, infrastructureCpu, startService } from './service-process';
 import { summarize } from '@hitl/platform';
 
-type Prediction = EventOf<typeof Topics.PredictionSubmitted>;
 
-function confidentRefund(id: string): Prediction {
-  return {
-    predictionId: id,
-    producer: 'bench',
-    modelVersion: 'bench-1',
-    category: 'refund',
-    recommendation: 'approve',
-    probability: 0.99,
-    value: 25,
-    currency: 'USD',
-    riskLevel: 'low',
-    reasoning: 'Within the return window, positive history.',
-    input: { orderId: `ORD-${id}`, reason: 'Arrived damaged' },
-    signals: { trainingDataCoverage: 0.99, inputQuality: 1, edgeCaseIndicators: 0 },
-    tags: [],
-    submittedAt: new Date().toISOString(),
-    round: 1,
-  };
-}
-
-async function rawPassThrough(prefix: string, count: number): Promise<number> {
+async function rawPassThrough(prefix: string, count: number, partitions: number): Promise<number> {
   const kafka = createKafka(resolveOptions({ brokers, clientId: 'hitl/bench-raw' }));
   const topic = `${prefix}raw`;
   const admin = kafka.admin();
   await admin.connect();
-  await createTopicsAndWait(admin, [{ topic, numPartitions: 6, replicationFactor: 1 }]);
+  await createTopicsAndWait(admin, [{ topic, numPartitions: partitions, replicationFactor: 1 }]);
   await admin.disconnect();
   const value = Buffer.alloc(1_000, 'x');
   let seen = 0;
@@ -60,22 +42,50 @@ async function rawPassThrough(prefix: string, count: number): Promise<number> {
   return rate;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { count: { type: 'string', default: '20000' }, batch: { type: 'string', default: '500' }, rate: { type: 'string', default: '0' } } });
-  const count = Number(values.count);
-  const rate = Number(values.rate);
+export interface AutoPathOptions {
+  count: number;
+  /** Predictions offered a second; 0: as fast as the producer can. */
+  rate: number;
+  /** Predictions per publish when unpaced. */
+  batch?: number;
+  partitions?: number;
+  /** CONSUMER_MAX_CHUNK of scoring and routing. */
+  chunk?: number;
+  /** Also measure kafkajs' raw produce → consume on the same broker first. */
+  raw?: boolean;
+}
+
+export interface AutoPathResult {
+  options: Required<Omit<AutoPathOptions, 'raw'>>;
+  decided: number;
+  publishRate: number;
+  scoredRate: number;
+  /** Decisions a second, first publish → last decision. */
+  throughput: number;
+  rawRate?: number;
+  latencyMs: { p50: number; p95: number; p99: number; max: number };
+  /** CPU seconds per 1,000 decisions; broker and FerretDB when this machine runs them. */
+  cpuPer1000: { scoring: number; routing: number; broker?: number; ferretdb?: number; total: number };
+}
+
+export async function runAutoPath(options: AutoPathOptions): Promise<AutoPathResult> {
+  const { count, rate } = options;
+  const partitions = options.partitions ?? 6;
+  const chunk = options.chunk ?? 500;
   // Paced runs send a small batch every 20 ms, so the offered load is even, not bursts.
-  const batch = rate > 0 ? Math.max(1, Math.round(rate / 50)) : Number(values.batch);
-  if (!(count > 0) || !(batch > 0) || !(rate >= 0)) throw new Error('--count and --batch must be positive, --rate >= 0');
+  const batch = rate > 0 ? Math.max(1, Math.round(rate / 50)) : (options.batch ?? 500);
+  if (!(count > 0) || !(batch > 0) || !(rate >= 0) || !(partitions > 0) || !(chunk > 0)) throw new Error('--count, --batch, --partitions and --chunk must be positive, --rate >= 0');
   const run = randomBytes(3).toString('hex');
   const prefix = `bench-${run}.`;
   const kafka = createKafka(resolveOptions({ brokers, clientId: 'hitl/bench' }));
-  await ensureTopics(kafka, { partitions: 6, replicationFactor: 1, prefix });
-  process.stderr.write(`bench ${run}: ${count} predictions ${rate > 0 ? `offered at ${rate}/s` : 'as fast as possible'}, topics ${prefix}*\n`);
+  await ensureTopics(kafka, { partitions, replicationFactor: 1, prefix });
+  process.stderr.write(`bench ${run}: ${count} predictions ${rate > 0 ? `offered at ${rate}/s` : 'as fast as possible'}, ${partitions} partitions, chunks of ${chunk}, topics ${prefix}*\n`);
 
-  const raw = await rawPassThrough(prefix, count);
-  const services = [await startService('scoring', prefix, run), await startService('routing', prefix, run)];
-
+  const raw = options.raw ? await rawPassThrough(prefix, count, partitions) : undefined;
+  const env = { CONSUMER_MAX_CHUNK: String(chunk) };
+  const services = [await startService('scoring', prefix, run, env), await startService('routing', prefix, run, env)];
+  const cpuBefore = await Promise.all(services.map((s) => cpuSeconds(s.pid!)));
+  const infraBefore = await infrastructureCpu();
   const latencies: number[] = [];
   let last = 0;
   let done!: () => void;
@@ -101,7 +111,7 @@ async function main(): Promise<void> {
   await publisher.connect();
   const started = Date.now();
   for (let i = 0; i < count; i += batch) {
-    await publisher.publishAll(Array.from({ length: Math.min(batch, count - i) }, (_, j) => ({ topic: Topics.PredictionSubmitted, data: confidentRefund(`b${run}-${i + j}`) })));
+    await publisher.publishAll(Array.from({ length: Math.min(batch, count - i) }, (_, j) => ({ topic: Topics.PredictionSubmitted, data: benchRefund(`b${run}-${i + j}`, 0.99) })));
     if (rate > 0) {
       const wait = started + ((i + batch) / rate) * 1_000 - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait)); // pacing the offered load
@@ -112,31 +122,58 @@ async function main(): Promise<void> {
   const seconds = (last - started) / 1_000;
   const summary = summarize(latencies);
 
-  const cpu = await Promise.all(services.map((s) => cpuSeconds(s.pid!)));
+  const cpu = (await Promise.all(services.map((s) => cpuSeconds(s.pid!)))).map((c, i) => c - cpuBefore[i]);
+  const infraAfter = await infrastructureCpu();
   for (const s of services) s.kill('SIGTERM');
   await stopTail();
   await publisher.disconnect();
 
-  const rows = [
-    ['kafkajs raw produce→consume (1 KB, same broker)', `${Math.round(raw).toLocaleString('en')}/s`],
-    ['auto path: predictions decided', `${count.toLocaleString('en')}`],
-    ['offered load', rate > 0 ? `${rate.toLocaleString('en')}/s` : 'as fast as possible'],
-    ['auto path: publish rate (bench producer)', `${Math.round(count / ((published - started) / 1_000)).toLocaleString('en')}/s`],
-    ['scoring alone: submitted → scored', `${Math.round(scored / ((lastScored - started) / 1_000)).toLocaleString('en')}/s`],
-    ['auto path: throughput submitted → finalized', `${Math.round(count / seconds).toLocaleString('en')}/s`],
-    ['auto path / raw', `${((count / seconds / raw) * 100).toFixed(1)} %`],
-    ['latency p50 / p95 / p99 / max', `${summary.p50} / ${summary.p95} / ${summary.p99} / ${summary.max} ms`],
-    ['CPU seconds per 1,000 decisions: scoring / routing', `${((cpu[0] / count) * 1_000).toFixed(2)} / ${((cpu[1] / count) * 1_000).toFixed(2)}`],
-  ];
-  const width = Math.max(...rows.map((r) => r[0].length));
-  process.stdout.write(`\nAuto path benchmark (${ALL_TOPICS.length} topics x 6 partitions, one broker, 2 cores)\n`);
-  for (const [k, v] of rows) process.stdout.write(`  ${k.padEnd(width)}  ${v}\n`);
+  const per1000 = (seconds: number) => Math.round((seconds / count) * 1_000 * 1_000) / 1_000;
+  const broker = infraAfter.broker !== undefined && infraBefore.broker !== undefined ? per1000(infraAfter.broker - infraBefore.broker) : undefined;
+  const ferretdb = infraAfter.ferretdb !== undefined && infraBefore.ferretdb !== undefined ? per1000(infraAfter.ferretdb - infraBefore.ferretdb) : undefined;
+  const cpuPer1000 = { scoring: per1000(cpu[0]), routing: per1000(cpu[1]), broker, ferretdb, total: 0 };
+  cpuPer1000.total = Math.round((cpuPer1000.scoring + cpuPer1000.routing + (broker ?? 0) + (ferretdb ?? 0)) * 1_000) / 1_000;
+  return {
+    options: { count, rate, batch, partitions, chunk },
+    decided: latencies.length,
+    publishRate: Math.round(count / ((published - started) / 1_000)),
+    scoredRate: Math.round(scored / ((lastScored - started) / 1_000)),
+    throughput: Math.round(count / seconds),
+    rawRate: raw === undefined ? undefined : Math.round(raw),
+    latencyMs: { p50: summary.p50, p95: summary.p95, p99: summary.p99, max: summary.max },
+    cpuPer1000,
+  };
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  },
-);
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      count: { type: 'string', default: '20000' },
+      batch: { type: 'string', default: '500' },
+      rate: { type: 'string', default: '0' },
+      partitions: { type: 'string', default: '6' },
+      chunk: { type: 'string', default: '500' },
+      json: { type: 'string' },
+    },
+  });
+  const r = await runAutoPath({ count: Number(values.count), rate: Number(values.rate), batch: Number(values.batch), partitions: Number(values.partitions), chunk: Number(values.chunk), raw: true });
+  const n = (x: number) => x.toLocaleString('en');
+  const c = r.cpuPer1000;
+  const rows = [
+    ['kafkajs raw produce→consume (1 KB, same broker)', `${n(r.rawRate!)}/s`],
+    ['auto path: predictions decided', n(r.decided)],
+    ['offered load', r.options.rate > 0 ? `${n(r.options.rate)}/s` : 'as fast as possible'],
+    ['auto path: publish rate (bench producer)', `${n(r.publishRate)}/s`],
+    ['scoring alone: submitted → scored', `${n(r.scoredRate)}/s`],
+    ['auto path: throughput submitted → finalized', `${n(r.throughput)}/s`],
+    ['auto path / raw', `${((r.throughput / r.rawRate!) * 100).toFixed(1)} %`],
+    ['latency p50 / p95 / p99 / max', `${r.latencyMs.p50} / ${r.latencyMs.p95} / ${r.latencyMs.p99} / ${r.latencyMs.max} ms`],
+    ['CPU s per 1,000 decisions: scoring / routing / broker / FerretDB', `${c.scoring} / ${c.routing} / ${c.broker ?? '–'} / ${c.ferretdb ?? '–'} (total ${c.total})`],
+  ];
+  const width = Math.max(...rows.map((row) => row[0].length));
+  process.stdout.write(`\nAuto path benchmark (${ALL_TOPICS.length} topics x ${r.options.partitions} partitions, chunks of ${r.options.chunk}, one broker, 2 cores)\n`);
+  for (const [k, v] of rows) process.stdout.write(`  ${k.padEnd(width)}  ${v}\n`);
+  if (values.json) writeResults(values.json, { bench: 'auto-path', result: r });
+}
+
+runWhenMain(module, main);

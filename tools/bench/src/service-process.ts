@@ -51,3 +51,23 @@ export async function cpuSeconds(pid: number): Promise<number> {
   const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
+
+/**
+ * CPU seconds used so far by the local broker and FerretDB, when scripts/stack.sh runs them on
+ * this machine (their pid files); undefined for infrastructure elsewhere.
+ */
+export async function infrastructureCpu(): Promise<{ broker?: number; ferretdb?: number }> {
+  const of = async (name: string) => {
+    try {
+      const pid = Number((await readFile(resolve(ROOT, `.local/run/${name}.pid`), 'utf8')).trim());
+      return await cpuSeconds(pid);
+    } catch {
+      return undefined;
+    }
+  };
+  const local = (address: string, port: number) => new RegExp(`^(mongodb://)?(127\\.0\\.0\\.1|localhost):${port}(/|$)`).test(address);
+  return {
+    broker: benchBrokers.every((b) => local(b, 9092)) ? await of('kafka') : undefined,
+    ferretdb: local(mongoBase, 27017) ? await of('ferretdb') : undefined,
+  };
+}

@@ -12,6 +12,8 @@ export interface MessagingModuleOptions extends ResolvedMessagingOptions {
   /** Default consumer group of this app, e.g. "hitl.scoring". */
   groupId: string;
   partitionsConsumedConcurrently?: number;
+  /** Records a transactional hop processes and commits at once (per partition). */
+  maxChunk?: number;
   sessionTimeoutMs?: number;
 }
 

@@ -16,6 +16,7 @@ export function serviceEnvSchema(defaults: ServiceDefaults) {
     HTTP_PORT: port.default(defaults.httpPort),
     TOPIC_PREFIX: topicPrefix.default(''),
     CONSUMER_CONCURRENCY: positiveInt(64).default(2),
+    CONSUMER_MAX_CHUNK: positiveInt(10_000).default(500),
     CONSUMER_SESSION_TIMEOUT_MS: positiveInt(1_800_000).default(30_000),
     CONSUMER_RETRY_MAX_ATTEMPTS: positiveInt(100).default(5),
     CONSUMER_RETRY_BACKOFF_MS: positiveInt(60_000).default(100),

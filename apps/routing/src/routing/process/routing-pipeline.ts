@@ -28,6 +28,7 @@ export class RoutingPipeline implements OnApplicationBootstrap, BeforeApplicatio
           groupId: `${this.options.groupId}.${topic}`,
           topic,
           partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
+          maxChunk: this.options.maxChunk,
           sessionTimeoutMs: this.options.sessionTimeoutMs,
           transform: (events) => this.route(events),
         }),
@@ -47,7 +48,8 @@ export class RoutingPipeline implements OnApplicationBootstrap, BeforeApplicatio
   /**
    * In order per case: two events of one case in a chunk must see each other's effects. The
    * first scored event of each case in the chunk is opened in one bulk insert (the auto path's
-   * hot loop); everything else is applied one by one.
+   * hot loop); everything else is applied one by one per case, different cases concurrently
+   * (each is a few database round trips: one case at a time made the whole chunk wait on them).
    */
   private async route(events: IncomingEvent<RoutingTopic>[]): Promise<OutgoingEvent[]> {
     const inputs = events.map(
@@ -63,15 +65,45 @@ export class RoutingPipeline implements OnApplicationBootstrap, BeforeApplicatio
     });
     const opened = await this.processor.openMany(fresh.map((i) => inputs[i] as RoutingInput & { topic: typeof Topics.PredictionScored }));
     fresh.forEach((i, k) => (results[i] = opened[k]));
+    // A verdict on a calibration exercise (a past case replayed to a reviewer) decides nothing.
+    const skipped = (i: number) => events[i].topic === Topics.ReviewDecided && (events[i].data as { exercise?: true }).exercise === true;
+    const perCase = new Map<string, number[]>();
+    inputs.forEach((input, i) => {
+      if (results[i] !== undefined || skipped(i)) return;
+      const caseId = caseIdOf(input);
+      perCase.set(caseId, [...(perCase.get(caseId) ?? []), i]);
+    });
+    await inParallel([...perCase.values()], CASES_AT_ONCE, async (indices) => {
+      for (const i of indices) results[i] = await this.processor.process(inputs[i]);
+    });
     const out: OutgoingEvent[] = [];
     for (const [i, event] of events.entries()) {
-      // A verdict on a calibration exercise (a past case replayed to a reviewer) decides nothing.
-      if (event.topic === Topics.ReviewDecided && (event.data as { exercise?: true }).exercise === true) continue;
-      const { eventKey, outputs } = results[i] ?? (await this.processor.process(inputs[i]));
+      if (skipped(i)) continue;
+      const { eventKey, outputs } = results[i]!;
       outputs.forEach((output, index) =>
         out.push({ topic: output.topic as TopicName, data: output.data, id: outputEventId(eventKey, index), traceContext: event.traceContext } as OutgoingEvent),
       );
     }
     return out;
   }
+}
+
+/** Cases of one chunk applied at once (each holds one database connection at a time). */
+const CASES_AT_ONCE = 16;
+
+/**
+ * Runs `work` over `items`, at most `limit` at a time; waits for all of them, then throws the
+ * first failure (so nothing is still writing when the transformer retries the chunk).
+ */
+async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const errors: unknown[] = [];
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await work(item).catch((error: unknown) => void errors.push(error));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (errors.length > 0) throw errors[0];
 }

@@ -30,6 +30,7 @@ export class ScoringHop implements OnApplicationBootstrap, BeforeApplicationShut
       // Partitions are scored concurrently and committed one transaction at a time (the
       // transformer serialises them), so one partition's commit overlaps another's scoring.
       partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+      maxChunk: options.maxChunk,
       sessionTimeoutMs: options.sessionTimeoutMs,
     });
     await this.transformer.start();
