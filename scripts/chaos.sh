@@ -9,12 +9,6 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/env.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib/env.sh"
 cd "$ROOT"
-export NX_DAEMON=false NX_NO_CLOUD=true
-bash "$ROOT/scripts/setup.sh" >/dev/null
-hitl_use_node || die "Node 22 is not available after setup"
-npm run --silent build >/dev/null
 if [[ -z "${KAFKA_BROKERS:-}" && -z "${MONGODB_URI:-}" ]]; then export HITL_CHAOS_LOCAL_STACK=1; fi
-set -a
-eval "$(bash "$ROOT/scripts/stack.sh" start)"
-set +a
+ready_to_run
 exec node dist/tools/bench/src/chaos.js "$@"

@@ -15,12 +15,6 @@ while (( $# )); do
   esac
 done
 [[ "$EVENTS" =~ ^[1-9][0-9]*$ ]] || die "--events must be a positive whole number, got $EVENTS"
-export NX_DAEMON=false NX_NO_CLOUD=true
-bash "$ROOT/scripts/setup.sh" >/dev/null
-hitl_use_node || die "Node 22 is not available after setup"
-npm run --silent build >/dev/null
-set -a
-eval "$(bash "$ROOT/scripts/stack.sh" start)"
-set +a
+ready_to_run
 FUZZ_EVENTS="$EVENTS" npx jest --selectProjects e2e --testPathPatterns e2e/fuzz.e2e-spec.ts --runInBand
 cat "$ROOT/tmp/fuzz/fuzz-$EVENTS.json"

@@ -10,6 +10,7 @@
 #   BASELINE_LARGE_RECORDS (500000)   records of 1024 B
 #   BASELINE_E2E_RECORDS   (5000)     round trips for EndToEndLatency (100 B)
 #   BASELINE_KEEP_TOPICS=1            keep the perf topics
+#   BASELINE_JSON=<file>              also write the rows as JSON (npm run bench reads it)
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/env.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib/env.sh"
@@ -48,7 +49,13 @@ cleanup() {
 trap cleanup EXIT
 
 ROWS=()
-row() { ROWS+=("$(printf '%-30s %10s %12s %9s %9s %9s' "$@")"); }
+JSON_ROWS=()
+json_num() { if [[ "$1" == "-" ]]; then printf 'null'; else printf '%s' "$1"; fi; }
+row() {
+  ROWS+=("$(printf '%-30s %10s %12s %9s %9s %9s' "$@")")
+  JSON_ROWS+=("$(printf '{"test":"%s","records":%s,"perSecond":%s,"mbPerSecond":%s,"avgMs":%s,"p99Ms":%s}' \
+    "$1" "$(json_num "$2")" "$(json_num "$3")" "$(json_num "$4")" "$(json_num "$5")" "$(json_num "$6")")")
+}
 
 # ProducerPerformance final line:
 # "2000000 records sent, 431965.4 records/sec (41.20 MB/sec), 398.73 ms avg latency,
@@ -121,3 +128,8 @@ printf '\nKafka %s baseline against %s (%s partitions, %s cores)\n' \
 printf '%-30s %10s %12s %9s %9s %9s\n' "test" "records" "records/s" "MB/s" "avg ms" "p99 ms"
 printf '%s\n' "${ROWS[@]}"
 printf 'total %ss\n' "$(elapsed_s "$T0")"
+if [[ -n "${BASELINE_JSON:-}" ]]; then
+  { printf '{"bench":"kafka-baseline","kafka":"%s","partitions":%s,"rows":[' "$HITL_KAFKA_VERSION" "$PARTITIONS"
+    (IFS=','; printf '%s' "${JSON_ROWS[*]}")
+    printf ']}\n'; } >"$BASELINE_JSON"
+fi

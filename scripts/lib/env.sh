@@ -174,3 +174,16 @@ if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
 fi
 export PATH
 hitl_use_node || true
+
+# ready_to_run: installs what is missing (setup.sh), selects Node 22, builds, and exports the
+# addresses of the local stack (started if needed), or keeps KAFKA_BROKERS / MONGODB_URI when
+# they are set. For the scripts that run the compiled platform (bench, chaos, fuzz).
+ready_to_run() {
+  export NX_DAEMON=false NX_NO_CLOUD=true
+  bash "$ROOT/scripts/setup.sh" >/dev/null
+  hitl_use_node || die "Node 22 is not available after setup"
+  npm run --silent build >/dev/null
+  set -a
+  eval "$(bash "$ROOT/scripts/stack.sh" start)"
+  set +a
+}

@@ -19,6 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { writeFileSync } from 'node:fs';
 import { ladderFor, requestKeyOf, type CaseState, type Deadline, type ReviewRequested } from './escalation/ladder';
 import { TimerStore } from './escalation/timer-store';
 
@@ -59,7 +60,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const log = (text: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { pending: { type: 'string', default: '1000000' }, due: { type: 'string', default: '10000' }, requests: { type: 'string', default: '3000' } } });
+  const { values } = parseArgs({ options: { pending: { type: 'string', default: '1000000' }, due: { type: 'string', default: '10000' }, requests: { type: 'string', default: '3000' }, json: { type: 'string' } } });
   const pending = Number(values.pending);
   const dueCount = Number(values.due);
   const requests = Number(values.requests);
@@ -166,6 +167,22 @@ async function main(): Promise<void> {
     ['service RSS', `${fmt(idleRss)} MB at start, ${fmt(peakRss)} MB peak, ${fmt(afterRss)} MB after the burst`],
   ];
   process.stdout.write(`\n| timers bench (${run}) | |\n|---|---|\n${rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n')}\n`);
+  // --json <file>: the figures for `npm run bench`'s table.
+  if (values.json) {
+    const figures = {
+      bench: 'timers',
+      result: {
+        pending: deadlines,
+        bulkLoadPerSecond: Math.round(deadlines / loadSeconds),
+        eventPathDeadlinesPerSecond: Math.round((requests * policy.escalation.ladder.length) / eventSeconds),
+        due: dueCount,
+        fired: fired.count,
+        fireLagMs: { p50: fired.p50, p95: fired.p95, p99: fired.p99, max: fired.max },
+        rssMb: { start: idleRss, peak: peakRss, after: afterRss },
+      },
+    };
+    writeFileSync(values.json, `${JSON.stringify(figures, null, 2)}\n`);
+  }
   process.exitCode = fired.count === dueCount ? 0 : 1;
 }
 

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchBrokers as brokers, cpuSeconds, startService } from './service-process';
 import { summarize } from '@hitl/platform';
+import { writeResults } from './results';
 
 type ReviewRequested = EventOf<typeof Topics.ReviewRequested>;
 
@@ -36,7 +37,7 @@ function request(caseId: string, i: number): ReviewRequested {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { reviewers: { type: 'string', default: '200' }, cases: { type: 'string', default: '4000' }, seconds: { type: 'string', default: '20' }, 'think-ms': { type: 'string', default: '0' } } });
+  const { values } = parseArgs({ options: { reviewers: { type: 'string', default: '200' }, cases: { type: 'string', default: '4000' }, seconds: { type: 'string', default: '20' }, 'think-ms': { type: 'string', default: '0' }, json: { type: 'string' } } });
   const thinkMs = Number(values['think-ms']);
   const reviewers = Number(values.reviewers);
   const cases = Number(values.cases);
@@ -170,6 +171,20 @@ async function main(): Promise<void> {
   for (const sample of conflictSamples) process.stdout.write(`  a 409: ${sample}\n`);
   process.stdout.write(`  approve answers by status: ${[...statuses].map(([s, n]) => `${s}: ${n}`).join(', ')}\n`);
   process.stdout.write(`  review service CPU: ${cpu.toFixed(1)} s over ${seconds} s\n`);
+  if (values.json) {
+    const loop = (values: number[]) => ({ perSecond: Math.round(values.length / workSeconds), ...summarize(values.map((v) => Math.round(v))) });
+    writeResults(values.json, {
+      bench: 'review-api',
+      result: {
+        options: { reviewers, cases, seconds, thinkMs },
+        readQueue: { perSecond: Math.round(reading.requests.average), p50: reading.latency.p50, p99: reading.latency.p99, errors: reading.errors + reading.non2xx },
+        work: { read: loop(latencies.read), claim: loop(latencies.claim), approve: loop(latencies.approve) },
+        approvals: decided - decidedBefore,
+        serverErrors,
+        cpuSeconds: cpu,
+      },
+    });
+  }
 }
 
 main().then(
