@@ -246,6 +246,10 @@ async function main(): Promise<number> {
 
   // --- the reviewer bot --------------------------------------------------------------------
   const users = (parse(readFileSync(resolve(ROOT, 'config/users.default.yaml'), 'utf8')) as { users: { id: string; roles: string[] }[] }).users;
+  // A request the overloaded review service never answers must not stall the bot (and the run,
+  // which waits for it): undici's own header timeout is 5 minutes. A timed-out approval is tried
+  // again next round; one that did land answers 409 "already decided" then, and counts.
+  const BOT_TIMEOUT_MS = 15_000;
   const tokens = new Map<string, string>();
   const approved = new Set<string>();
   const reviewUrl = `http://127.0.0.1:${reviewPort}`;
@@ -253,7 +257,7 @@ async function main(): Promise<number> {
     const user = users.find((u) => u.roles.includes(role));
     if (!user) return undefined;
     if (!tokens.has(user.id)) {
-      const r = await fetch(`${reviewUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user.id, password: 'review-demo' }) });
+      const r = await fetch(`${reviewUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user.id, password: 'review-demo' }), signal: AbortSignal.timeout(BOT_TIMEOUT_MS) });
       if (r.status !== 200) return undefined;
       tokens.set(user.id, ((await r.json()) as { token: string }).token);
     }
@@ -269,8 +273,8 @@ async function main(): Promise<number> {
         try {
           const token = await tokenFor(last.escalateTo);
           if (!token) continue;
-          const r = await fetch(`${reviewUrl}/api/cases/${caseId}/approve`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
-          if (r.status === 200 || (r.status === 409 && /finali[sz]ed/i.test(await r.text()))) approved.add(caseId);
+          const r = await fetch(`${reviewUrl}/api/cases/${caseId}/approve`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(BOT_TIMEOUT_MS) });
+          if (r.status === 200 || (r.status === 409 && /finali[sz]ed|already decided/i.test(await r.text()))) approved.add(caseId);
         } catch {
           // the review service is down this moment: next round
         }
