@@ -1,6 +1,7 @@
 import { Topics, type TopicName } from '@hitl/contracts';
 import { KAFKA_CLIENT, MESSAGING_OPTIONS, TransactionalTransformer, type IncomingEvent, type Kafka, type MessagingModuleOptions, type OutgoingEvent } from '@hitl/messaging';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { inParallel } from './in-parallel';
 import { caseIdOf, CaseProcessor, outputEventId, type ProcessResult, type RoutingInput } from './case-processor';
 
 const INPUTS = [Topics.PredictionScored, Topics.ReviewDecided, Topics.EscalationFired] as const;
@@ -90,20 +91,3 @@ export class RoutingPipeline implements OnApplicationBootstrap, BeforeApplicatio
 
 /** Cases of one chunk applied at once (each holds one database connection at a time). */
 const CASES_AT_ONCE = 16;
-
-/**
- * Runs `work` over `items`, at most `limit` at a time; waits for all of them, then throws the
- * first failure (so nothing is still writing when the transformer retries the chunk).
- */
-async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const errors: unknown[] = [];
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      await work(item).catch((error: unknown) => void errors.push(error));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (errors.length > 0) throw errors[0];
-}
