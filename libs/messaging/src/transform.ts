@@ -42,6 +42,8 @@ export class TransactionalTransformer<K extends TopicName> {
   private readonly consumer: Consumer;
   private producer: Producer;
   private readonly transactionalId: string;
+  /** A transaction of this producer failed: the next one needs a new producer (renewProducer). */
+  private producerSpent = false;
   private readonly abort = new AbortController();
   private running = false;
   /**
@@ -276,6 +278,7 @@ export class TransactionalTransformer<K extends TopicName> {
   }
 
   private async runTransaction(round: Commit[]): Promise<void> {
+    if (this.producerSpent) await this.renewProducer();
     const transaction = await this.producer.transaction();
     try {
       const byTopic = new Map<string, Message[]>();
@@ -295,7 +298,7 @@ export class TransactionalTransformer<K extends TopicName> {
       await transaction.commit();
     } catch (error) {
       await transaction.abort().catch(() => undefined);
-      await this.renewProducer();
+      this.producerSpent = true;
       throw error;
     }
   }
@@ -307,11 +310,13 @@ export class TransactionalTransformer<K extends TopicName> {
    * and the broker would acknowledge them as duplicates of the aborted batch without writing
    * them: outputs lost while the input offsets commit. A new InitProducerId (same transactional
    * id) bumps the epoch and starts the numbers again. Found by the test of a refused chunk.
+   * While the broker is away the connect fails, and the next attempt tries again.
    */
   private async renewProducer(): Promise<void> {
     await this.producer.disconnect().catch(() => undefined);
     this.producer = this.newProducer();
     await this.producer.connect();
+    this.producerSpent = false;
   }
 }
 
