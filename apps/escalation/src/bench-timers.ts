@@ -16,10 +16,9 @@ import { loadPolicy } from '@hitl/policy';
 import { MongoClient } from 'mongodb';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeFileSync } from 'node:fs';
 import { ladderFor, requestKeyOf, type CaseState, type Deadline, type ReviewRequested } from './escalation/ladder';
 import { TimerStore } from './escalation/timer-store';
 

@@ -253,9 +253,7 @@ export class TransactionalTransformer<K extends TopicName> {
         const round = this.pending.splice(0);
         try {
           await this.runTransaction(round);
-          this.committed.chunks += round.length;
-          this.committed.transactions += 1;
-          round.forEach((commit) => commit.resolve());
+          this.settled(round);
         } catch (error) {
           if (round.length === 1) {
             round[0].reject(error);
@@ -264,17 +262,20 @@ export class TransactionalTransformer<K extends TopicName> {
           // One chunk must not fail its neighbours for good (a record the broker refuses, say):
           // after a failed round each chunk is tried alone, and only its own error is its own.
           for (const commit of round) {
-            await this.runTransaction([commit]).then(() => {
-              this.committed.chunks += 1;
-              this.committed.transactions += 1;
-              commit.resolve();
-            }, commit.reject);
+            await this.runTransaction([commit]).then(() => this.settled([commit]), commit.reject);
           }
         }
       }
     } finally {
       this.flushing = false;
     }
+  }
+
+  /** The chunks of one committed transaction. */
+  private settled(round: PendingCommit[]): void {
+    this.committed.chunks += round.length;
+    this.committed.transactions += 1;
+    round.forEach((commit) => commit.resolve());
   }
 
   private async runTransaction(round: Commit[]): Promise<void> {

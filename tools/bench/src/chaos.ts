@@ -124,7 +124,8 @@ async function main(): Promise<number> {
   const soak = values.soak ?? false;
   const seconds = short ? 30 : values.minutes !== undefined ? Number(values.minutes) * 60 : Number(values.seconds);
   const humanShare = Number(values['human-share'] ?? (soak ? 0.01 : 0.1));
-  // A soak runs at half the whole platform's measured maximum here (~800/s: README, Reliability).
+  // Half the decision path's drain rate with all five services here (~800/s); review and
+  // feedback sustain less than that on FerretDB (README, Reliability: the soak).
   const rate = Number(values.rate ?? (soak ? 400 : 20));
   const kills = short ? 1 : soak ? 0 : Number(values.kills);
   const seed = Number(values.seed ?? Date.now() % 1_000_000);

@@ -72,7 +72,9 @@ export class RoutingPipeline implements OnApplicationBootstrap, BeforeApplicatio
     inputs.forEach((input, i) => {
       if (results[i] !== undefined || skipped(i)) return;
       const caseId = caseIdOf(input);
-      perCase.set(caseId, [...(perCase.get(caseId) ?? []), i]);
+      const indices = perCase.get(caseId) ?? [];
+      indices.push(i);
+      perCase.set(caseId, indices);
     });
     await inParallel([...perCase.values()], CASES_AT_ONCE, async (indices) => {
       for (const i of indices) results[i] = await this.processor.process(inputs[i]);
