@@ -13,6 +13,7 @@ import {
 } from '@hitl/testing';
 import { context, trace } from '@opentelemetry/api';
 import type { Kafka } from 'kafkajs';
+import { consumerLag } from './admin';
 import { EventConsumer } from './consumer';
 import { DlqHeader } from './dead-letter';
 import { NonRetriableError, RetriableError } from './errors';
@@ -48,11 +49,28 @@ describe('messaging through the real broker', () => {
     await publisher.disconnect();
   });
 
-  function consumer(): EventConsumer {
-    const c = new EventConsumer(kafka, options(), publisher, { groupId: `g-${secureRandom()}` });
+  function consumer(spec: { groupId?: string; sessionTimeoutMs?: number } = {}): EventConsumer {
+    const c = new EventConsumer(kafka, options(), publisher, { groupId: `g-${secureRandom()}`, ...spec });
     consumers.push(c);
     return c;
   }
+
+  // A chunk whose handling outlasts the session timeout must not cost the member its place in
+  // the group: evicted, its commit is refused, and the next owner (itself) handles the same chunk
+  // again, for ever (the review service under a 400/s soak: its queue topics never advanced).
+  it('stays in the group through a chunk that takes longer than the session timeout, and handles each event once', async () => {
+    const groupId = `g-${secureRandom()}`;
+    for (let i = 0; i < 9; i++) await publisher.publish(Topics.PredictionSubmitted, prediction(`slow-${i}`));
+    const handled = new Map<string, number>();
+    await consumer({ groupId, sessionTimeoutMs: 6_000 })
+      .handle(Topics.PredictionSubmitted, async (event) => {
+        await new Promise((resolve) => setTimeout(resolve, 1_000)); // slow work: 9 s for the chunk
+        handled.set(event.data.predictionId, (handled.get(event.data.predictionId) ?? 0) + 1);
+      })
+      .start();
+    await waitFor(async () => handled.size === 9 && (await consumerLag(kafka, groupId, [submitted])) === 0, { timeoutMs: 40_000, intervalMs: 500, description: 'all nine handled and committed' });
+    expect([...handled.values()]).toEqual(Array(9).fill(1));
+  }, 60_000);
 
   it('round-trips an event with CloudEvents headers and continues its trace', async () => {
     const received: IncomingEvent<typeof Topics.PredictionSubmitted>[] = [];

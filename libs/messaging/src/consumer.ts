@@ -4,7 +4,7 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message } from 'k
 import { buildDeadLetter } from './dead-letter';
 import { errorCode, errorMessage, type ErrorClass } from './errors';
 import { decodeChunk, type BatchHandlerFn, type EventHandlerFn, type IncomingEvent } from './incoming';
-import { manualConsumer, runManual, stopDraining } from './manual-consumer';
+import { keepAlive, manualConsumer, runManual, stopDraining } from './manual-consumer';
 import type { ResolvedMessagingOptions } from './options';
 import { runWithRetry, type RetryOutcome } from './retry';
 import { endSpan, linkTo, startProcessSpan, withSpan } from './trace';
@@ -112,15 +112,20 @@ export class EventConsumer {
     const registration = this.registrations.get(batch.topic);
     if (!registration) throw new Error(`no handler for topic ${batch.topic}`);
     const chunkSize = Math.max(1, this.spec.maxChunk ?? 500);
-    for (let i = 0; i < batch.messages.length; i += chunkSize) {
-      if (!isRunning() || isStale()) break;
-      const chunk = batch.messages.slice(i, i + chunkSize);
-      const proceed = () => isRunning() && !isStale();
-      const handled = await this.processChunk(registration, batch.topic, batch.partition, chunk, heartbeat, proceed);
-      if (handled > 0) resolveOffset(chunk[handled - 1].offset);
-      await commitOffsetsIfNecessary(uncommittedOffsets());
-      if (handled < chunk.length) break; // interrupted by shutdown: the rest stays uncommitted
-      await heartbeat();
+    const stopKeepingAlive = keepAlive(heartbeat);
+    try {
+      for (let i = 0; i < batch.messages.length; i += chunkSize) {
+        if (!isRunning() || isStale()) break;
+        const chunk = batch.messages.slice(i, i + chunkSize);
+        const proceed = () => isRunning() && !isStale();
+        const handled = await this.processChunk(registration, batch.topic, batch.partition, chunk, heartbeat, proceed);
+        if (handled > 0) resolveOffset(chunk[handled - 1].offset);
+        await commitOffsetsIfNecessary(uncommittedOffsets());
+        if (handled < chunk.length) break; // interrupted by shutdown: the rest stays uncommitted
+        await heartbeat();
+      }
+    } finally {
+      stopKeepingAlive();
     }
     this.options.metrics.lag(batch.topic, batch.partition, Number(batch.offsetLag()));
   }

@@ -6,7 +6,7 @@ import { Partitioners } from 'kafkajs';
 import { buildDeadLetter } from './dead-letter';
 import { classifyError, errorCode, errorMessage } from './errors';
 import { decodeChunk, type IncomingEvent } from './incoming';
-import { manualConsumer, runManual, stopDraining } from './manual-consumer';
+import { keepAlive, manualConsumer, runManual, stopDraining } from './manual-consumer';
 import type { ResolvedMessagingOptions } from './options';
 import { groupByTopic, tracedMessage, type OutgoingEvent } from './publisher';
 import { runWithRetry } from './retry';
@@ -118,15 +118,20 @@ export class TransactionalTransformer<K extends TopicName> {
         resolveOffset(batch.lastOffset());
       }
     }
-    for (let i = 0; i < batch.messages.length; i += chunkSize) {
-      if (!isRunning() || isStale()) break;
-      const chunk = batch.messages.slice(i, i + chunkSize);
-      const last = i + chunkSize >= batch.messages.length;
-      const through = last ? batch.lastOffset() : chunk[chunk.length - 1].offset;
-      const done = await this.processChunk(batch.topic, batch.partition, chunk, through, heartbeat);
-      if (!done) break;
-      resolveOffset(through);
-      await heartbeat();
+    const stopKeepingAlive = keepAlive(heartbeat);
+    try {
+      for (let i = 0; i < batch.messages.length; i += chunkSize) {
+        if (!isRunning() || isStale()) break;
+        const chunk = batch.messages.slice(i, i + chunkSize);
+        const last = i + chunkSize >= batch.messages.length;
+        const through = last ? batch.lastOffset() : chunk[chunk.length - 1].offset;
+        const done = await this.processChunk(batch.topic, batch.partition, chunk, through, heartbeat);
+        if (!done) break;
+        resolveOffset(through);
+        await heartbeat();
+      }
+    } finally {
+      stopKeepingAlive();
     }
     this.options.metrics.lag(batch.topic, batch.partition, Number(batch.offsetLag()));
   }
