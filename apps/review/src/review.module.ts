@@ -13,7 +13,6 @@ import { SessionGuard } from './auth/session.guard';
 import type { User } from './auth/users';
 import { CasesController } from './cases/cases.controller';
 import { ReviewService } from './cases/review.service';
-import type { QueueItem } from './queue/queue-item';
 import { registerQueueMetrics } from './queue/queue-metrics';
 import { QueueStore } from './queue/queue-store';
 import { QueueHandlers } from './queue/queue.handlers';
@@ -49,7 +48,7 @@ export class ReviewModule {
         {
           provide: QueueStore,
           useFactory: (db: Connection, metrics: ServiceMetrics) => {
-            const store = new QueueStore(db.collection<QueueItem>('queue'), db.collection<QueueItem>('closed'), db.collection('past_cases'), db.collection('queue_claims'));
+            const store = new QueueStore(db.collection('queue'), db.collection('closed'), db.collection('past_cases'), db.collection('queue_claims'));
             registerQueueMetrics(metrics.registry, store.view);
             return store;
           },

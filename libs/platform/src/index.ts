@@ -12,6 +12,7 @@ export * from './exit-codes';
 export * from './platform.module';
 export * from './startup';
 export * from './database/versioned-writes';
+export * from './database/encoded';
 export * from './stats';
 export * from './intervals';
 export * from './database/insert-new';

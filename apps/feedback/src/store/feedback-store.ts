@@ -1,4 +1,4 @@
-import { insertNew, VersionedWrites } from '@hitl/platform';
+import { documentCodec, insertNew, VersionedWrites } from '@hitl/platform';
 import type { Collection, Db } from 'mongodb';
 import type { EscalationFired, FeedbackCaptured, RequestInfo, ReviewDecided } from '../capture/capture';
 import { applyToDay, dayStatsId, type DayChange, type DayStats, type Position } from '../health/daily';
@@ -38,6 +38,15 @@ export type ParkedItem =
   | { kind: 'escalated'; data: EscalationFired; at: Position };
 
 export type Scope = 'categories' | 'reviewers';
+
+/**
+ * Day counters, request infos and parked events are stored as one JSON string each
+ * (documentCodec): FerretDB pays per field, and a day document has hundreds (confidence bins,
+ * review times, offset marks). Everything here is read by _id, so nothing else stays outside.
+ */
+const dayCodec = documentCodec<DayStats>();
+const requestCodec = documentCodec<RequestInfo>();
+const parkedCodec = documentCodec<Parked>();
 
 /** How a human-decided case ended, beside the AI's recommendation (to judge hand escalations). */
 export interface FinalOutcome {
@@ -104,12 +113,12 @@ export class FeedbackStore {
     // One claims collection per collection: request documents and parked events share their ids
     // (`r:<case>:<round>`), and a shared one would let one's version claims block the other's.
     const claimsOf = (name: string) => db.collection<never>(`${name}_claims`) as never;
-    this.dayWrites = new VersionedWrites(this.days, claimsOf('days'));
-    this.reviewerDayWrites = new VersionedWrites(this.reviewerDays, claimsOf('reviewer_days'));
-    this.requestWrites = new VersionedWrites(this.requests, claimsOf('requests'));
+    this.dayWrites = new VersionedWrites(this.days, claimsOf('days'), { codec: dayCodec });
+    this.reviewerDayWrites = new VersionedWrites(this.reviewerDays, claimsOf('reviewer_days'), { codec: dayCodec });
+    this.requestWrites = new VersionedWrites(this.requests, claimsOf('requests'), { codec: requestCodec });
     this.knownWrites = new VersionedWrites(this.known, claimsOf('known'));
     this.markWrites = new VersionedWrites(this.marks, claimsOf('marks'));
-    this.parkedWrites = new VersionedWrites(this.parked, claimsOf('parked'));
+    this.parkedWrites = new VersionedWrites(this.parked, claimsOf('parked'), { codec: parkedCodec });
     this.escalatorWrites = new VersionedWrites(this.escalators, claimsOf('escalators'));
   }
 
@@ -122,11 +131,11 @@ export class FeedbackStore {
   /** Request infos, inserted in one request; one already there (a redelivery) is fine. */
   saveRequests(infos: RequestInfo[]): Promise<void> {
     if (infos.length === 0) return Promise.resolve();
-    return this.serial(async () => void (await insertNew(this.requests, infos)));
+    return this.serial(async () => void (await insertNew(this.requests, infos.map((info) => requestCodec.encode(info) as never))));
   }
 
-  request(id: string): Promise<RequestInfo | null> {
-    return this.requests.findOne({ _id: id });
+  async request(id: string): Promise<RequestInfo | null> {
+    return (await this.requestWrites.read(id)) ?? null;
   }
 
   /** Remembers a reviewer's escalation of a case (once per decision). */
@@ -158,8 +167,7 @@ export class FeedbackStore {
   }
 
   async takeParked(requestId: string): Promise<ParkedItem[]> {
-    const found = await this.parked.findOne({ _id: requestId });
-    return found?.items ?? [];
+    return (await this.parkedWrites.read(requestId))?.items ?? [];
   }
 
   dropParked(requestId: string): Promise<unknown> {
@@ -198,9 +206,9 @@ export class FeedbackStore {
   }
 
   async daysOf(name: string, days: string[], scope: Scope = 'categories'): Promise<DayStats[]> {
-    const collection = scope === 'categories' ? this.days : this.reviewerDays;
-    const found = await Promise.all(days.map((day) => collection.findOne({ _id: dayStatsId(day, name) })));
-    return found.filter((d): d is DayStats => d !== null);
+    const writes = scope === 'categories' ? this.dayWrites : this.reviewerDayWrites;
+    const found = await Promise.all(days.map((day) => writes.read(dayStatsId(day, name))));
+    return found.filter((d): d is DayStats => d !== undefined);
   }
 
   /** The categories (or reviewers) counted so far. */

@@ -1,4 +1,4 @@
-import { backoff, VersionedWrites } from '@hitl/platform';
+import { backoff, documentCodec, VersionedWrites, type EncodedDocument } from '@hitl/platform';
 import type { Collection } from 'mongodb';
 import { pastCaseOf, type PastCase } from '../cases/similar';
 import { poolEntryOf, poolIdOf, POOL_PER_CATEGORY, type ExercisePool, type PoolEntry } from './exercises';
@@ -18,6 +18,18 @@ interface PastCases {
 }
 
 /**
+ * Queue items, past cases and exercise pools are stored as one JSON string each (documentCodec):
+ * FerretDB pays per field, and a queue item has about sixty. Kept outside: what a filter names
+ * (`status`, in the delete of a finalized case) and `updatedAt` (a Date).
+ */
+const itemCodec = documentCodec<QueueItem>(['status', 'updatedAt']);
+const pastCodec = documentCodec<PastCases>();
+const poolCodec = documentCodec<ExercisePool>();
+
+/** What the collections hold: encoded documents (or, written before the encoding, plain ones). */
+export type StoredDocument = EncodedDocument | QueueItem | PastCases | ExercisePool;
+
+/**
  * The review app's read model. `queue` holds the cases not yet finalized, one document each,
  * changed only by read → pure reducer → write-if-unchanged (a version compare-and-set), so Kafka
  * handlers, reviewer actions and other replicas never overwrite each other. A finalized case
@@ -29,27 +41,31 @@ interface PastCases {
 export class QueueStore {
   private readonly openWrites: VersionedWrites<QueueItem>;
   private readonly pastWrites: VersionedWrites<PastCases>;
-  /** Exercise pools live beside the past cases (`pool:<category>`, `past:<category>`). */
-  private readonly pools: Collection<ExercisePool>;
   private readonly poolWrites: VersionedWrites<ExercisePool>;
+  private readonly open: Collection<QueueItem>;
+  private readonly closed: Collection<QueueItem>;
+  private readonly past: Collection<PastCases>;
 
   constructor(
-    private readonly open: Collection<QueueItem>,
-    private readonly closed: Collection<QueueItem>,
-    private readonly past: Collection<PastCases>,
+    open: Collection<StoredDocument>,
+    closed: Collection<StoredDocument>,
+    past: Collection<StoredDocument>,
     claims: Collection<never>,
     readonly view = new QueueView(),
   ) {
+    this.open = open as unknown as Collection<QueueItem>;
+    this.closed = closed as unknown as Collection<QueueItem>;
+    this.past = past as unknown as Collection<PastCases>;
     // One claims collection for both: claim ids are `<document id>#<version>`, categories and
     // case ids do not collide because past-case documents are keyed `past:<category>`.
-    this.openWrites = new VersionedWrites(open, claims as never);
-    this.pastWrites = new VersionedWrites(past, claims as never);
-    this.pools = past as unknown as Collection<ExercisePool>;
-    this.poolWrites = new VersionedWrites(this.pools, claims as never);
+    this.openWrites = new VersionedWrites(this.open, claims as never, { codec: itemCodec });
+    this.pastWrites = new VersionedWrites(this.past, claims as never, { codec: pastCodec });
+    // Exercise pools live beside the past cases (`pool:<category>`).
+    this.poolWrites = new VersionedWrites(this.past as unknown as Collection<ExercisePool>, claims as never, { codec: poolCodec });
   }
 
   async get(id: string): Promise<QueueItem | null> {
-    return (await this.open.findOne({ _id: id })) ?? (await this.closed.findOne({ _id: id }));
+    return (await this.openWrites.read(id)) ?? (await this.closedCase(id));
   }
 
   /**
@@ -88,7 +104,7 @@ export class QueueStore {
       }
     }
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = (await this.open.findOne({ _id: id })) ?? undefined;
+      const current = await this.openWrites.read(id);
       const next = reduce(current);
       if (!next) {
         if (current?.status === 'finalized') await this.close(current); // a move cut short by a crash
@@ -108,7 +124,7 @@ export class QueueStore {
 
   /** Finalized: into `closed` and its category's past cases (and exercise pool), then out of the queue. */
   private async close(item: QueueItem): Promise<void> {
-    await this.closed.replaceOne({ _id: item._id }, item, { upsert: true });
+    await this.closed.replaceOne({ _id: item._id }, itemCodec.encode(item) as never, { upsert: true });
     // An exercise replays a past case: it is not another one.
     if (item.reason !== 'exercise') await this.rememberPast(item);
     const entry = poolEntryOf(item);
@@ -130,21 +146,22 @@ export class QueueStore {
 
   /** Past cases of the category where people decided against the AI: calibration exercises come from these. */
   async exercisePool(category: string): Promise<PoolEntry[]> {
-    return (await this.pools.findOne({ _id: poolIdOf(category) }))?.cases ?? [];
+    return (await this.poolWrites.read(poolIdOf(category)))?.cases ?? [];
   }
 
   /** A case as it was when it closed. */
   async closedCase(id: string): Promise<QueueItem | null> {
-    return this.closed.findOne({ _id: id });
+    const stored = await this.closed.findOne({ _id: id });
+    return stored && itemCodec.decode(stored);
   }
 
   async pastCases(category: string): Promise<PastCase[]> {
-    return (await this.past.findOne({ _id: `past:${category}` }))?.cases ?? [];
+    return (await this.pastWrites.read(`past:${category}`))?.cases ?? [];
   }
 
   /** Every case not yet finalized (at start-up, and to learn what other replicas wrote). */
   async reloadView(): Promise<void> {
-    this.view.reload(await this.open.find({}).toArray());
+    this.view.reload((await this.open.find({}).toArray()).map((stored) => itemCodec.decode(stored)));
   }
 }
 

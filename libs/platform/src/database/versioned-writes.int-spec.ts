@@ -1,5 +1,6 @@
 import { freshDatabaseUri } from '@hitl/testing';
 import { MongoClient, type Collection } from 'mongodb';
+import { documentCodec } from './encoded';
 import { VersionedWrites } from './versioned-writes';
 
 interface Counter {
@@ -84,5 +85,27 @@ describe('VersionedWrites on the real database', () => {
       })()),
     );
     expect(await clients[0].db().collection<Counter>('counters').findOne({ _id: id })).toMatchObject({ n: 30, version: 30 });
+  });
+
+  it('with a codec: six writers incrementing one encoded document lose no increment, and it is stored as one string', async () => {
+    const id = 'encoded';
+    const codec = documentCodec<Counter>();
+    await Promise.all(
+      clients.map((client, by) => (async () => {
+        const writes = writesOf(client, { codec });
+        for (let i = 0; i < 5; i++) await writes.changeLikelyNew(id, (current) => ({ _id: id, version: 0, n: (current?.n ?? 0) + 1, by }), 2_000);
+      })()),
+    );
+    const stored = await clients[0].db().collection('counters').findOne({ _id: id } as never);
+    expect(stored).toEqual({ _id: id, version: 30, body: expect.any(String) });
+    expect(await writesOf(clients[1], { codec }).read(id)).toMatchObject({ _id: id, version: 30, n: 30 });
+  });
+
+  it('with a codec: a document stored before the encoding is read and changed, and stored encoded from then on', async () => {
+    const docs = clients[0].db().collection<Counter>('counters');
+    await docs.insertOne({ _id: 'plain', version: 4, n: 4 });
+    const writes = writesOf(clients[2], { codec: documentCodec<Counter>() });
+    expect(await writes.change('plain', (current) => current && { ...current, n: current.n + 1 })).toMatchObject({ version: 5, n: 5 });
+    expect(await docs.findOne({ _id: 'plain' })).toEqual({ _id: 'plain', version: 5, body: JSON.stringify({ n: 5 }) });
   });
 });

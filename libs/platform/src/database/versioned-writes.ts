@@ -1,5 +1,6 @@
 import { isDuplicateKey } from '@hitl/messaging';
 import type { Collection } from 'mongodb';
+import type { DocumentCodec } from './encoded';
 
 export interface Versioned {
   _id: string;
@@ -12,10 +13,12 @@ interface Claim<T> {
   at: Date;
 }
 
-export interface VersionedWritesOptions {
+export interface VersionedWritesOptions<T = never> {
   /** A claim older than this whose document never reached it was left by a crashed writer. */
   staleClaimMs?: number;
   now?: () => Date;
+  /** How documents are stored (e.g. `documentCodec`: one JSON string); read back through it too. */
+  codec?: DocumentCodec<T>;
 }
 
 /**
@@ -40,14 +43,25 @@ export interface VersionedWritesOptions {
 export class VersionedWrites<T extends Versioned> {
   private readonly staleClaimMs: number;
   private readonly now: () => Date;
+  private readonly encode: (doc: T) => unknown;
+  private readonly decode: (stored: unknown) => T;
 
   constructor(
     private readonly docs: Collection<T>,
     private readonly claims: Collection<Claim<T>>,
-    options: VersionedWritesOptions = {},
+    options: VersionedWritesOptions<T> = {},
   ) {
     this.staleClaimMs = options.staleClaimMs ?? 10_000;
     this.now = options.now ?? (() => new Date());
+    const codec = options.codec;
+    this.encode = codec ? (doc) => codec.encode(doc) : (doc) => doc;
+    this.decode = codec ? (stored) => codec.decode(stored as T) : (stored) => stored as T;
+  }
+
+  /** The document as stored now, decoded (undefined when there is none). */
+  async read(id: string): Promise<T | undefined> {
+    const stored = await this.docs.findOne({ _id: id } as never);
+    return stored ? this.decode(stored) : undefined;
   }
 
   /**
@@ -58,7 +72,7 @@ export class VersionedWrites<T extends Versioned> {
     if (next.version === 1) return this.insertFirst(next);
     const claimId = `${next._id}#${next.version}`;
     try {
-      await this.claims.insertOne({ _id: claimId, doc: next, at: this.now() });
+      await this.claims.insertOne({ _id: claimId, doc: this.encode(next) as T, at: this.now() });
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
       await this.finishAbandoned(claimId, next.version);
@@ -71,7 +85,7 @@ export class VersionedWrites<T extends Versioned> {
       await this.claims.deleteOne({ _id: claimId });
       return false;
     }
-    await this.docs.replaceOne({ _id: next._id } as never, next as never);
+    await this.docs.replaceOne({ _id: next._id } as never, this.encode(next) as never);
     await this.claims.deleteOne({ _id: `${next._id}#${next.version - 1}` });
     return true;
   }
@@ -83,7 +97,7 @@ export class VersionedWrites<T extends Versioned> {
    */
   async change(id: string, reduce: (current: T | undefined) => T | undefined, attempts = 50): Promise<T | undefined> {
     for (let attempt = 0; attempt < attempts; attempt++) {
-      const current = ((await this.docs.findOne({ _id: id } as never)) as T | null) ?? undefined;
+      const current = await this.read(id);
       const next = reduce(current);
       if (!next) return undefined;
       const stored = { ...next, _id: id, version: (current?.version ?? 0) + 1 };
@@ -110,7 +124,7 @@ export class VersionedWrites<T extends Versioned> {
   /** Inserts version 1, or says someone else already created the document. */
   private async insertFirst(next: T): Promise<boolean> {
     try {
-      await this.docs.insertOne(next as never);
+      await this.docs.insertOne(this.encode(next) as never);
       return true;
     } catch (error) {
       if (isDuplicateKey(error)) return false;
