@@ -153,7 +153,6 @@ async function main(): Promise<number> {
     ESCALATION_TICK_MS: '200',
     ESCALATION_BUCKET_MS: '1000',
     ESCALATION_LEASE_MS: '3000',
-    REVIEW_VIEW_REFRESH_MS: '1000',
     REVIEW_SESSION_SECRET: SESSION_SECRET,
     FEEDBACK_CALIBRATION_INTERVAL_MS: '600000',
   });
@@ -319,7 +318,7 @@ async function main(): Promise<number> {
   faults.sort((a, b) => a.at - b.at);
   const t0 = Date.now();
   // Memory and lag over time (every 10 s; the curve npm run soak reports).
-  const samples: { atSeconds: number; rssMb: Record<string, number>; lag: number; decided: number }[] = [];
+  const samples: { atSeconds: number; rssMb: Record<string, number>; lag: number; lagByGroup: Record<string, number>; decided: number }[] = [];
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
@@ -333,13 +332,16 @@ async function main(): Promise<number> {
         }
       }
       let lag = Number.NaN;
+      const lagByGroup: Record<string, number> = {};
       try {
         const groups = await platformGroups(kafka, prefix);
-        lag = (await Promise.all(groups.map(({ group, topics }) => consumerLag(kafka, group, topics)))).reduce((a, b) => a + b, 0);
+        const lags = await Promise.all(groups.map(({ group, topics }) => consumerLag(kafka, group, topics)));
+        for (const [i, { group }] of groups.entries()) lagByGroup[group.startsWith(prefix) ? group.slice(prefix.length) : group] = lags[i];
+        lag = lags.reduce((a, b) => a + b, 0);
       } catch {
         // the broker is restarting: no figure for this sample
       }
-      samples.push({ atSeconds: Math.round((Date.now() - t0) / 1000), rssMb, lag, decided: finals.size });
+      samples.push({ atSeconds: Math.round((Date.now() - t0) / 1000), rssMb, lag, lagByGroup, decided: finals.size });
       await sleep(10_000);
     }
   })();
@@ -433,10 +435,16 @@ async function main(): Promise<number> {
   process.stdout.write(`\n${soak ? 'Soak' : 'Chaos'} run ${run} (seed ${seed}): ${seconds} s at ${rate}/s; restarts ${Object.entries(restarts).map(([k, v]) => `${k} ${v}`).join(', ')}; ${applied.length} faults\n`);
   for (const [name, c] of Object.entries(checks)) process.stdout.write(`  ${c.ok ? 'PASS' : 'FAIL'}  ${name.padEnd(width)}  ${c.detail}\n`);
   if (soak) {
-    process.stdout.write(`\n  ${'t (s)'.padStart(6)}  ${SERVICES.map((n) => `${n} MB`.padStart(14)).join('')}  ${'lag'.padStart(8)}  ${'decided'.padStart(9)}\n`);
+    process.stdout.write(`\n  ${'t (s)'.padStart(6)}  ${SERVICES.map((n) => `${n} MB`.padStart(14)).join('')}  ${'lag'.padStart(8)}  ${'decided'.padStart(9)}  most behind\n`);
     const every = Math.max(1, Math.round(samples.length / 20));
     for (const x of samples.filter((_, i) => i % every === 0 || i === samples.length - 1)) {
-      process.stdout.write(`  ${String(x.atSeconds).padStart(6)}  ${SERVICES.map((n) => String(x.rssMb[n]).padStart(14)).join('')}  ${String(x.lag).padStart(8)}  ${String(x.decided).padStart(9)}\n`);
+      const behind = Object.entries(x.lagByGroup)
+        .filter(([, n]) => n > 0)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 2)
+        .map(([g, n]) => `${g} ${n}`)
+        .join(', ');
+      process.stdout.write(`  ${String(x.atSeconds).padStart(6)}  ${SERVICES.map((n) => String(x.rssMb[n]).padStart(14)).join('')}  ${String(x.lag).padStart(8)}  ${String(x.decided).padStart(9)}  ${behind}\n`);
     }
   }
   process.stdout.write(`  results: tmp/chaos/chaos-${run}.json\n`);
