@@ -2,7 +2,9 @@ import { ALL_TOPICS, dlqTopicOf, exampleOf, physicalTopic, Topics, type EventOf 
 import { EventPublisher, resolveOptions } from '@hitl/messaging';
 import { createTopics, freshDatabaseUri, policyFileWith, RunningService, secureRandom, testBrokers, testKafka, testTopicPrefix, TopicCollector, waitFor } from '@hitl/testing';
 import { MongoClient } from 'mongodb';
+import type { EncodedDocument } from '@hitl/platform';
 import { exerciseIdOf } from './queue/exercises';
+import { itemCodec } from './queue/queue-store';
 import { AuditLog } from './audit';
 import { ReviewClient, reviewRequest } from './review-client.test-helper';
 
@@ -273,14 +275,15 @@ describe('review API through the real broker and database', () => {
     expect((await as.jamie.post(`/api/cases/${caseId}/claim`)).status).toBe(200);
     const client = await MongoClient.connect(databaseUri);
     try {
-      const queue = client.db().collection<{ status: string; claim?: { until: string } | null; requestedAt: string }>('queue');
+      // Stored encoded (one JSON string per case): decoded as the service decodes it.
+      const queue = client.db().collection<EncodedDocument>('queue');
       await waitFor(
         async () => {
           const text = await (await fetch(`${review.url}/metrics`)).text();
           const series = [...text.matchAll(/^hitl_review_cases\{([^}]*)\} (\d+)$/gm)].map((m) => ({ labels: m[1], n: Number(m[2]) }));
           const sum = (match: string) => series.filter((x) => x.labels.includes(match)).reduce((a, x) => a + x.n, 0);
           const now = Date.now();
-          const stored = (await queue.find({}).toArray()).filter((d) => d.status !== 'finalized');
+          const stored = (await queue.find({}).toArray()).map((d) => itemCodec.decode(d)).filter((d) => d.status !== 'finalized');
           const open = stored.filter((d) => d.status === 'open');
           const expected = {
             all: stored.length,
