@@ -113,8 +113,9 @@ export class FeedbackStore {
     // One claims collection per collection: request documents and parked events share their ids
     // (`r:<case>:<round>`), and a shared one would let one's version claims block the other's.
     const claimsOf = (name: string) => db.collection<never>(`${name}_claims`) as never;
-    this.dayWrites = new VersionedWrites(this.days, claimsOf('days'), { codec: dayCodec });
-    this.reviewerDayWrites = new VersionedWrites(this.reviewerDays, claimsOf('reviewer_days'), { codec: dayCodec });
+    // Today's documents change with every batch: the last version is remembered, not read again.
+    this.dayWrites = new VersionedWrites(this.days, claimsOf('days'), { codec: dayCodec, remember: 256 });
+    this.reviewerDayWrites = new VersionedWrites(this.reviewerDays, claimsOf('reviewer_days'), { codec: dayCodec, remember: 256 });
     this.requestWrites = new VersionedWrites(this.requests, claimsOf('requests'), { codec: requestCodec });
     this.knownWrites = new VersionedWrites(this.known, claimsOf('known'));
     this.markWrites = new VersionedWrites(this.marks, claimsOf('marks'));

@@ -22,7 +22,7 @@ interface PastCases {
  * FerretDB pays per field, and a queue item has about sixty. Kept outside: what a filter names
  * (`status`, in the delete of a finalized case) and `updatedAt` (a Date).
  */
-const itemCodec = documentCodec<QueueItem>(['status', 'updatedAt']);
+export const itemCodec = documentCodec<QueueItem>(['status', 'updatedAt']);
 const pastCodec = documentCodec<PastCases>();
 const poolCodec = documentCodec<ExercisePool>();
 
@@ -59,9 +59,10 @@ export class QueueStore {
     // One claims collection for both: claim ids are `<document id>#<version>`, categories and
     // case ids do not collide because past-case documents are keyed `past:<category>`.
     this.openWrites = new VersionedWrites(this.open, claims as never, { codec: itemCodec });
-    this.pastWrites = new VersionedWrites(this.past, claims as never, { codec: pastCodec });
+    // A category's past cases and exercise pool change with every case it closes: remembered.
+    this.pastWrites = new VersionedWrites(this.past, claims as never, { codec: pastCodec, remember: 256 });
     // Exercise pools live beside the past cases (`pool:<category>`).
-    this.poolWrites = new VersionedWrites(this.past as unknown as Collection<ExercisePool>, claims as never, { codec: poolCodec });
+    this.poolWrites = new VersionedWrites(this.past as unknown as Collection<ExercisePool>, claims as never, { codec: poolCodec, remember: 256 });
   }
 
   async get(id: string): Promise<QueueItem | null> {
@@ -104,8 +105,17 @@ export class QueueStore {
       }
     }
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = await this.openWrites.read(id);
-      const next = reduce(current);
+      // First from the view: it holds the version this replica last wrote or read, so a change
+      // costs no lookup. A copy another replica has since moved past fails the version claim
+      // (VersionedWrites checks after claiming) and the next attempt reads; "nothing to change"
+      // is only ever decided on what is stored.
+      const remembered = attempt === 0 ? this.view.get(id) : undefined;
+      let current = remembered ?? (await this.openWrites.read(id));
+      let next = reduce(current);
+      if (!next && remembered) {
+        current = await this.openWrites.read(id);
+        next = reduce(current);
+      }
       if (!next) {
         if (current?.status === 'finalized') await this.close(current); // a move cut short by a crash
         return undefined;

@@ -108,4 +108,29 @@ describe('VersionedWrites on the real database', () => {
     expect(await writes.change('plain', (current) => current && { ...current, n: current.n + 1 })).toMatchObject({ version: 5, n: 5 });
     expect(await docs.findOne({ _id: 'plain' })).toEqual({ _id: 'plain', version: 5, body: JSON.stringify({ n: 5 }) });
   });
+
+  it('remembering the last version: six writers, each starting from its own possibly stale copy, lose no increment', async () => {
+    const id = 'remembered';
+    const codec = documentCodec<Counter>();
+    await Promise.all(
+      clients.map((client, by) => (async () => {
+        const writes = writesOf(client, { codec, remember: 10 });
+        for (let i = 0; i < 10; i++) await writes.changeLikelyNew(id, (current) => ({ _id: id, version: 0, n: (current?.n ?? 0) + 1, by }), 2_000);
+      })()),
+    );
+    expect(await writesOf(clients[0], { codec }).read(id)).toMatchObject({ n: 60, version: 60 });
+  });
+
+  it('remembering the last version: "nothing to change" is decided on the stored document, not on a stale copy', async () => {
+    const id = 'stale-noop';
+    const mine = writesOf(clients[0], { remember: 10 });
+    const other = writesOf(clients[1]);
+    await mine.change(id, () => ({ _id: id, version: 0, n: 1 }));
+    // Another writer moves it to n = 2; this instance still remembers n = 1.
+    await other.change(id, (current) => current && { ...current, n: 2 });
+    // "Set n to 1 unless it is 1": the stale copy says nothing to do; the stored document says otherwise.
+    const result = await mine.change(id, (current) => (current?.n === 1 ? undefined : { _id: id, version: 0, n: 1, by: 7 }));
+    expect(result).toMatchObject({ version: 3, n: 1, by: 7 });
+    expect(await clients[2].db().collection<Counter>('counters').findOne({ _id: id })).toMatchObject({ version: 3, n: 1 });
+  });
 });

@@ -19,6 +19,13 @@ export interface VersionedWritesOptions<T = never> {
   now?: () => Date;
   /** How documents are stored (e.g. `documentCodec`: one JSON string); read back through it too. */
   codec?: DocumentCodec<T>;
+  /**
+   * Remember the last version read or written of this many documents, and start `change` from
+   * it instead of reading: one lookup less per change of a hot document. Safe with other
+   * writers: a change from a stale copy claims a version the document has passed, finds that
+   * out when it checks the document after claiming, and reads again. 0 (the default): off.
+   */
+  remember?: number;
 }
 
 /**
@@ -45,6 +52,8 @@ export class VersionedWrites<T extends Versioned> {
   private readonly now: () => Date;
   private readonly encode: (doc: T) => unknown;
   private readonly decode: (stored: unknown) => T;
+  private readonly remembered = new Map<string, T>();
+  private readonly rememberMax: number;
 
   constructor(
     private readonly docs: Collection<T>,
@@ -56,12 +65,23 @@ export class VersionedWrites<T extends Versioned> {
     const codec = options.codec;
     this.encode = codec ? (doc) => codec.encode(doc) : (doc) => doc;
     this.decode = codec ? (stored) => codec.decode(stored as T) : (stored) => stored as T;
+    this.rememberMax = options.remember ?? 0;
   }
 
   /** The document as stored now, decoded (undefined when there is none). */
   async read(id: string): Promise<T | undefined> {
     const stored = await this.docs.findOne({ _id: id } as never);
-    return stored ? this.decode(stored) : undefined;
+    const doc = stored ? this.decode(stored) : undefined;
+    if (doc) this.remember(doc);
+    else this.remembered.delete(id);
+    return doc;
+  }
+
+  private remember(doc: T): void {
+    if (this.rememberMax <= 0) return;
+    this.remembered.delete(doc._id);
+    this.remembered.set(doc._id, doc);
+    if (this.remembered.size > this.rememberMax) this.remembered.delete(this.remembered.keys().next().value!);
   }
 
   /**
@@ -69,7 +89,13 @@ export class VersionedWrites<T extends Versioned> {
    * version first; false then, and the caller reads again and retries.
    */
   async write(next: T): Promise<boolean> {
-    if (next.version === 1) return this.insertFirst(next);
+    const written = next.version === 1 ? await this.insertFirst(next) : await this.claimAndWrite(next);
+    if (written) this.remember(next);
+    else this.remembered.delete(next._id);
+    return written;
+  }
+
+  private async claimAndWrite(next: T): Promise<boolean> {
     const claimId = `${next._id}#${next.version}`;
     try {
       await this.claims.insertOne({ _id: claimId, doc: this.encode(next) as T, at: this.now() });
@@ -97,8 +123,14 @@ export class VersionedWrites<T extends Versioned> {
    */
   async change(id: string, reduce: (current: T | undefined) => T | undefined, attempts = 50): Promise<T | undefined> {
     for (let attempt = 0; attempt < attempts; attempt++) {
-      const current = await this.read(id);
-      const next = reduce(current);
+      const fromMemory = attempt === 0 && this.remembered.has(id);
+      let current = fromMemory ? this.remembered.get(id) : await this.read(id);
+      let next = reduce(current);
+      if (!next && fromMemory) {
+        // "Nothing to change" is decided on what is stored, never on a copy that may be stale.
+        current = await this.read(id);
+        next = reduce(current);
+      }
       if (!next) return undefined;
       const stored = { ...next, _id: id, version: (current?.version ?? 0) + 1 };
       if (await this.write(stored)) return stored;
@@ -116,7 +148,7 @@ export class VersionedWrites<T extends Versioned> {
     const first = reduce(undefined);
     if (first) {
       const stored = { ...first, _id: id, version: 1 };
-      if (await this.insertFirst(stored)) return stored;
+      if (await this.write(stored)) return stored;
     }
     return this.change(id, reduce, attempts);
   }
@@ -134,6 +166,7 @@ export class VersionedWrites<T extends Versioned> {
 
   /** Forgets a document's last claim (when the document itself is removed). */
   async forget(id: string, version: number): Promise<void> {
+    this.remembered.delete(id);
     await this.claims.deleteOne({ _id: `${id}#${version}` });
   }
 
