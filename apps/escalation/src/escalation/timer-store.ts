@@ -103,8 +103,7 @@ export class TimerStore {
    * dies between numbering a chunk and inserting it leaves a hole the reader skips.
    */
   private async append(bucket: number, items: TimerEntry[]): Promise<void> {
-    // Insert first: a bucket not there yet is common, and a lookup of a missing _id costs
-    // FerretDB a scan of the collection.
+    // Insert first: a bucket not there yet is common, and then the insert is the only round trip.
     const pieces = chunked(items);
     if (await this.headWrites.write({ _id: `b:${bucket}`, version: 1, chunks: pieces.length })) {
       await this.insertChunks(bucket, 0, pieces);
@@ -217,7 +216,7 @@ export class TimerStore {
   /** Takes the claim to fire `id`: new, or taken over after its lease ran out. False if someone holds it. */
   async claim(id: string, owner: string, now: Date, leaseMs: number): Promise<boolean> {
     const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
-    // Insert first: the usual case is a first claim, and a lookup of a missing _id costs FerretDB a scan.
+    // Insert first: the usual case is a first claim, and then the insert is the only round trip.
     if (await this.firingWrites.write({ _id: id, version: 1, owner, leaseUntil })) return true;
     if (await this.isFired(id)) return false;
     const current = await this.firings.findOne({ _id: id });
@@ -263,7 +262,7 @@ export class TimerStore {
   }
 
   changeCase(caseId: string, reduce: (current: CaseState | undefined) => CaseState | undefined): Promise<CaseState | undefined> {
-    // Usually a new case (a first request): insert first, no lookup of a missing _id.
+    // Usually a new case (a first request): insert first, no lookup before it.
     return this.caseWrites.changeLikelyNew(caseId, reduce);
   }
 }

@@ -93,9 +93,9 @@ export class QueueStore {
   private tail: Promise<void> = Promise.resolve();
 
   private async changeNow(id: string, reduce: (item: QueueItem | undefined) => QueueItem | undefined, now: () => Date): Promise<QueueItem | undefined> {
-    // A case this replica has not seen is most likely new: insert it straight away. FerretDB
-    // answers a lookup of a missing _id by decoding the whole collection; an insert finds a
-    // duplicate through the unique index. If it existed after all, the insert fails: read it.
+    // A case this replica has not seen is most likely new: insert it straight away (one round
+    // trip, not a lookup and then an insert); the unique _id index finds a duplicate. If it
+    // existed after all, the insert fails: read it.
     if (!this.view.has(id)) {
       const fresh = reduce(undefined);
       const stored: QueueItem | undefined = fresh && { ...fresh, _id: id, version: 1, updatedAt: now() };

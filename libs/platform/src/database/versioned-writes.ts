@@ -141,8 +141,8 @@ export class VersionedWrites<T extends Versioned> {
 
   /**
    * `change` for a document that is usually new: what `reduce` makes of nothing is inserted
-   * first, because on FerretDB a lookup of a missing _id decodes the whole collection; the
-   * document is read only when it already exists (or `reduce` wants nothing from nothing).
+   * first (one round trip where a lookup would be followed by an insert); the document is read
+   * only when it already exists (or `reduce` wants nothing from nothing).
    */
   async changeLikelyNew(id: string, reduce: (current: T | undefined) => T | undefined, attempts = 50): Promise<T | undefined> {
     const first = reduce(undefined);

@@ -86,8 +86,8 @@ export class CaseStore {
 
   /**
    * Inserts many new cases in one request; returns the ids that already existed (they were not
-   * written). Cheaper than a lookup per case: FerretDB answers a lookup of a missing _id by
-   * scanning the collection, while an insert finds the duplicate through the unique index.
+   * written). Cheaper than a lookup per case first: one request for the lot, and the unique
+   * _id index finds a duplicate.
    */
   insertNew(docs: CaseDocument[]): Promise<Set<string>> {
     return insertNew(this.collection, docs.map(encodeCase));
