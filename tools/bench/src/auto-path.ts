@@ -11,7 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { benchRefund } from './predictions';
 import { runWhenMain, writeResults } from './results';
-import { benchBrokers as brokers, cpuSeconds, infrastructureCpu, startService } from './service-process';
+import { removeRunData } from './run-data';
+import { benchBrokers as brokers, benchMongoBase, cpuSeconds, infrastructureCpu, startService } from './service-process';
 import { summarize } from '@hitl/platform';
 
 
@@ -127,6 +128,7 @@ export async function runAutoPath(options: AutoPathOptions): Promise<AutoPathRes
   for (const s of services) s.kill('SIGTERM');
   await stopTail();
   await publisher.disconnect();
+  await removeRunData(brokers, prefix, benchMongoBase, `bench_${run}_`);
 
   const per1000 = (seconds: number) => Math.round((seconds / count) * 1_000 * 1_000) / 1_000;
   const broker = infraAfter.broker !== undefined && infraBefore.broker !== undefined ? per1000(infraAfter.broker - infraBefore.broker) : undefined;

@@ -20,6 +20,7 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
+import { removeRunData } from './run-data';
 
 const ROOT = resolve(__dirname, '../../../..');
 const SERVICES = ['scoring', 'routing', 'escalation', 'feedback', 'review'] as const;
@@ -448,7 +449,11 @@ async function main(): Promise<number> {
     }
   }
   process.stdout.write(`  results: tmp/chaos/chaos-${run}.json\n`);
-  return Object.values(checks).every((c) => c.ok) ? 0 : 1;
+  const passed = Object.values(checks).every((c) => c.ok);
+  // A failed run keeps its topics and databases to look into; a passed one removes them.
+  if (passed) await removeRunData(brokers, prefix, mongoBase, `chaos_${run}_`);
+  else process.stdout.write(`  kept for inspection: topics ${prefix}*, databases chaos_${run}_*\n`);
+  return passed ? 0 : 1;
 }
 
 /** The consumer groups of this run (they carry its prefix) and the topics each has offsets for. */

@@ -11,7 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { benchRefund } from './predictions';
 import { runWhenMain, writeResults } from './results';
-import { benchBrokers as brokers, cpuSeconds, startService } from './service-process';
+import { removeRunData } from './run-data';
+import { benchBrokers as brokers, benchMongoBase, cpuSeconds, startService } from './service-process';
 
 type Decided = EventOf<typeof Topics.ReviewDecided>;
 
@@ -95,6 +96,7 @@ export async function runHumanPath(cases: number, rate: number): Promise<HumanPa
   for (const s of services) s.kill('SIGTERM');
   await stopTail();
   await publisher.disconnect();
+  await removeRunData(brokers, prefix, benchMongoBase, `bench_${run}_`);
   const s = summarize(latencies);
   return { options: { cases, rate }, finalized: latencies.length, latencyMs: { p50: s.p50, p95: s.p95, p99: s.p99, max: s.max }, routingCpuPer1000: Math.round((cpu / cases) * 1_000 * 1_000) / 1_000 };
 }

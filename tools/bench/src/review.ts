@@ -13,7 +13,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchBrokers as brokers, cpuSeconds, startService } from './service-process';
+import { removeRunData } from './run-data';
+import { benchBrokers as brokers, benchMongoBase, cpuSeconds, startService } from './service-process';
 import { summarize } from '@hitl/platform';
 import { writeResults } from './results';
 
@@ -148,6 +149,7 @@ async function main(): Promise<void> {
   }
   review.kill('SIGTERM');
   await stopTail();
+  await removeRunData(brokers, prefix, benchMongoBase, `bench_${run}_`);
 
   const row = (name: string, r: autocannon.Result, errors: number) =>
     [name, `${Math.round(r.requests.average).toLocaleString('en')}/s`, `${r.latency.p50} ms`, `${r.latency.p99} ms`, `${errors}`] as const;

@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 const ROOT = resolve(__dirname, '../../../..');
 
 export const benchBrokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-const mongoBase = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017';
+export const benchMongoBase = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017';
+const mongoBase = benchMongoBase;
 
 export interface BenchService {
   child: ChildProcess;
