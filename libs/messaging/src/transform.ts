@@ -112,7 +112,9 @@ export class TransactionalTransformer<K extends TopicName> {
     // batch.messages; batch.lastOffset() counts them). The last chunk commits through the
     // batch's last offset; a batch of markers alone commits just that.
     if (batch.messages.length === 0) {
-      // Not in kafkajs' typings, but public on its Batch: no records, only markers.
+      // kafkajs 2.2.4 does not call eachBatch for a batch of markers alone (manualConsumer commits
+      // past those); kept for a client version that does. Not in kafkajs' typings, but public on
+      // its Batch: no records, only markers.
       if ((batch as typeof batch & { isEmptyControlRecord(): boolean }).isEmptyControlRecord() && isRunning() && !isStale()) {
         await this.commitQueued({ topic: batch.topic, partition: batch.partition, through: batch.lastOffset(), topicMessages: [] });
         resolveOffset(batch.lastOffset());
