@@ -110,16 +110,8 @@ export class TransactionalTransformer<K extends TopicName> {
     // A producer's transaction ends with a commit marker after its records: the group's offset
     // must pass it, or the partition shows a lag of 1 for ever (kafkajs leaves markers out of
     // batch.messages; batch.lastOffset() counts them). The last chunk commits through the
-    // batch's last offset; a batch of markers alone commits just that.
-    if (batch.messages.length === 0) {
-      // kafkajs 2.2.4 does not call eachBatch for a batch of markers alone (manualConsumer commits
-      // past those); kept for a client version that does. Not in kafkajs' typings, but public on
-      // its Batch: no records, only markers.
-      if ((batch as typeof batch & { isEmptyControlRecord(): boolean }).isEmptyControlRecord() && isRunning() && !isStale()) {
-        await this.commitQueued({ topic: batch.topic, partition: batch.partition, through: batch.lastOffset(), topicMessages: [] });
-        resolveOffset(batch.lastOffset());
-      }
-    }
+    // batch's last offset. A fetch of markers alone never reaches here: manualConsumer commits
+    // past it.
     const stopKeepingAlive = keepAlive(heartbeat);
     try {
       for (let i = 0; i < batch.messages.length; i += chunkSize) {

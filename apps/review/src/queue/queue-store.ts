@@ -106,16 +106,9 @@ export class QueueStore {
     }
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       // First from the view: it holds the version this replica last wrote or read, so a change
-      // costs no lookup. A copy another replica has since moved past fails the version claim
-      // (VersionedWrites checks after claiming) and the next attempt reads; "nothing to change"
-      // is only ever decided on what is stored.
-      const remembered = attempt === 0 ? this.view.get(id) : undefined;
-      let current = remembered ?? (await this.openWrites.read(id));
-      let next = reduce(current);
-      if (!next && remembered) {
-        current = await this.openWrites.read(id);
-        next = reduce(current);
-      }
+      // costs no lookup. A copy another replica has since moved past fails the version claim and
+      // the next attempt reads.
+      const { current, next } = await this.openWrites.reduceLatest(id, reduce, attempt === 0 ? this.view.get(id) : undefined);
       if (!next) {
         if (current?.status === 'finalized') await this.close(current); // a move cut short by a crash
         return undefined;

@@ -123,20 +123,28 @@ export class VersionedWrites<T extends Versioned> {
    */
   async change(id: string, reduce: (current: T | undefined) => T | undefined, attempts = 50): Promise<T | undefined> {
     for (let attempt = 0; attempt < attempts; attempt++) {
-      const fromMemory = attempt === 0 && this.remembered.has(id);
-      let current = fromMemory ? this.remembered.get(id) : await this.read(id);
-      let next = reduce(current);
-      if (!next && fromMemory) {
-        // "Nothing to change" is decided on what is stored, never on a copy that may be stale.
-        current = await this.read(id);
-        next = reduce(current);
-      }
+      const { current, next } = await this.reduceLatest(id, reduce, attempt === 0 ? this.remembered.get(id) : undefined);
       if (!next) return undefined;
       const stored = { ...next, _id: id, version: (current?.version ?? 0) + 1 };
       if (await this.write(stored)) return stored;
       await backoff(attempt);
     }
     throw new Error(`${id} kept changing under ${attempts} attempts`);
+  }
+
+  /**
+   * `reduce` applied to `known`, a copy the caller holds (it may be stale: a write from it fails
+   * the version claim), or without one to what is stored. "Nothing to change" is decided on what
+   * is stored, never on a copy that may be stale: from a known copy it is checked again.
+   */
+  async reduceLatest(id: string, reduce: (current: T | undefined) => T | undefined, known?: T): Promise<{ current: T | undefined; next: T | undefined }> {
+    let current = known ?? (await this.read(id));
+    let next = reduce(current);
+    if (!next && known) {
+      current = await this.read(id);
+      next = reduce(current);
+    }
+    return { current, next };
   }
 
   /**
