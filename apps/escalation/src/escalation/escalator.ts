@@ -159,7 +159,7 @@ export class Escalator implements OnApplicationBootstrap, OnApplicationShutdown 
       dueOpen += unfired;
       const open = pending.length - due.length + unfired;
       if (open > 0 || bucket + this.store.bucketMs > now.getTime()) break; // the cursor waits for this bucket
-      await this.store.advance(bucket);
+      await this.store.advance(bucket, new Set(entries.flat().map((e) => e._id)));
     }
     Object.assign(this.progress, { cursor: bucket, passAt: now.getTime(), dueOpen });
     if (this.resolved.size > 2_000_000) this.resolved.clear();

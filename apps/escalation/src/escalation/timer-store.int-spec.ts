@@ -40,7 +40,7 @@ describe('TimerStore on the real database', () => {
     // A chunk is filled up to CHUNK_SIZE; only two writers numbering at once can push it past that.
     expect(Math.max(...chunks.map((c) => c.deadlines.length))).toBeLessThanOrEqual(CHUNK_SIZE + 6 * 3);
 
-    await stores[1].advance(bucket);
+    await stores[1].advance(bucket, new Set(stored.map((d) => d._id)));
     expect(await stores[2].bucket(bucket)).toEqual([]);
     expect(await clients[0].db().collection('deadline_chunks').countDocuments({ _id: { $regex: `^c:${bucket}:` } } as never)).toBe(0);
   });
@@ -69,7 +69,53 @@ describe('TimerStore on the real database', () => {
     await store.add(second.slice(0, 3), now);
     expect(await store.census(base)).toEqual({ pending: 125 + 40 + 5, buckets: 3 });
     expect(await store.census(base + BUCKET_MS)).toEqual({ pending: 40 + 5, buckets: 2 });
-    await store.advance(base + BUCKET_MS);
+    await store.advance(base + BUCKET_MS, new Set([...second, ...third].map((d) => d._id)));
     expect(await store.census(base + 2 * BUCKET_MS)).toEqual({ pending: 5, buckets: 1 });
+  });
+
+  // A bucket is read, fired and removed by the ticker while writers may still be adding to it: a
+  // request handled late (its clock read before a slow batch), or redelivered after its writer
+  // died between numbering a chunk and inserting it. Whatever lands in a finished bucket moves on
+  // to the first bucket still to be read (chaos found a ladder missing its second rung).
+  describe('deadlines stored into a bucket the ticker has finished', () => {
+    let n = 0;
+    const freshStore = () => new TimerStore(clients[0].db(`${new URL(uri).pathname.slice(1)}_late${n++}`), BUCKET_MS);
+    const base = 1_900_000_300_000;
+    const idsIn = async (store: TimerStore, start: number) => (await store.bucket(start)).map((d) => d._id).sort();
+
+    it('a deadline added after the cursor passed its bucket lands in the bucket the cursor is at', async () => {
+      const store = freshStore();
+      await store.cursor(new Date(base));
+      await store.advance(base, new Set());
+      // Its request's clock was read at base + 100 ms: due at base + 500 is in the future for it.
+      await store.add([deadline('late:2', base + 500)], new Date(base + 100));
+      const cursor = await store.cursor(new Date());
+      expect(cursor).toBe(base + BUCKET_MS);
+      expect(await idsIn(store, cursor)).toEqual(['late:2']);
+    });
+
+    it('a deadline appended after the pass read its bucket is carried on when that pass finishes the bucket', async () => {
+      const store = freshStore();
+      await store.cursor(new Date(base));
+      await store.add([deadline('early:1', base + 200)], new Date(base - 1_000));
+      const read = await store.bucket(base);
+      await store.add([deadline('between:1', base + 300)], new Date(base - 1_000));
+      await store.advance(base, new Set(read.map((d) => d._id)));
+      expect(await idsIn(store, base + BUCKET_MS)).toEqual(['between:1']);
+    });
+
+    it('a bucket whose writer died between numbering a chunk and writing it loses nothing when the request is redelivered', async () => {
+      const db = clients[0].db(`${new URL(uri).pathname.slice(1)}_late${n++}`);
+      const store = new TimerStore(db, BUCKET_MS);
+      await store.cursor(new Date(base));
+      // The head says one chunk; the writer was killed before the chunk was inserted.
+      await db.collection<{ _id: string }>('deadline_buckets').insertOne({ _id: `b:${base}`, version: 1, chunks: 1 } as never);
+      const read = await store.bucket(base);
+      expect(read).toEqual([]);
+      await store.advance(base, new Set());
+      // The redelivered request stores its ladder again.
+      await store.add([deadline('redelivered:2', base + 400), deadline('redelivered:3', base + BUCKET_MS + 400)], new Date(base - 2_000));
+      expect(await idsIn(store, base + BUCKET_MS)).toEqual(['redelivered:2', 'redelivered:3']);
+    });
   });
 });

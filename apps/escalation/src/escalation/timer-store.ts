@@ -85,7 +85,12 @@ export class TimerStore {
     return Math.floor(at / this.bucketMs) * this.bucketMs;
   }
 
-  /** Adds deadlines to their buckets; one already due lands in the next bucket (fires at once). */
+  /**
+   * Adds deadlines to their buckets; one already due lands in the next bucket (fires at once).
+   * `now` may be old by the time the writes land (a slow batch, a request redelivered after a
+   * crash), and the ticker may have finished a bucket meanwhile: so the cursor is read after the
+   * writes, and what went into a bucket before it moves on (see `place`).
+   */
   async add(deadlines: TimerEntry[], now: Date): Promise<void> {
     const byBucket = new Map<number, TimerEntry[]>();
     const earliest = this.bucketOf(now.getTime()) + this.bucketMs;
@@ -95,6 +100,30 @@ export class TimerStore {
       byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), d]);
     }
     for (const [bucket, items] of byBucket) await this.append(bucket, items);
+    await this.place([...byBucket], undefined);
+  }
+
+  /**
+   * Makes sure entries just written to `buckets` are read by a pass: the ones written to a bucket
+   * the cursor has passed are written again at the cursor (or after `after`, a bucket just
+   * finished), and so on until they land in a bucket not yet done. Safe against the ticker because
+   * it moves the cursor before it removes a bucket's chunks: a write that landed before the removal
+   * is carried on by `advance` (it was not seen), one after it sees the moved cursor here. Firing
+   * twice is not a risk: a deadline fires once whatever bucket it is read from (claims).
+   */
+  private async place(buckets: [number, TimerEntry[]][], after: number | undefined): Promise<void> {
+    let behind = buckets;
+    let floor = after === undefined ? -Infinity : after + this.bucketMs;
+    for (;;) {
+      const cursor = (await this.cursors.findOne({ _id: 'cursor' }))?.bucket ?? -Infinity;
+      const target = Math.max(cursor, floor);
+      behind = behind.filter(([bucket]) => bucket < target);
+      if (behind.length === 0) return;
+      const items = behind.flatMap(([, entries]) => entries);
+      await this.append(target, items);
+      behind = [[target, items]];
+      floor = target;
+    }
   }
 
   /**
@@ -177,20 +206,28 @@ export class TimerStore {
     return (await this.cursors.findOne({ _id: 'cursor' }))!.bucket;
   }
 
-  /** Moves the cursor past `bucket` (if nobody has yet) and drops the bucket: it is done. */
-  async advance(bucket: number): Promise<void> {
+  /**
+   * Moves the cursor past `bucket` (if nobody has yet) and drops the bucket: it is done. `seen`:
+   * the ids the pass read from it. Whatever else the removed chunks held was written after that
+   * read (a late writer): it moves on to the cursor's bucket, it is not dropped.
+   */
+  async advance(bucket: number, seen: ReadonlySet<string>): Promise<void> {
     await this.cursorWrites.change('cursor', (current) => (current && current.bucket === bucket ? { ...current, bucket: bucket + this.bucketMs } : undefined));
     const head = await this.heads.findOne({ _id: `b:${bucket}` });
     if (!head) return;
+    const unseen: TimerEntry[] = [];
     for (let i = 0; i < head.chunks; i += 32) {
       await Promise.all(
         Array.from({ length: Math.min(32, head.chunks - i) }, async (_, k) => {
           const id = `c:${bucket}:${i + k}`;
           const chunk = await this.chunks.findOneAndDelete({ _id: id });
-          if (chunk) await this.chunkWrites.forget(id, chunk.version);
+          if (!chunk) return;
+          unseen.push(...chunk.deadlines.filter((d) => !seen.has(d._id)));
+          await this.chunkWrites.forget(id, chunk.version);
         }),
       );
     }
+    if (unseen.length > 0) await this.place([[bucket, unseen]], bucket);
     await this.heads.deleteOne({ _id: `b:${bucket}` });
     await this.headWrites.forget(`b:${bucket}`, head.version);
   }
