@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 import nx from '@nx/eslint-plugin';
 
 export default tseslint.config(
-  { ignores: ['**/dist', '**/node_modules', '.local/**', 'tmp/**', '**/*.js', '**/*.mjs'] },
+  { ignores: ['**/dist', '**/node_modules', '.local/**', 'tmp/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -6,6 +6,7 @@ import { errorCode, errorMessage, type ErrorClass } from './errors';
 import { decodeChunk, type BatchHandlerFn, type EventHandlerFn, type IncomingEvent } from './incoming';
 import { keepAlive, manualConsumer, runManual, stopDraining } from './manual-consumer';
 import type { ResolvedMessagingOptions } from './options';
+import { clientFor } from './platformatic';
 import { runWithRetry, type RetryOutcome } from './retry';
 import { endSpan, linkTo, startProcessSpan, withSpan } from './trace';
 
@@ -58,7 +59,7 @@ export class EventConsumer {
     private readonly deadLetters: DeadLetterSink,
     private readonly spec: ConsumerSpec,
   ) {
-    this.consumer = manualConsumer(kafka, spec);
+    this.consumer = manualConsumer(clientFor(kafka, options), spec);
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       this.options.logger.error('consumer crashed', { group: spec.groupId, error: errorMessage(event.payload.error) });
     });

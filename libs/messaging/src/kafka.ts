@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type logCreator } from 'kafkajs';
 import type { MessagingLogger, ResolvedMessagingOptions } from './options';
+import { clientFor } from './platformatic';
 
 /**
  * kafkajs warns whenever an idempotent producer has bounded retries. We bound them on purpose:
@@ -19,8 +20,15 @@ function kafkaLogCreator(logger: MessagingLogger): logCreator {
     };
 }
 
-/** The one place a kafkajs client is built: every app gets the same timeouts and logging. */
+/**
+ * The one place a Kafka client is built: every app gets the same timeouts and logging. With
+ * `client: 'platformatic'` the data path runs on @platformatic/kafka behind the same surface.
+ */
 export function createKafka(options: ResolvedMessagingOptions): Kafka {
+  return clientFor(createKafkajs(options), options);
+}
+
+function createKafkajs(options: ResolvedMessagingOptions): Kafka {
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers,

@@ -43,7 +43,14 @@ export interface MessagingOptions {
   /** kafkajs connection timeout; tests on a loaded two-core machine need more than the 1 s default. */
   connectionTimeoutMs?: number;
   metrics?: MessagingMetrics;
+  /**
+   * The Kafka client of the data path (producers, transactions, group consumers): kafkajs (the
+   * default) or @platformatic/kafka (platformatic.ts). Admin requests and tools use kafkajs.
+   */
+  client?: KafkaClientName;
 }
+
+export type KafkaClientName = 'kafkajs' | 'platformatic';
 
 export interface ResolvedMessagingOptions extends Required<Omit<MessagingOptions, 'retry' | 'topicPrefix'>> {
   retry: RetryPolicy;
@@ -73,5 +80,17 @@ export function resolveOptions(options: MessagingOptions): ResolvedMessagingOpti
     logger: options.logger ?? silentLogger,
     connectionTimeoutMs: options.connectionTimeoutMs ?? 3_000,
     metrics: options.metrics ?? noMetrics,
+    client: options.client ?? clientFromEnv(),
   };
+}
+
+/**
+ * The default client when none is given: KAFKA_CLIENT (how the test command runs the whole suite
+ * on the other client), else kafkajs. Services validate it in their config as well.
+ */
+function clientFromEnv(): KafkaClientName {
+  const value = process.env.KAFKA_CLIENT;
+  if (value === undefined || value === '') return 'kafkajs';
+  if (value === 'kafkajs' || value === 'platformatic') return value;
+  throw new Error(`KAFKA_CLIENT must be kafkajs or platformatic, not ${JSON.stringify(value)}`);
 }

@@ -2,6 +2,7 @@ import { context as otelContext, trace, type Context, type Span } from '@opentel
 import { encodeEvent, physicalTopic, type EventOf, type TopicName } from '@hitl/contracts';
 import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { ResolvedMessagingOptions } from './options';
+import { clientFor } from './platformatic';
 import { endSpan, injectContext, MessagingAttr, startSendSpan } from './trace';
 
 export interface OutgoingEvent<K extends TopicName = TopicName> {
@@ -56,7 +57,7 @@ export class EventPublisher {
     kafka: Kafka,
     private readonly options: ResolvedMessagingOptions,
   ) {
-    this.producer = kafka.producer({
+    this.producer = clientFor(kafka, options).producer({
       idempotent: true,
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,

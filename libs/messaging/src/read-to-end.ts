@@ -1,6 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { partitionOffsets } from './admin';
+import { kafkajsOf } from './platformatic';
 import { tailRecordOf, type TailRecord } from './tail';
 
 export interface ReadToEndOptions {
@@ -30,7 +31,7 @@ export async function readTopicsToEnd(kafka: Kafka, topics: string[], onRecord: 
   if (ends.size === 0) return 0;
 
   const pending = new Set(ends.keys());
-  const consumer = kafka.consumer({ groupId: `hitl-read-${randomUUID()}`, readUncommitted: false, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
+  const consumer = kafkajsOf(kafka).consumer({ groupId: `hitl-read-${randomUUID()}`, readUncommitted: false, allowAutoTopicCreation: false, maxWaitTimeInMs: 500 });
   let delivered = 0;
   let timer: NodeJS.Timeout | undefined;
   const finished = new Promise<void>((resolve, reject) => {

@@ -1,6 +1,7 @@
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { partitionOffsets } from './admin';
+import { kafkajsOf } from './platformatic';
 import { decodeHeaders } from './headers';
 
 export interface TailRecord {
@@ -44,7 +45,7 @@ export async function tailTopics(
 ): Promise<() => Promise<void>> {
   // The high watermark: under read_committed the consumer skips aborted records past it anyway.
   const ends = fromBeginning ? [] : (await partitionOffsets(kafka, topics)).map(({ topic, partition, high }) => ({ topic, partition, offset: high }));
-  const consumer = kafka.consumer({ groupId: `hitl-tail-${randomUUID()}`, readUncommitted: false });
+  const consumer = kafkajsOf(kafka).consumer({ groupId: `hitl-tail-${randomUUID()}`, readUncommitted: false });
   await consumer.connect();
   await consumer.subscribe({ topics, fromBeginning });
   await consumer.run({

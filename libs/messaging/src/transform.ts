@@ -8,6 +8,7 @@ import { classifyError, errorCode, errorMessage } from './errors';
 import { decodeChunk, type IncomingEvent } from './incoming';
 import { keepAlive, manualConsumer, runManual, stopDraining } from './manual-consumer';
 import type { ResolvedMessagingOptions } from './options';
+import { clientFor } from './platformatic';
 import { groupByTopic, tracedMessage, type OutgoingEvent } from './publisher';
 import { runWithRetry } from './retry';
 import { endSpan, linkTo, startProcessSpan, withSpan } from './trace';
@@ -56,12 +57,15 @@ export class TransactionalTransformer<K extends TopicName> {
   /** Chunks committed and the transactions that committed them (fewer when grouped). */
   readonly committed = { chunks: 0, transactions: 0 };
 
+  private readonly kafka: Kafka;
+
   constructor(
-    private readonly kafka: Kafka,
+    kafka: Kafka,
     private readonly options: ResolvedMessagingOptions,
     private readonly spec: TransformSpec<K>,
   ) {
-    this.consumer = manualConsumer(kafka, { groupId: spec.groupId, sessionTimeoutMs: spec.sessionTimeoutMs });
+    this.kafka = clientFor(kafka, options);
+    this.consumer = manualConsumer(this.kafka, { groupId: spec.groupId, sessionTimeoutMs: spec.sessionTimeoutMs });
     this.transactionalId = `${spec.groupId}-${randomUUID()}`;
     this.producer = this.newProducer();
   }

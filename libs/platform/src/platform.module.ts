@@ -28,6 +28,7 @@ export class PlatformModule implements OnApplicationShutdown, NestModule {
       },
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
       connectionTimeoutMs: config.KAFKA_CONNECTION_TIMEOUT_MS,
+      client: config.KAFKA_CLIENT,
       logger,
     });
     return {

@@ -23,6 +23,7 @@ export function serviceEnvSchema(defaults: ServiceDefaults) {
     CONSUMER_RETRY_MAX_BACKOFF_MS: positiveInt(600_000).default(5_000),
     SHUTDOWN_TIMEOUT_MS: positiveInt(600_000).default(25_000),
     KAFKA_CONNECTION_TIMEOUT_MS: positiveInt(60_000).default(3_000),
+    KAFKA_CLIENT: z.enum(['kafkajs', 'platformatic']).default('kafkajs'),
     LOG_LEVEL: logLevel.default('info'),
   });
 }

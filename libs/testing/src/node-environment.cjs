@@ -1,0 +1,14 @@
+// The jest environment of the integration and e2e tests: jest's node environment, plus, when the
+// suite runs on the other Kafka client (KAFKA_CLIENT=platformatic), that client loaded by Node
+// itself. It is ESM only, which jest's module registry (CommonJS) refuses; Node 22 loads it with
+// require(). The messaging lib picks it up from the test global (libs/messaging/src/platformatic.ts).
+const { TestEnvironment } = require('jest-environment-node');
+
+class HitlEnvironment extends TestEnvironment {
+  constructor(config, context) {
+    super(config, context);
+    if (process.env.KAFKA_CLIENT === 'platformatic') this.global.__hitlPlatformaticKafka = require('@platformatic/kafka');
+  }
+}
+
+module.exports = HitlEnvironment;
