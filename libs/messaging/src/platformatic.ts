@@ -209,7 +209,9 @@ class GroupConsumer {
   /** Per partition: the next offset this process knows committed, and the last record handed on. */
   private readonly committed = new Map<string, bigint>();
   private readonly delivered = new Map<string, bigint>();
-  private lag = new Map<string, bigint[]>();
+  /** Each partition's last stable offset, read every few seconds: what offsetLag() measures against. */
+  private ends = new Map<string, bigint[]>();
+  private endsTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly lib: typeof Platformatic,
@@ -255,8 +257,12 @@ class GroupConsumer {
     if (!this.consumer) throw new Error('consumer not connected');
     this.stream = await this.open();
     this.running = true;
-    this.consumer.on('consumer:lag', (lag) => (this.lag = lag));
-    this.consumer.startLagMonitoring({ topics: this.topics }, 5_000);
+    // The client's own lag monitor counts from the offsets its stream committed, and this facade
+    // commits through the consumer and through transactions: the ends are read here instead.
+    const readEnds = () => void this.consumer?.listOffsets({ topics: this.topics }).then((ends) => (this.ends = ends), () => undefined);
+    readEnds();
+    this.endsTimer = setInterval(readEnds, 2_000);
+    this.endsTimer.unref();
     this.loop = this.pump(Math.max(1, partitionsConsumedConcurrently ?? 1), eachBatch);
   }
 
@@ -368,7 +374,6 @@ class GroupConsumer {
       await this.commitOffsets([{ topic, partition, offset: (resolved + 1n).toString() }]);
       committedThrough = resolved;
     };
-    const lagNow = this.lag.get(topic)?.[partition];
     const payload = {
       batch: {
         topic,
@@ -378,7 +383,12 @@ class GroupConsumer {
         isEmpty: () => messages.length === 0,
         firstOffset: () => messages[0]?.offset ?? null,
         lastOffset: () => last.toString(),
-        offsetLag: () => String(lagNow !== undefined && lagNow > 0n ? lagNow : 0n),
+        // From the partition's end as last read to the stream's position (past any markers).
+        offsetLag: () => {
+          const end = this.ends.get(topic)?.[partition];
+          const position = this.stream?.offsetsToFetch.get(key) ?? last + 1n;
+          return String(end !== undefined && end > position ? end - position : 0n);
+        },
         offsetLagLow: () => '0',
       },
       resolveOffset: (offset: string) => {
@@ -435,7 +445,7 @@ class GroupConsumer {
     this.running = false;
     this.wake?.();
     await this.loop?.catch(() => undefined);
-    this.consumer?.stopLagMonitoring();
+    clearInterval(this.endsTimer);
     await this.stream?.close().catch(() => undefined);
     await this.consumer?.close(true).catch(() => undefined);
     this.registry.delete(this.config.groupId);

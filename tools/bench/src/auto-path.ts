@@ -1,12 +1,14 @@
-// npm run bench:auto -- [--count 20000] [--rate 0] [--batch 500] [--partitions 6] [--chunk 500] [--json file]
+// npm run bench:auto -- [--count 20000] [--rate 0] [--batch 500] [--partitions 6] [--chunk 500] [--client kafkajs|platformatic] [--json file]
 // --rate 0 offers load as fast as the producer can (throughput at saturation); --rate N offers N
 // predictions a second, evenly (latency below saturation). --partitions: of every topic;
 // --chunk: CONSUMER_MAX_CHUNK of scoring and routing (records per transaction and partition).
+// --client: the Kafka client of scoring and routing (KAFKA_CLIENT); the load generator and the
+// tail stay on kafkajs, so the two runs differ in the services alone.
 // Pushes predictions through the real scoring and routing services on the auto path and prints
 // throughput and submitted → finalized latency (p50/p95/p99), next to kafkajs' own produce →
 // consume throughput on the same broker in the same run. Not a test: it asserts nothing.
 import { ALL_TOPICS, decodeEvent, dlqTopicOf, physicalTopic, Topics } from '@hitl/contracts';
-import { createKafka, createTopicsAndWait, ensureTopics, EventPublisher, resolveOptions, tailTopics } from '@hitl/messaging';
+import { createKafka, createTopicsAndWait, ensureTopics, EventPublisher, resolveOptions, tailTopics, type KafkaClientName } from '@hitl/messaging';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { benchRefund } from './predictions';
@@ -17,7 +19,7 @@ import { summarize } from '@hitl/platform';
 
 
 async function rawPassThrough(prefix: string, count: number, partitions: number): Promise<number> {
-  const kafka = createKafka(resolveOptions({ brokers, clientId: 'hitl/bench-raw' }));
+  const kafka = createKafka(resolveOptions({ brokers, clientId: 'hitl/bench-raw', client: 'kafkajs' }));
   const topic = `${prefix}raw`;
   const admin = kafka.admin();
   await admin.connect();
@@ -54,6 +56,8 @@ export interface AutoPathOptions {
   chunk?: number;
   /** Also measure kafkajs' raw produce → consume on the same broker first. */
   raw?: boolean;
+  /** The Kafka client of scoring and routing; default KAFKA_CLIENT, else kafkajs. */
+  client?: KafkaClientName;
 }
 
 export interface AutoPathResult {
@@ -78,12 +82,13 @@ export async function runAutoPath(options: AutoPathOptions): Promise<AutoPathRes
   if (!(count > 0) || !(batch > 0) || !(rate >= 0) || !(partitions > 0) || !(chunk > 0)) throw new Error('--count, --batch, --partitions and --chunk must be positive, --rate >= 0');
   const run = randomBytes(3).toString('hex');
   const prefix = `bench-${run}.`;
-  const kafka = createKafka(resolveOptions({ brokers, clientId: 'hitl/bench' }));
+  const client = options.client ?? resolveOptions({ brokers, clientId: 'hitl/bench' }).client;
+  const kafka = createKafka(resolveOptions({ brokers, clientId: 'hitl/bench', client: 'kafkajs' }));
   await ensureTopics(kafka, { partitions, replicationFactor: 1, prefix });
-  process.stderr.write(`bench ${run}: ${count} predictions ${rate > 0 ? `offered at ${rate}/s` : 'as fast as possible'}, ${partitions} partitions, chunks of ${chunk}, topics ${prefix}*\n`);
+  process.stderr.write(`bench ${run}: ${count} predictions ${rate > 0 ? `offered at ${rate}/s` : 'as fast as possible'}, ${partitions} partitions, chunks of ${chunk}, services on ${client}, topics ${prefix}*\n`);
 
   const raw = options.raw ? await rawPassThrough(prefix, count, partitions) : undefined;
-  const env = { CONSUMER_MAX_CHUNK: String(chunk) };
+  const env = { CONSUMER_MAX_CHUNK: String(chunk), KAFKA_CLIENT: client };
   const services = [await startService('scoring', prefix, run, env), await startService('routing', prefix, run, env)];
   const cpuBefore = await Promise.all(services.map((s) => cpuSeconds(s.pid!)));
   const infraBefore = await infrastructureCpu();
@@ -108,7 +113,7 @@ export async function runAutoPath(options: AutoPathOptions): Promise<AutoPathRes
     if (latencies.length === count) done();
   });
 
-  const publisher = new EventPublisher(kafka, resolveOptions({ brokers, clientId: 'hitl/bench-producer', topicPrefix: prefix }));
+  const publisher = new EventPublisher(kafka, resolveOptions({ brokers, clientId: 'hitl/bench-producer', topicPrefix: prefix, client: 'kafkajs' }));
   await publisher.connect();
   const started = Date.now();
   for (let i = 0; i < count; i += batch) {
@@ -136,7 +141,7 @@ export async function runAutoPath(options: AutoPathOptions): Promise<AutoPathRes
   const cpuPer1000 = { scoring: per1000(cpu[0]), routing: per1000(cpu[1]), broker, ferretdb, total: 0 };
   cpuPer1000.total = Math.round((cpuPer1000.scoring + cpuPer1000.routing + (broker ?? 0) + (ferretdb ?? 0)) * 1_000) / 1_000;
   return {
-    options: { count, rate, batch, partitions, chunk },
+    options: { count, rate, batch, partitions, chunk, client },
     decided: latencies.length,
     publishRate: Math.round(count / ((published - started) / 1_000)),
     scoredRate: Math.round(scored / ((lastScored - started) / 1_000)),
@@ -147,6 +152,11 @@ export async function runAutoPath(options: AutoPathOptions): Promise<AutoPathRes
   };
 }
 
+function clientName(value: string): KafkaClientName {
+  if (value === 'kafkajs' || value === 'platformatic') return value;
+  throw new Error(`--client must be kafkajs or platformatic, not ${value}`);
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -155,10 +165,11 @@ async function main(): Promise<void> {
       rate: { type: 'string', default: '0' },
       partitions: { type: 'string', default: '6' },
       chunk: { type: 'string', default: '500' },
+      client: { type: 'string' },
       json: { type: 'string' },
     },
   });
-  const r = await runAutoPath({ count: Number(values.count), rate: Number(values.rate), batch: Number(values.batch), partitions: Number(values.partitions), chunk: Number(values.chunk), raw: true });
+  const r = await runAutoPath({ count: Number(values.count), rate: Number(values.rate), batch: Number(values.batch), partitions: Number(values.partitions), chunk: Number(values.chunk), raw: true, ...(values.client ? { client: clientName(values.client) } : {}) });
   const n = (x: number) => x.toLocaleString('en');
   const c = r.cpuPer1000;
   const rows = [
@@ -173,7 +184,7 @@ async function main(): Promise<void> {
     ['CPU s per 1,000 decisions: scoring / routing / broker / FerretDB', `${c.scoring} / ${c.routing} / ${c.broker ?? '–'} / ${c.ferretdb ?? '–'} (total ${c.total})`],
   ];
   const width = Math.max(...rows.map((row) => row[0].length));
-  process.stdout.write(`\nAuto path benchmark (${ALL_TOPICS.length} topics x ${r.options.partitions} partitions, chunks of ${r.options.chunk}, one broker, 2 cores)\n`);
+  process.stdout.write(`\nAuto path benchmark (${ALL_TOPICS.length} topics x ${r.options.partitions} partitions, chunks of ${r.options.chunk}, services on ${r.options.client}, one broker, 2 cores)\n`);
   for (const [k, v] of rows) process.stdout.write(`  ${k.padEnd(width)}  ${v}\n`);
   if (values.json) writeResults(values.json, { bench: 'auto-path', result: r });
 }

@@ -106,7 +106,7 @@ async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
   log(`${values.quick ? 'quick' : 'full'} run; results in ${out}`);
 
-  log('1/7 the broker alone: ProducerPerformance, ConsumerPerformance, EndToEndLatency');
+  log('1/8 the broker alone: ProducerPerformance, ConsumerPerformance, EndToEndLatency');
   const baselineFile = join(out, 'kafka-baseline.json');
   await run('bash', ['scripts/kafka-baseline.sh'], {
     BASELINE_SMALL_RECORDS: String(sizes.baseline.small),
@@ -116,28 +116,32 @@ async function main(): Promise<void> {
   });
   const baseline = readJson<BenchResults['baseline']>(baselineFile);
 
-  log('2/7 the two Kafka clients');
+  log('2/8 the two Kafka clients');
   const clients = await benchClients(sizes.clients.records, 1024, sizes.clients.roundTrips);
 
-  log('3/7 auto path: saturation and fixed loads');
-  const saturation = await runAutoPath({ count: sizes.saturation, rate: 0, raw: true });
+  log('3/8 auto path: saturation and fixed loads');
+  const saturation = await runAutoPath({ count: sizes.saturation, rate: 0, raw: true, client: 'kafkajs' });
   const loads: AutoPathResult[] = [];
-  for (const rate of sizes.loads) loads.push(await runAutoPath({ count: rate * sizes.loadSeconds, rate }));
+  for (const rate of sizes.loads) loads.push(await runAutoPath({ count: rate * sizes.loadSeconds, rate, client: 'kafkajs' }));
 
-  log('4/7 auto path: CPU against chunk size and partition count');
+  log('4/8 auto path: CPU against chunk size and partition count');
   const sweep: AutoPathResult[] = [];
-  for (const chunk of sizes.chunks) sweep.push(await runAutoPath({ count: sizes.sweep, rate: 0, chunk, partitions: 6 }));
-  for (const partitions of sizes.partitions.filter((p) => p !== 6)) sweep.push(await runAutoPath({ count: sizes.sweep, rate: 0, chunk: 500, partitions }));
+  for (const chunk of sizes.chunks) sweep.push(await runAutoPath({ count: sizes.sweep, rate: 0, chunk, partitions: 6, client: 'kafkajs' }));
+  for (const partitions of sizes.partitions.filter((p) => p !== 6)) sweep.push(await runAutoPath({ count: sizes.sweep, rate: 0, chunk: 500, partitions, client: 'kafkajs' }));
 
-  log('5/7 human path');
+  log('5/8 auto path with scoring and routing on @platformatic/kafka: saturation and the fixed loads');
+  const otherClient: AutoPathResult[] = [await runAutoPath({ count: sizes.saturation, rate: 0, client: 'platformatic' })];
+  for (const rate of sizes.loads) otherClient.push(await runAutoPath({ count: rate * sizes.loadSeconds, rate, client: 'platformatic' }));
+
+  log('6/8 human path');
   const human = [];
   for (const { cases, rate } of sizes.human) human.push(await runHumanPath(cases, rate));
 
-  log('6/7 review API');
+  log('7/8 review API');
   const reviewFile = join(out, 'review-api.json');
   await run(process.execPath, [join(ROOT, 'dist/tools/bench/src/review.js'), ...sizes.review, '--json', reviewFile]);
 
-  log('7/7 escalation timers');
+  log('8/8 escalation timers');
   const timersFile = join(out, 'timers.json');
   await run(process.execPath, [join(ROOT, 'dist/apps/escalation/src/bench-timers.js'), ...sizes.timers, '--json', timersFile]);
 
@@ -148,6 +152,7 @@ async function main(): Promise<void> {
     baseline,
     clients,
     autoPath: { saturation, loads, sweep },
+    otherClient,
     humanPath: human,
     reviewApi: readJson<{ result: BenchResults['reviewApi'] }>(reviewFile).result,
     timers: readJson<{ result: BenchResults['timers'] }>(timersFile).result,

@@ -3,7 +3,7 @@ import { renderLatencySvg, renderTables, type BenchResults } from './bench-repor
 
 function auto(rate: number, throughput: number, p99: number): AutoPathResult {
   return {
-    options: { count: 1_000, rate, batch: 20, partitions: 6, chunk: 500 },
+    options: { count: 1_000, rate, batch: 20, partitions: 6, chunk: 500, client: 'kafkajs' },
     decided: 1_000,
     publishRate: 5_000,
     scoredRate: 4_000,

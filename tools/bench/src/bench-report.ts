@@ -26,6 +26,8 @@ export interface BenchResults {
   baseline: { kafka: string; partitions: number; rows: BaselineRow[] };
   clients: ClientFigures[];
   autoPath: { saturation: AutoPathResult; loads: AutoPathResult[]; sweep: AutoPathResult[] };
+  /** The auto path again with scoring and routing on the other Kafka client (KAFKA_CLIENT=platformatic). */
+  otherClient?: AutoPathResult[];
   humanPath: HumanPathResult[];
   reviewApi: {
     options: { reviewers: number; cases: number; seconds: number; thinkMs: number };
@@ -98,6 +100,15 @@ export function renderTables(r: BenchResults): string {
   ]);
   const sweep = r.autoPath.sweep.map((l) => [l.options.chunk, l.options.partitions, `${n(l.throughput)}/s`, ms(l.latencyMs.p99), cpu(l)]);
   const human = r.humanPath.map((h) => [`${n(h.options.rate)}/s`, n(h.finalized), ms(h.latencyMs.p50), ms(h.latencyMs.p95), ms(h.latencyMs.p99), ms(h.latencyMs.max), h.routingCpuPer1000]);
+  const onClients = [sat, ...r.autoPath.loads, ...(r.otherClient ?? [])].map((l) => [
+    l.options.client,
+    l.options.rate > 0 ? `${n(l.options.rate)}/s` : `saturation (${n(l.options.count)} at once)`,
+    `${n(l.throughput)}/s`,
+    ms(l.latencyMs.p50),
+    ms(l.latencyMs.p99),
+    `${l.cpuPer1000.scoring} / ${l.cpuPer1000.routing}`,
+    l.cpuPer1000.total,
+  ]);
   const clients = r.clients.map((c) => [c.client, n(c.produce.perSecond), c.produce.cpuUsPerRecord, n(c.consume.perSecond), c.consume.cpuUsPerRecord, ms(c.roundTrip.p50), ms(c.roundTrip.p99)]);
   const baseline = r.baseline.rows.map((b) => [b.test, n(b.records), n(b.perSecond), b.mbPerSecond ?? '–', b.avgMs ?? '–', b.p99Ms ?? '–']);
   const w = r.reviewApi.work;
@@ -125,6 +136,10 @@ export function renderTables(r: BenchResults): string {
     '### Human path: review.decided → decision.finalized',
     '',
     table(['decisions offered', 'finalized', 'p50', 'p95', 'p99', 'max', 'routing CPU s per 1,000'], human),
+    '',
+    '### The messaging lib on each Kafka client: the auto path with scoring and routing on kafkajs, then on @platformatic/kafka',
+    '',
+    table(['services on', 'offered', 'sustained', 'p50', 'p99', 'CPU s per 1,000: scoring / routing', 'total with broker and FerretDB'], onClients),
     '',
     '### Kafka clients, same broker (6 partitions, idempotent, acks=all, sends of 1,000)',
     '',
