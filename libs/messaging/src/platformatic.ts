@@ -160,12 +160,15 @@ class TransactionalProducer {
       sendOffsets: async ({ consumerGroupId, topics }: { consumerGroupId: string; topics: { topic: string; partitions: { partition: number; offset: string }[] }[] }) => {
         const consumer = registry.get(consumerGroupId);
         const group = consumer?.group();
-        if (!group) throw new Error(`no consumer of group ${consumerGroupId} in this process`);
+        if (!consumer || !group) throw new Error(`no consumer of group ${consumerGroupId} in this process`);
         await transaction.addConsumer(group);
         for (const { topic, partitions } of topics) {
           for (const { partition, offset } of partitions) {
             const next = BigInt(offset);
-            const metadata = { consumer: { groupId: group.groupId, generationId: group.generationId, memberId: group.memberId ?? '', coordinatorId: group.coordinatorId } };
+            // The membership the records were handed over under, not the current one: after a
+            // rebalance the commit of a member that lost the partition must be refused.
+            const member = consumer.memberOf(topic, partition) ?? { generationId: group.generationId, memberId: group.memberId ?? '' };
+            const metadata = { consumer: { groupId: group.groupId, ...member, coordinatorId: group.coordinatorId } };
             // addOffset commits the offset after the message's.
             await transaction.addOffset({ topic, partition, offset: next - 1n, metadata } as unknown as Platformatic.Message);
             committed.push({ consumer: consumer!, topic, partition, offset: next });
@@ -209,6 +212,8 @@ class GroupConsumer {
   /** Per partition: the next offset this process knows committed, and the last record handed on. */
   private readonly committed = new Map<string, bigint>();
   private readonly delivered = new Map<string, bigint>();
+  /** Per partition: the group generation and member id its last batch was handed over under. */
+  private readonly members = new Map<string, { generationId: number; memberId: string }>();
   /** Each partition's last stable offset, read every few seconds: what offsetLag() measures against. */
   private ends = new Map<string, bigint[]>();
   private endsTimer?: NodeJS.Timeout;
@@ -402,7 +407,12 @@ class GroupConsumer {
       pause: () => () => undefined,
     };
     this.delivered.set(key, last);
+    this.members.set(key, { generationId: generation, memberId: this.consumer?.memberId ?? '' });
     await eachBatch(payload as unknown as EachBatchPayload);
+  }
+
+  memberOf(topic: string, partition: number): { generationId: number; memberId: string } | undefined {
+    return this.members.get(partitionKey(topic, partition));
   }
 
   /** Transactions commit offsets too (TransactionalProducer tells us); markers are committed past only after. */

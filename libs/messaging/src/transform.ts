@@ -123,7 +123,7 @@ export class TransactionalTransformer<K extends TopicName> {
         const chunk = batch.messages.slice(i, i + chunkSize);
         const last = i + chunkSize >= batch.messages.length;
         const through = last ? batch.lastOffset() : chunk[chunk.length - 1].offset;
-        const done = await this.processChunk(batch.topic, batch.partition, chunk, through, heartbeat);
+        const done = await this.processChunk(batch.topic, batch.partition, chunk, through, heartbeat, isStale);
         if (!done) break;
         resolveOffset(through);
         await heartbeat();
@@ -135,7 +135,12 @@ export class TransactionalTransformer<K extends TopicName> {
   }
 
   /** `through`: the last offset this chunk's transaction commits (a trailing marker included). */
-  private async processChunk(topic: string, partition: number, chunk: KafkaMessage[], through: string, heartbeat: () => Promise<void>): Promise<boolean> {
+  /**
+   * `isStale`: the partition has left this member (a rebalance, with @platformatic/kafka; a seek,
+   * with kafkajs). A transaction that failed is not tried again then: its input belongs to the
+   * new owner, which reads it from the committed offset.
+   */
+  private async processChunk(topic: string, partition: number, chunk: KafkaMessage[], through: string, heartbeat: () => Promise<void>, isStale: () => boolean): Promise<boolean> {
     const byOffset = new Map(chunk.map((message) => [message.offset, message]));
     const toDeadLetter = (message: KafkaMessage, error: unknown) =>
       buildDeadLetter(message, {
@@ -155,9 +160,14 @@ export class TransactionalTransformer<K extends TopicName> {
     const started = performance.now();
     // How many events the committed attempt dead-lettered, for the metrics.
     let rejectedCount = 0;
+    let stale = false;
     const outcome = await withSpan(span, ROOT_CONTEXT, () =>
       runWithRetry(
-        async () => {
+        async (attempt) => {
+          if (attempt > 1 && isStale()) {
+            stale = true;
+            return;
+          }
           const { outputs, failures } = await this.transformIsolating(valid);
           const rejected = failures.map(({ event, error }) => toDeadLetter(byOffset.get(event.offset)!, error));
           await this.commitTransaction(topic, partition, through, outputs, [...invalid, ...rejected]);
@@ -168,6 +178,7 @@ export class TransactionalTransformer<K extends TopicName> {
       ),
     );
     endSpan(span, outcome.ok ? undefined : outcome.error);
+    if (stale) return false;
     if (outcome.ok) {
       const metrics = this.options.metrics;
       metrics.handled(topic, valid.length - rejectedCount, (performance.now() - started) / 1_000, true);
