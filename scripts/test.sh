@@ -65,6 +65,17 @@ elif (( ! UNIT_ONLY )); then
   # In band: two cores and one broker; each file uses fresh topics, groups and databases.
   npx jest --selectProjects integration e2e --runInBand --json --outputFile="$REPORTS/infra.json" "$@"
 
+  if (( $# == 0 )); then
+    # The messaging lib runs on either Kafka client (KAFKA_CLIENT). The tests of the data path
+    # run again on the one that is not the default: the lib itself, the two transactional hops,
+    # the services end to end and the short chaos run.
+    other=platformatic
+    [[ "${KAFKA_CLIENT:-kafkajs}" == platformatic ]] && other=kafkajs
+    step "the data path again on the other Kafka client (KAFKA_CLIENT=$other)"
+    KAFKA_CLIENT=$other npx jest --selectProjects integration e2e --runInBand --json --outputFile="$REPORTS/other-client.json" \
+      --testPathPatterns 'libs/messaging/src/|apps/scoring/src/|apps/routing/src/routing/|e2e/services|e2e/chaos'
+  fi
+
   if (( STARTED_STACK )); then
     step "kill -9 the stack and start it again: data must survive"
     bash "$ROOT/scripts/check-persistence.sh"

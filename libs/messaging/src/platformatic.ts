@@ -209,6 +209,8 @@ class GroupConsumer {
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  /** The group was joined again: the stream is renewed before anything more is taken from it. */
+  private rebalanced = false;
   /** Per partition: the next offset this process knows committed, and the last record handed on. */
   private readonly committed = new Map<string, bigint>();
   private readonly delivered = new Map<string, bigint>();
@@ -262,6 +264,10 @@ class GroupConsumer {
     if (!this.consumer) throw new Error('consumer not connected');
     this.stream = await this.open();
     this.running = true;
+    this.consumer.on('consumer:group:join', () => {
+      this.rebalanced = true;
+      this.wake?.();
+    });
     // The client's own lag monitor counts from the offsets its stream committed, and this facade
     // commits through the consumer and through transactions: the ends are read here instead.
     const readEnds = () => void this.consumer?.listOffsets({ topics: this.topics }).then((ends) => (this.ends = ends), () => undefined);
@@ -285,18 +291,17 @@ class GroupConsumer {
     });
     stream.on('error', (error) => this.emitter.emit(this.events.CRASH, { payload: { error, groupId: this.config.groupId, restart: true } }));
     stream.on('readable', () => this.wake?.());
-    // After a rebalance the stream reads each partition from the group's committed offset, but
-    // keeps its in-memory position for a partition without one (a new group), which would skip
-    // what was fetched and not handled before the rebalance. Forgetting every position here
-    // (the stream's own listener ran first and asked the broker for offsets) makes it start
-    // where the group committed, or at the beginning, like kafkajs.
-    this.consumer!.on('consumer:group:join', () => stream.offsetsToFetch.clear());
     return stream;
   }
 
   private async pump(concurrency: number, eachBatch: (payload: EachBatchPayload) => Promise<void>): Promise<void> {
     while (this.running) {
       try {
+        if (this.rebalanced && this.stream) {
+          this.rebalanced = false;
+          await this.renewStream();
+          continue;
+        }
         if (!this.stream || this.stream.destroyed) {
           await this.idle(1_000);
           if (this.running) this.stream = await this.open();
@@ -315,6 +320,22 @@ class GroupConsumer {
         this.stream = undefined;
       }
     }
+  }
+
+  /**
+   * A new stream after every rebalance, the old one (and what it holds) dropped. The stream
+   * refreshes its positions from the group's committed offsets when the group is joined, but a
+   * fetch already in flight then lands afterwards and moves the position back to where it was,
+   * past records nobody committed: chaos lost 7 decisions so (@platformatic/kafka 2.12.1). A new
+   * stream starts from the committed offsets and ignores nothing; the old one's late fetch is
+   * dropped with it. Opened before the old one closes, so the topics stay subscribed (no rejoin).
+   */
+  private async renewStream(): Promise<void> {
+    const old = this.stream;
+    this.stream = await this.open();
+    this.committed.clear();
+    this.delivered.clear();
+    await old?.close().catch(() => undefined);
   }
 
   private take(): Platformatic.Message<Buffer, Buffer, Buffer, Buffer>[] {
