@@ -69,8 +69,8 @@ elif (( ! UNIT_ONLY )); then
     # The messaging lib runs on either Kafka client (KAFKA_CLIENT). The tests of the data path
     # run again on the one that is not the default: the lib itself, the two transactional hops,
     # the services end to end and the short chaos run.
-    other=platformatic
-    [[ "${KAFKA_CLIENT:-kafkajs}" == platformatic ]] && other=kafkajs
+    other=kafkajs
+    [[ "${KAFKA_CLIENT:-platformatic}" == kafkajs ]] && other=platformatic
     step "the data path again on the other Kafka client (KAFKA_CLIENT=$other)"
     KAFKA_CLIENT=$other npx jest --selectProjects integration e2e --runInBand --json --outputFile="$REPORTS/other-client.json" \
       --testPathPatterns 'libs/messaging/src/|apps/scoring/src/|apps/routing/src/routing/|e2e/services|e2e/chaos'

@@ -22,7 +22,8 @@ function kafkaLogCreator(logger: MessagingLogger): logCreator {
 
 /**
  * The one place a Kafka client is built: every app gets the same timeouts and logging. With
- * `client: 'platformatic'` the data path runs on @platformatic/kafka behind the same surface.
+ * `client: 'platformatic'` (the default) the data path runs on @platformatic/kafka behind the
+ * kafkajs surface the messaging classes use; admin requests stay on kafkajs.
  */
 export function createKafka(options: ResolvedMessagingOptions): Kafka {
   return clientFor(createKafkajs(options), options);

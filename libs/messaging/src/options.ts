@@ -44,8 +44,9 @@ export interface MessagingOptions {
   connectionTimeoutMs?: number;
   metrics?: MessagingMetrics;
   /**
-   * The Kafka client of the data path (producers, transactions, group consumers): kafkajs (the
-   * default) or @platformatic/kafka (platformatic.ts). Admin requests and tools use kafkajs.
+   * The Kafka client of the data path (producers, transactions, group consumers):
+   * @platformatic/kafka (platformatic.ts; the default: it fences zombie transformers, KIP-447)
+   * or kafkajs. Admin requests and tools use kafkajs.
    */
   client?: KafkaClientName;
 }
@@ -85,12 +86,14 @@ export function resolveOptions(options: MessagingOptions): ResolvedMessagingOpti
 }
 
 /**
- * The default client when none is given: KAFKA_CLIENT (how the test command runs the whole suite
- * on the other client), else kafkajs. Services validate it in their config as well.
+ * The client when none is given: KAFKA_CLIENT (how the test command runs the data path on the
+ * other client too), else @platformatic/kafka. Services validate it in their config as well.
  */
+export const DEFAULT_KAFKA_CLIENT: KafkaClientName = 'platformatic';
+
 function clientFromEnv(): KafkaClientName {
   const value = process.env.KAFKA_CLIENT;
-  if (value === undefined || value === '') return 'kafkajs';
+  if (value === undefined || value === '') return DEFAULT_KAFKA_CLIENT;
   if (value === 'kafkajs' || value === 'platformatic') return value;
   throw new Error(`KAFKA_CLIENT must be kafkajs or platformatic, not ${JSON.stringify(value)}`);
 }

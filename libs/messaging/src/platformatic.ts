@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { ResolvedMessagingOptions } from './options';
 
 /**
- * The messaging lib's data path on @platformatic/kafka (KAFKA_CLIENT=platformatic): producers,
+ * The messaging lib's data path on @platformatic/kafka (KAFKA_CLIENT=platformatic, the default): producers,
  * transactions with input offsets, and the group consumers of EventConsumer and
  * TransactionalTransformer. It is shaped as the part of kafkajs's `Kafka` those classes use, so
  * they run unchanged on either client. Admin requests, and the tools that tail or read topics to

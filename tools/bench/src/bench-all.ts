@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_KAFKA_CLIENT, type KafkaClientName } from '@hitl/messaging';
 import { runAutoPath, type AutoPathResult } from './auto-path';
 import { renderLatencySvg, renderTables, type BenchResults } from './bench-report';
 import { benchClients } from './clients';
@@ -17,6 +18,9 @@ import { runHumanPath } from './human-path';
 import { runWhenMain, writeResults } from './results';
 
 const ROOT = resolve(__dirname, '../../../..');
+/** The services' Kafka client in every run but the comparison (the default), and the other one. */
+const MAIN: KafkaClientName = DEFAULT_KAFKA_CLIENT;
+const OTHER: KafkaClientName = MAIN === 'platformatic' ? 'kafkajs' : 'platformatic';
 
 interface Sizes {
   baseline: { small: number; large: number; e2e: number };
@@ -120,18 +124,18 @@ async function main(): Promise<void> {
   const clients = await benchClients(sizes.clients.records, 1024, sizes.clients.roundTrips);
 
   log('3/8 auto path: saturation and fixed loads');
-  const saturation = await runAutoPath({ count: sizes.saturation, rate: 0, raw: true, client: 'kafkajs' });
+  const saturation = await runAutoPath({ count: sizes.saturation, rate: 0, raw: true, client: MAIN });
   const loads: AutoPathResult[] = [];
-  for (const rate of sizes.loads) loads.push(await runAutoPath({ count: rate * sizes.loadSeconds, rate, client: 'kafkajs' }));
+  for (const rate of sizes.loads) loads.push(await runAutoPath({ count: rate * sizes.loadSeconds, rate, client: MAIN }));
 
   log('4/8 auto path: CPU against chunk size and partition count');
   const sweep: AutoPathResult[] = [];
-  for (const chunk of sizes.chunks) sweep.push(await runAutoPath({ count: sizes.sweep, rate: 0, chunk, partitions: 6, client: 'kafkajs' }));
-  for (const partitions of sizes.partitions.filter((p) => p !== 6)) sweep.push(await runAutoPath({ count: sizes.sweep, rate: 0, chunk: 500, partitions, client: 'kafkajs' }));
+  for (const chunk of sizes.chunks) sweep.push(await runAutoPath({ count: sizes.sweep, rate: 0, chunk, partitions: 6, client: MAIN }));
+  for (const partitions of sizes.partitions.filter((p) => p !== 6)) sweep.push(await runAutoPath({ count: sizes.sweep, rate: 0, chunk: 500, partitions, client: MAIN }));
 
-  log('5/8 auto path with scoring and routing on @platformatic/kafka: saturation and the fixed loads');
-  const otherClient: AutoPathResult[] = [await runAutoPath({ count: sizes.saturation, rate: 0, client: 'platformatic' })];
-  for (const rate of sizes.loads) otherClient.push(await runAutoPath({ count: rate * sizes.loadSeconds, rate, client: 'platformatic' }));
+  log(`5/8 auto path with scoring and routing on ${OTHER}: saturation and the fixed loads`);
+  const otherClient: AutoPathResult[] = [await runAutoPath({ count: sizes.saturation, rate: 0, client: OTHER })];
+  for (const rate of sizes.loads) otherClient.push(await runAutoPath({ count: rate * sizes.loadSeconds, rate, client: OTHER }));
 
   log('6/8 human path');
   const human = [];

@@ -26,7 +26,7 @@ export interface BenchResults {
   baseline: { kafka: string; partitions: number; rows: BaselineRow[] };
   clients: ClientFigures[];
   autoPath: { saturation: AutoPathResult; loads: AutoPathResult[]; sweep: AutoPathResult[] };
-  /** The auto path again with scoring and routing on the other Kafka client (KAFKA_CLIENT=platformatic). */
+  /** The auto path again with scoring and routing on the other Kafka client (not the default). */
   otherClient?: AutoPathResult[];
   humanPath: HumanPathResult[];
   reviewApi: {
@@ -137,7 +137,7 @@ export function renderTables(r: BenchResults): string {
     '',
     table(['decisions offered', 'finalized', 'p50', 'p95', 'p99', 'max', 'routing CPU s per 1,000'], human),
     '',
-    '### The messaging lib on each Kafka client: the auto path with scoring and routing on kafkajs, then on @platformatic/kafka',
+    '### The messaging lib on each Kafka client: the auto path with scoring and routing on the default client, then on the other',
     '',
     table(['services on', 'offered', 'sustained', 'p50', 'p99', 'CPU s per 1,000: scoring / routing', 'total with broker and FerretDB'], onClients),
     '',

@@ -1,3 +1,4 @@
+import { DEFAULT_KAFKA_CLIENT } from '@hitl/messaging';
 import { z } from 'zod';
 import { brokerList, logLevel, mongoUri, port, positiveInt, topicPrefix } from './fields';
 
@@ -23,7 +24,7 @@ export function serviceEnvSchema(defaults: ServiceDefaults) {
     CONSUMER_RETRY_MAX_BACKOFF_MS: positiveInt(600_000).default(5_000),
     SHUTDOWN_TIMEOUT_MS: positiveInt(600_000).default(25_000),
     KAFKA_CONNECTION_TIMEOUT_MS: positiveInt(60_000).default(3_000),
-    KAFKA_CLIENT: z.enum(['kafkajs', 'platformatic']).default('kafkajs'),
+    KAFKA_CLIENT: z.enum(['kafkajs', 'platformatic']).default(DEFAULT_KAFKA_CLIENT),
     LOG_LEVEL: logLevel.default('info'),
   });
 }
