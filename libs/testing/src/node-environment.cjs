@@ -1,13 +1,13 @@
-// The jest environment of the integration and e2e tests: jest's node environment, plus, when the
-// suite runs on the other Kafka client (KAFKA_CLIENT=platformatic), that client loaded by Node
-// itself. It is ESM only, which jest's module registry (CommonJS) refuses; Node 22 loads it with
+// The jest environment of the integration and e2e tests: jest's node environment, plus, unless
+// the suite runs on kafkajs (KAFKA_CLIENT=kafkajs), @platformatic/kafka loaded by Node itself.
+// It is ESM only, which jest's module registry (CommonJS) refuses; Node 22 loads it with
 // require(). The messaging lib picks it up from the test global (libs/messaging/src/platformatic.ts).
 const { TestEnvironment } = require('jest-environment-node');
 
 class HitlEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
-    if (process.env.KAFKA_CLIENT === 'platformatic') this.global.__hitlPlatformaticKafka = require('@platformatic/kafka');
+    if (process.env.KAFKA_CLIENT !== 'kafkajs') this.global.__hitlPlatformaticKafka = require('@platformatic/kafka');
   }
 }
 
