@@ -67,6 +67,8 @@ describe('scoring service (real broker and database)', () => {
       TOPIC_PREFIX: prefix,
       CONSUMER_RETRY_BACKOFF_MS: '10',
       SCORING_SYNC_INTERVAL_MS: '200',
+      // The suite's Kafka client (npm test runs this file on both).
+      ...(process.env.KAFKA_CLIENT ? { KAFKA_CLIENT: process.env.KAFKA_CLIENT } : {}),
       ...extraEnv,
     };
     const config = readConfig(serviceEnvSchema({ name: 'scoring', httpPort: 0 }), env);
