@@ -8,6 +8,8 @@ class HitlEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
     if (process.env.KAFKA_CLIENT !== 'kafkajs') this.global.__hitlPlatformaticKafka = require('@platformatic/kafka');
+    // For tests of the client itself (its error classes, say), whichever client the suite runs on.
+    this.global.__hitlPlatformaticKafkaLibrary = require('@platformatic/kafka');
   }
 }
 
