@@ -39,7 +39,7 @@ describe('consume-transform-produce in Kafka transactions', () => {
    * `together`: each partition's transform waits for the other partition's next call (up to 2 s),
    * so both partitions' chunks finish at once, every attempt.
    */
-  function scoreAll(groupId: string, reject?: string, oversize?: string, together = false) {
+  function scoreAll(groupId: string, reject?: string, oversize?: string, together = false, stagger?: { partition: number; ms: number; gatherMs: number }) {
     let waiting: { partition: number; release: () => void } | undefined;
     const rendezvous = (partition: number) =>
       new Promise<void>((release) => {
@@ -55,8 +55,10 @@ describe('consume-transform-produce in Kafka transactions', () => {
       groupId,
       topic: Topics.PredictionSubmitted,
       partitionsConsumedConcurrently: 2, // both partitions at once share one transactional producer
+      ...(stagger ? { gatherMs: stagger.gatherMs } : {}),
       transform: async (events) => {
         if (together) await rendezvous(events[0].partition);
+        if (stagger?.partition === events[0].partition) await new Promise((resolve) => setTimeout(resolve, stagger.ms)); // a slower transform (a database round trip, say)
         return events.map((event) => {
           if (event.data.predictionId === reject) throw new NonRetriableError('cannot score this one', 'UNSCORABLE');
           // ~250 KB (within our own limits), above the output topic's max.message.bytes in the test that sets it to 200 KiB.
@@ -132,6 +134,17 @@ describe('consume-transform-produce in Kafka transactions', () => {
     await publisher.publishAll(ids.map((id) => ({ topic: Topics.PredictionSubmitted, data: prediction(id) })));
     const groupId = `scoring-${secureRandom()}`;
     await scoreAll(groupId, undefined, undefined, true);
+    await collector.waitForCount(output, 20);
+    await waitFor(async () => (await consumerLag(kafka, groupId, [input])) === 0, { description: 'both partitions committed' });
+    expect(transformer!.committed).toEqual({ chunks: 2, transactions: 1 });
+  });
+
+  it('lets a chunk still being transformed join the transaction about to start (gatherMs)', async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `s-${i}`);
+    await publisher.publishAll(ids.map((id) => ({ topic: Topics.PredictionSubmitted, data: prediction(id) })));
+    const groupId = `scoring-${secureRandom()}`;
+    // Partition 1's transform ends 100 ms after partition 0's, well within the window given here.
+    await scoreAll(groupId, undefined, undefined, false, { partition: 1, ms: 100, gatherMs: 5_000 });
     await collector.waitForCount(output, 20);
     await waitFor(async () => (await consumerLag(kafka, groupId, [input])) === 0, { description: 'both partitions committed' });
     expect(transformer!.committed).toEqual({ chunks: 2, transactions: 1 });
