@@ -10,6 +10,8 @@ import { PlatformModule } from './platform.module';
 export interface ServiceDefinition {
   name: string;
   defaultHttpPort: number;
+  /** CONSUMER_CONCURRENCY when unset (2 if not given). */
+  defaultConsumerConcurrency?: number;
   /** The app's own module; the platform (config, Kafka, database, health) is wired around it. */
   module: (config: ServiceConfig) => DynamicModule;
   /** HTTP set-up before listening (middleware, OpenAPI document), for services that serve people. */
@@ -22,7 +24,7 @@ export interface ServiceDefinition {
  * boots Nest with Kafka, the database and health endpoints, and drains on SIGTERM/SIGINT.
  */
 export async function runService(definition: ServiceDefinition): Promise<void> {
-  const config = readOrExit(definition.name, () => readConfig(serviceEnvSchema({ name: definition.name, httpPort: definition.defaultHttpPort })));
+  const config = readOrExit(definition.name, () => readConfig(serviceEnvSchema({ name: definition.name, httpPort: definition.defaultHttpPort, consumerConcurrency: definition.defaultConsumerConcurrency })));
   const logger = createLogger(`hitl-${config.SERVICE_NAME}`, config.LOG_LEVEL);
   try {
     const app = await NestFactory.create(

@@ -35,6 +35,13 @@ describe('service configuration', () => {
     expect(config.CONSUMER_RETRY_MAX_ATTEMPTS).toBe(7);
   });
 
+  it("takes the service's own default concurrency, which the environment overrides", () => {
+    expect(readConfig(schema, {}).CONSUMER_CONCURRENCY).toBe(2);
+    const hop = serviceEnvSchema({ name: 'routing', httpPort: 3002, consumerConcurrency: 12 });
+    expect(readConfig(hop, {}).CONSUMER_CONCURRENCY).toBe(12);
+    expect(readConfig(hop, { CONSUMER_CONCURRENCY: '3' }).CONSUMER_CONCURRENCY).toBe(3);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(readConfig(schema, { TOPIC_PREFIX: '  ' }).TOPIC_PREFIX).toBe('');
   });
