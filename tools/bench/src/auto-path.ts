@@ -69,6 +69,8 @@ export interface AutoPathResult {
   throughput: number;
   rawRate?: number;
   latencyMs: { p50: number; p95: number; p99: number; max: number };
+  /** The first hop alone: published → prediction.scored readable (read_committed) by the bench (absent in results before 2026-12-03). */
+  scoredLatencyMs?: { p50: number; p95: number; p99: number; max: number };
   /** CPU seconds per 1,000 decisions; broker and FerretDB when this machine runs them. */
   cpuPer1000: { scoring: number; routing: number; broker?: number; ferretdb?: number; total: number };
 }
@@ -100,10 +102,15 @@ export async function runAutoPath(options: AutoPathOptions): Promise<AutoPathRes
   const scoredTopic = physicalTopic(Topics.PredictionScored, prefix);
   let scored = 0;
   let lastScored = 0;
+  // When each prediction was handed to the bench producer, by key (the prediction id).
+  const sentAt = new Map<string, number>();
+  const scoredLatencies: number[] = [];
   const stopTail = await tailTopics(kafka, [finalized, scoredTopic, dlqTopicOf(physicalTopic(Topics.PredictionSubmitted, prefix))], true, (record) => {
     if (record.topic === scoredTopic) {
       scored++;
       lastScored = Date.now();
+      const sent = record.key === null ? undefined : sentAt.get(record.key.toString());
+      if (sent !== undefined) scoredLatencies.push(lastScored - sent);
       return;
     }
     if (record.topic !== finalized) throw new Error(`dead letter during the bench: ${record.headers.dlq_error}`);
@@ -117,7 +124,10 @@ export async function runAutoPath(options: AutoPathOptions): Promise<AutoPathRes
   await publisher.connect();
   const started = Date.now();
   for (let i = 0; i < count; i += batch) {
-    await publisher.publishAll(Array.from({ length: Math.min(batch, count - i) }, (_, j) => ({ topic: Topics.PredictionSubmitted, data: benchRefund(`b${run}-${i + j}`, 0.99) })));
+    const events = Array.from({ length: Math.min(batch, count - i) }, (_, j) => ({ topic: Topics.PredictionSubmitted, data: benchRefund(`b${run}-${i + j}`, 0.99) }));
+    const now = Date.now();
+    for (const event of events) sentAt.set(event.data.predictionId, now);
+    await publisher.publishAll(events);
     if (rate > 0) {
       const wait = started + ((i + batch) / rate) * 1_000 - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait)); // pacing the offered load
@@ -148,6 +158,7 @@ export async function runAutoPath(options: AutoPathOptions): Promise<AutoPathRes
     throughput: Math.round(count / seconds),
     rawRate: raw === undefined ? undefined : Math.round(raw),
     latencyMs: { p50: summary.p50, p95: summary.p95, p99: summary.p99, max: summary.max },
+    scoredLatencyMs: (({ p50, p95, p99, max }) => ({ p50, p95, p99, max }))(summarize(scoredLatencies)),
     cpuPer1000,
   };
 }
@@ -181,6 +192,7 @@ async function main(): Promise<void> {
     ['auto path: throughput submitted → finalized', `${n(r.throughput)}/s`],
     ['auto path / raw', `${((r.throughput / r.rawRate!) * 100).toFixed(1)} %`],
     ['latency p50 / p95 / p99 / max', `${r.latencyMs.p50} / ${r.latencyMs.p95} / ${r.latencyMs.p99} / ${r.latencyMs.max} ms`],
+    ['  of which the first hop (published → scored readable)', `${r.scoredLatencyMs!.p50} / ${r.scoredLatencyMs!.p95} / ${r.scoredLatencyMs!.p99} / ${r.scoredLatencyMs!.max} ms`],
     ['CPU s per 1,000 decisions: scoring / routing / broker / FerretDB', `${c.scoring} / ${c.routing} / ${c.broker ?? '–'} / ${c.ferretdb ?? '–'} (total ${c.total})`],
   ];
   const width = Math.max(...rows.map((row) => row[0].length));

@@ -96,6 +96,7 @@ export function renderTables(r: BenchResults): string {
     ms(l.latencyMs.p95),
     ms(l.latencyMs.p99),
     ms(l.latencyMs.max),
+    l.scoredLatencyMs ? `${ms(l.scoredLatencyMs.p50)} / ${ms(l.scoredLatencyMs.p99)}` : '–',
     cpu(l),
   ]);
   const sweep = r.autoPath.sweep.map((l) => [l.options.chunk, l.options.partitions, `${n(l.throughput)}/s`, ms(l.latencyMs.p99), cpu(l)]);
@@ -127,7 +128,7 @@ export function renderTables(r: BenchResults): string {
     '',
     '### Auto path by offered load (confident refunds through scoring and routing)',
     '',
-    table(['offered', 'sustained', 'p50', 'p95', 'p99', 'max', 'CPU s per 1,000: scoring / routing / broker / FerretDB = total'], loads),
+    table(['offered', 'sustained', 'p50', 'p95', 'p99', 'max', 'of which scoring: p50 / p99', 'CPU s per 1,000: scoring / routing / broker / FerretDB = total'], loads),
     '',
     '### CPU per 1,000 decisions against chunk size (records per transaction) and partitions, at saturation',
     '',
