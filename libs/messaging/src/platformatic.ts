@@ -1,6 +1,7 @@
 import type * as Platformatic from '@platformatic/kafka';
 import type { ConsumerConfig, EachBatchPayload, IHeaders, Kafka, KafkaMessage, Message, ProducerConfig } from 'kafkajs';
 import { EventEmitter } from 'node:events';
+import { pause } from './backoff';
 import type { ResolvedMessagingOptions } from './options';
 
 /**
@@ -359,15 +360,15 @@ class GroupConsumer {
     return records;
   }
 
-  private idle(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    }).finally(() => (this.wake = undefined));
+  /** Waits `ms`, or until `wake()` (records readable, a rebalance, disconnect). */
+  private async idle(ms: number): Promise<void> {
+    const woken = new AbortController();
+    this.wake = () => woken.abort();
+    try {
+      await pause(ms, woken.signal);
+    } finally {
+      this.wake = undefined;
+    }
   }
 
   /** One round: each partition's records as one batch, partitions concurrently. */

@@ -3,6 +3,7 @@ import { physicalTopic, type TopicName } from '@hitl/contracts';
 import { randomUUID } from 'node:crypto';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
+import { pause } from './backoff';
 import { buildDeadLetter } from './dead-letter';
 import { classifyError, errorCode, errorMessage } from './errors';
 import { decodeChunk, type IncomingEvent } from './incoming';
@@ -222,14 +223,9 @@ export class TransactionalTransformer<K extends TopicName> {
   private async gatherTransforming(): Promise<void> {
     const deadline = performance.now() + (this.spec.gatherMs ?? GATHER_MS);
     while (this.transforming > 0 && performance.now() < deadline) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, Math.max(1, deadline - performance.now()));
-        this.transformed = done;
-        function done() {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
+      const woken = new AbortController();
+      this.transformed = () => woken.abort();
+      await pause(Math.max(1, deadline - performance.now()), woken.signal);
       this.transformed = undefined;
       // The chunk that finished queues its commit a few microtasks later.
       await new Promise<void>((resolve) => setImmediate(resolve));

@@ -7,9 +7,11 @@ const { TestEnvironment } = require('jest-environment-node');
 class HitlEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
-    if (process.env.KAFKA_CLIENT !== 'kafkajs') this.global.__hitlPlatformaticKafka = require('@platformatic/kafka');
+    const platformatic = require('@platformatic/kafka');
+    // The data path's client, unless the suite runs on kafkajs.
+    if (process.env.KAFKA_CLIENT !== 'kafkajs') this.global.__hitlPlatformaticKafka = platformatic;
     // For tests of the client itself (its error classes, say), whichever client the suite runs on.
-    this.global.__hitlPlatformaticKafkaLibrary = require('@platformatic/kafka');
+    this.global.__hitlPlatformaticKafkaLibrary = platformatic;
   }
 }
 
