@@ -16,7 +16,7 @@ const transform = {
   ],
 };
 const moduleNameMapper = {
-  '^@hitl/(contracts|messaging|platform|testing|policy)$': '<rootDir>/libs/$1/src/index.ts',
+  '^@hitl/(contracts|messaging|platform|testing|policy|trust)$': '<rootDir>/libs/$1/src/index.ts',
   '^@hitl/platform/tracing$': '<rootDir>/libs/platform/src/tracing.ts',
   '^@hitl/contracts/testing$': '<rootDir>/libs/contracts/src/testing/index.ts',
 };

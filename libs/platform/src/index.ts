@@ -14,7 +14,8 @@ export * from './startup';
 export * from './database/versioned-writes';
 export * from './database/encoded';
 export * from './stats';
-export * from './intervals';
+// The binomial intervals moved to @hitl/trust with the rest of the statistics trust is built on.
+export { clopperPearsonInterval, inverseRegularizedIncompleteBeta, normalQuantile, regularizedIncompleteBeta, wilsonInterval, type ProportionInterval } from '@hitl/trust';
 export * from './database/insert-new';
 export * from './sample';
 export * from './metrics/metrics';
