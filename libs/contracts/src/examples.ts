@@ -163,6 +163,23 @@ const all: { [K in TopicName]: EventOf<K> } = {
     policyVersion: 'refund@8',
     calibratedAt: '2026-01-06T02:00:00.000Z',
   },
+  'trust.updated': {
+    category: 'refund',
+    modelVersion: submitted.modelVersion,
+    version: 12,
+    state: 'certified',
+    mode: 'apply',
+    calibration: [
+      { from: 0, probabilityRight: 0.62, outcomes: 310 },
+      { from: 0.8, probabilityRight: 0.91, outcomes: 820 },
+      { from: 0.968377, probabilityRight: 0.994, outcomes: 1460 },
+    ],
+    threshold: 0.968377,
+    evidence: { outcomes: 1460, effectiveOutcomes: 1210.4, errorEstimate: 0.006, errorUpperBound: 0.0112, targetErrorRate: 0.02, confidenceLevel: 0.95, method: 'ltt_fixed_sequence_weighted_clopper_pearson' },
+    auditRate: 0.05,
+    epoch: 0,
+    updatedAt: '2026-01-06T02:00:00.000Z',
+  },
 };
 
 function deepFreeze<T>(value: T): T {

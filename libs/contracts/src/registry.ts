@@ -9,6 +9,7 @@ import { ReviewDecidedV1Schema } from './events/review-decided.v1';
 import { ReviewRequestedV1Schema } from './events/review-requested.v1';
 import { RevisionRequestedV1Schema } from './events/revision-requested.v1';
 import { ThresholdsCalibratedV1Schema } from './events/thresholds-calibrated.v1';
+import { TrustUpdatedV1Schema } from './events/trust-updated.v1';
 import { ALL_TOPICS, isTopicName, Topics, type TopicName } from './topics';
 
 /** The schema each topic carries today. A new version gets a new schema and a new type. */
@@ -23,6 +24,7 @@ const eventSchemas = {
   [Topics.FeedbackCaptured]: FeedbackCapturedV1Schema,
   [Topics.RetrainingTriggered]: RetrainingTriggeredV1Schema,
   [Topics.ThresholdsCalibrated]: ThresholdsCalibratedV1Schema,
+  [Topics.TrustUpdated]: TrustUpdatedV1Schema,
 } as const satisfies Record<TopicName, z.ZodType>;
 
 /** The validated event (defaults applied) that a topic carries. */
@@ -92,6 +94,7 @@ export const contracts: Contracts = Object.freeze({
   [Topics.FeedbackCaptured]: define(Topics.FeedbackCaptured, byCase),
   [Topics.RetrainingTriggered]: define(Topics.RetrainingTriggered, byCategory),
   [Topics.ThresholdsCalibrated]: define(Topics.ThresholdsCalibrated, byCategory),
+  [Topics.TrustUpdated]: define(Topics.TrustUpdated, byCategory),
 });
 
 export function contractFor<T extends TopicName>(topic: T): EventContract<EventOf<T>> {

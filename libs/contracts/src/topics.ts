@@ -13,6 +13,7 @@ export const Topics = {
   FeedbackCaptured: 'feedback.captured',
   RetrainingTriggered: 'retraining.triggered',
   ThresholdsCalibrated: 'thresholds.calibrated',
+  TrustUpdated: 'trust.updated',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];

@@ -84,8 +84,15 @@ export const topology: { readonly [K in TopicName]: TopicFlow } = {
   },
   [Topics.ThresholdsCalibrated]: {
     key: BY_CATEGORY,
-    summary: 'New band thresholds for a category, recalibrated from observed outcomes.',
+    summary: 'New band thresholds for a category (superseded by trust.updated: feedback no longer emits it; scoring still applies one an operator publishes).',
+    emittedBy: [],
+    consumedBy: ['scoring'],
+  },
+  [Topics.TrustUpdated]: {
+    key: BY_CATEGORY,
+    summary: 'Earned trust of a category and model version: calibration, certified threshold, audit rate, circuit breaker.',
     emittedBy: ['feedback'],
     consumedBy: ['scoring'],
+    external: 'Also for alerting: state stopped means automation of the category and model is off.',
   },
 };

@@ -19,6 +19,7 @@ const SUMMARY: Record<string, string[]> = {
   [Topics.FeedbackCaptured]: ['category', 'override', 'reviewerId', 'reviewTimeMs'],
   [Topics.RetrainingTriggered]: ['category', 'modelVersion', 'overrideRate', 'sampleSize'],
   [Topics.ThresholdsCalibrated]: ['category', 'bands', 'mode'],
+  [Topics.TrustUpdated]: ['category', 'modelVersion', 'state', 'threshold', 'auditRate'],
 };
 
 function show(value: unknown): string {

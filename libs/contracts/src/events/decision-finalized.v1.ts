@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationMsField, idField, outcomeField, ReviewerRefSchema, slugField, timestampField, unitInterval, versionField } from './fields';
+import { ScoreTrustSchema } from './score';
 import { BandSchema, DecidedBySchema, TierSchema } from './vocabulary';
 
 /** The one event downstream systems consume: exactly one per prediction. */
@@ -20,6 +21,9 @@ export const DecisionFinalizedV1Schema = z
     modelVersion: versionField.optional().describe('The model that made the prediction.'),
     recommendation: outcomeField.optional().describe("The AI's recommendation, beside the final outcome."),
     confidence: unitInterval.optional().describe('The overall confidence the case was scored with.'),
+    auditProbability: unitInterval.optional().describe('For an auto-approval: the probability it had of being audited (every estimate weights an audit by its inverse).'),
+    automationEligible: z.boolean().optional().describe('No trigger and a tier the AI may decide: the case could have been decided by automation, so its outcome is evidence of trust.'),
+    trust: ScoreTrustSchema.optional().describe('The trust the case was scored with.'),
     shadow: z.boolean().optional().describe('The category is not automated yet (rollout stage shadow or assist): people decided, the AI was logged.'),
   })
   .superRefine((e, ctx) => {

@@ -24,6 +24,20 @@ export const RetrainingTriggeredV1Schema = z
     sampleSize: z.number().int().min(1).describe('Human decisions in the window.'),
     exampleCaseIds: z.array(idField).max(MAX_EXAMPLE_CASES).describe('Some overridden cases to start from.'),
     triggeredAt: timestampField,
+    drift: z
+      .object({
+        method: slugField.describe('risk_adjusted_cusum'),
+        oddsRatio: z.number().positive().describe('The worsening of the odds of an error the chart that alarmed is tuned to.'),
+        statistic: z.number().min(0),
+        limit: z.number().positive().describe('h = ln(horizon · charts / falseAlarmRate).'),
+        outcomes: z.number().int().min(0).describe('Outcomes since the chart last stood at zero.'),
+        wrong: z.number().int().min(0),
+        expectedWrong: z.number().min(0).describe('Wrong outcomes expected from the certified calibration.'),
+        falseAlarmRate: unitInterval,
+        horizon: z.number().int().min(1),
+      })
+      .optional()
+      .describe('Present when a drift test raised the alarm (not the override rate).'),
   })
   .meta({
     title: 'retraining.triggered v1',

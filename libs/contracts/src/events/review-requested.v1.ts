@@ -9,6 +9,7 @@ import {
   textField,
   timestampField,
   toMillis,
+  unitInterval,
   versionField,
 } from './fields';
 import { ScoreSchema, TriggerSchema } from './score';
@@ -55,6 +56,8 @@ export const ReviewRequestedV1Schema = z
       .object({ sourceCaseId: idField, knownOutcome: outcomeField })
       .optional()
       .describe('Reason exercise: a past case where the AI was wrong, put unannounced in the queue; the confirmed outcome is never shown before the verdict.'),
+    automationEligible: z.boolean().optional().describe('No trigger and a tier the AI may decide: the verdict is evidence of trust for the category and model.'),
+    auditProbability: unitInterval.optional().describe('Reason audit: the probability the auto-approval had of being audited.'),
     policyVersion: versionField,
     requestedAt: timestampField,
   })

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { slugField, textField, unitInterval } from './fields';
-import { BandSchema, FactorSourceSchema, TriggerKindSchema } from './vocabulary';
+import { BandSchema, FactorSourceSchema, TriggerKindSchema, TrustStateSchema } from './vocabulary';
 
 export const FactorValueSchema = z.object({
   value: unitInterval,
@@ -28,6 +28,24 @@ export const FactorWeightsSchema = z
 export type FactorWeights = z.infer<typeof FactorWeightsSchema>;
 
 /**
+ * What gates automation: the probability that the AI is right, calibrated per category and model
+ * version from known outcomes, and the threshold certified for the policy's error target. The
+ * four factors above stay what a reviewer reads; this is what decides whether nobody must.
+ */
+export const ScoreTrustSchema = z
+  .object({
+    basis: unitInterval.describe("What trust is learned on: the model's probability for its recommendation, or the producer's modelConfidence signal."),
+    probabilityRight: unitInterval.optional().describe('Calibrated probability that the AI is right at this basis, from the known outcomes of this category and model (absent until there are any).'),
+    threshold: unitInterval.optional().describe('The certified threshold on the basis in force for this category and model (absent when none is).'),
+    state: TrustStateSchema,
+    automate: z.boolean().describe('Whether trust lets automation decide this case (triggers and tiers still apply).'),
+    auditRate: unitInterval.describe('The probability with which an auto-approval of this category and model is audited.'),
+    version: z.number().int().min(0).describe('Trust updates applied for this category and model so far (0: none).'),
+  })
+  .describe('Earned trust: the calibrated probability of being right and the certified gate.');
+export type ScoreTrust = z.infer<typeof ScoreTrustSchema>;
+
+/**
  * The confidence score. `edgeCaseIndicators` is stored as measured (1 = surely an edge case);
  * `overall` counts it as 1 − value, as the guide's formula does.
  */
@@ -41,6 +59,7 @@ export const ScoreSchema = z.object({
   }),
   weights: FactorWeightsSchema,
   band: BandSchema,
+  trust: ScoreTrustSchema.optional(),
 });
 export type Score = z.infer<typeof ScoreSchema>;
 

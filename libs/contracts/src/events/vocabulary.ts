@@ -56,6 +56,22 @@ export type ReviewReason = z.infer<typeof ReviewReasonSchema>;
  * AI's recommendation; assist: people decide every case with it; automate: confident cases are
  * decided by the AI alone.
  */
+/**
+ * Where earned trust stands for a category and model version. guide: no certified evidence yet and
+ * the policy lets the guide's bands decide meanwhile; learning: no threshold certified yet, so
+ * people decide every case (the assist stage) while outcomes accumulate; certified: a threshold on
+ * the basis is certified for the error target and automation acts above it; stopped: the circuit
+ * breaker stopped automation (the bound passed the red line, drift was detected, or an admin).
+ */
+export const TrustStates = ['guide', 'learning', 'certified', 'stopped'] as const;
+export const TrustStateSchema = z.enum(TrustStates);
+export type TrustState = z.infer<typeof TrustStateSchema>;
+
+/** Why automation of a category and model was stopped. */
+export const StopReasons = ['bound', 'drift', 'manual'] as const;
+export const StopReasonSchema = z.enum(StopReasons);
+export type StopReason = z.infer<typeof StopReasonSchema>;
+
 export const RolloutStages = ['shadow', 'assist', 'automate'] as const;
 export const RolloutStageSchema = z.enum(RolloutStages);
 export type RolloutStage = z.infer<typeof RolloutStageSchema>;

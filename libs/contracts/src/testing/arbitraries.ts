@@ -280,6 +280,24 @@ const thresholdsCalibrated: fc.Arbitrary<EventOf<'thresholds.calibrated'>> = fc.
   calibratedAt: timestamp,
 });
 
+const trustUpdated: fc.Arbitrary<EventOf<'trust.updated'>> = fc
+  .record({
+    category: slug,
+    modelVersion: version,
+    version: fc.integer({ min: 1, max: 1_000_000 }),
+    mode: fc.constantFrom(...CalibrationModes),
+    calibration: fc.array(fc.record({ from: unit, probabilityRight: unit, outcomes: count }), { maxLength: 5 }),
+    threshold: unit,
+    evidence: fc.record({ outcomes: count, effectiveOutcomes: count, errorEstimate: unit, errorUpperBound: unit, targetErrorRate: unit, confidenceLevel: unit, method: slug }),
+    auditRate: unit,
+    epoch: fc.integer({ min: 0, max: 1000 }),
+    updatedAt: timestamp,
+    stopped: fc.boolean(),
+  })
+  .map(({ stopped, ...e }) =>
+    stopped ? { ...e, state: 'stopped' as const, stop: { reason: 'drift' as const, detail: 'audits overturned', since: e.updatedAt } } : { ...e, state: 'certified' as const },
+  );
+
 export const eventArbitraries: { readonly [K in TopicName]: fc.Arbitrary<EventOf<K>> } = {
   'prediction.submitted': predictionSubmitted,
   'prediction.scored': predictionScored,
@@ -291,6 +309,7 @@ export const eventArbitraries: { readonly [K in TopicName]: fc.Arbitrary<EventOf
   'feedback.captured': feedbackCaptured,
   'retraining.triggered': retrainingTriggered,
   'thresholds.calibrated': thresholdsCalibrated,
+  'trust.updated': trustUpdated,
 };
 
 export function arbitraryEvent<K extends TopicName>(topic: K): fc.Arbitrary<EventOf<K>> {
