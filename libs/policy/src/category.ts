@@ -11,6 +11,8 @@ export interface CategoryRules {
   maxRevisionRounds: number;
   auditSampleRate: number;
   coverageScale: number;
+  /** Before certified evidence: people decide every case (assist), or the guide's bands do (guide_bands). */
+  untilCertified: 'assist' | 'guide_bands';
   /** True when the policy has an entry for this category (otherwise: the defaults alone). */
   configured: boolean;
 }
@@ -32,6 +34,7 @@ export function rulesFor(policy: Policy, category: string): CategoryRules {
     maxRevisionRounds: own?.maxRevisionRounds ?? d.maxRevisionRounds,
     auditSampleRate: own?.auditSampleRate ?? d.auditSampleRate,
     coverageScale: own?.coverageScale ?? d.coverageScale,
+    untilCertified: own?.untilCertified ?? policy.feedback.trust.untilCertified,
     configured: own !== undefined,
   };
 }

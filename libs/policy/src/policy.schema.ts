@@ -83,8 +83,10 @@ export const CategoryPolicySchema = z.strictObject({
   maxRevisionRounds: z.number().int().min(1).max(20).optional(),
   /** A share (0..1) of this category's auto-approvals in the audit band sent for human audit. */
   auditSampleRate: unit.optional(),
-  /** Labelled cases that make training-data coverage reach ~63% (coverage = 1 − e^(−n/k)). */
+  /** Shrinks coverage toward 0 for few labels: agreeing / (similar + k); k similar cases all agreeing give 0.5. */
   coverageScale: z.number().positive().optional(),
+  /** feedback.trust.untilCertified for this category alone. */
+  untilCertified: z.enum(['assist', 'guide_bands']).optional(),
 });
 export type CategoryPolicy = z.infer<typeof CategoryPolicySchema>;
 
@@ -187,6 +189,48 @@ const CalibrationPolicySchema = z.strictObject({
   minChange: z.number().min(0.005).max(0.5),
 });
 
+/**
+ * Earned trust (docs/policy.md, "Earned trust"): automation of a category and model version is
+ * gated on a threshold on the basis (the model's probability) certified from known outcomes so
+ * that the error of the auto-approved cases stays under calibration.targetErrorRate with
+ * calibration.confidenceLevel; audits are a uniform sample of auto-approvals at an adaptive
+ * rate; drift is tested sequentially; a circuit breaker stops automation.
+ */
+export const TrustPolicySchema = z.strictObject({
+  /** apply: scoring gates on feedback's trust updates; recommend: published for people to read (a stop still applies); off: none published. */
+  mode: z.enum(['off', 'recommend', 'apply']),
+  /**
+   * Before any certified evidence for a category and model: assist (people decide every case, with
+   * what automation would have done recorded) or guide_bands (the guide's bands on the overall
+   * score decide, until feedback has `minOutcomes` outcomes and the evidence takes over).
+   */
+  untilCertified: z.enum(['assist', 'guide_bands']),
+  /** Outcomes of a category and model before feedback publishes its trust (and the evidence takes over). */
+  minOutcomes: z.number().int().min(1).max(100_000),
+  /** No certified threshold on the basis below this. */
+  lowestThreshold: unit,
+  /** The circuit breaker's red line: automation stops when the bound on the auto-approved error passes it (guide: false negatives > 3 %). */
+  redLine: unit,
+  audit: z.strictObject({ floor: unit, ceiling: unit, windowDays: z.number().min(0.01).max(365) }).refine((a) => a.floor <= a.ceiling, { message: 'audit.floor must not exceed audit.ceiling' }),
+  drift: z.strictObject({
+    /** The chance of any false alarm within `horizon` outcomes of a stable model. */
+    falseAlarmRate: z.number().min(1e-6).max(0.5),
+    horizon: z.number().int().min(10).max(100_000_000),
+    /** Worsening of the odds of an error each chart is tuned to (small: slow drift; large: a model gone wrong). */
+    oddsRatios: z.array(z.number().min(1.1).max(1000)).min(1).max(4),
+  }),
+});
+export type TrustPolicy = z.infer<typeof TrustPolicySchema>;
+export const DEFAULT_TRUST: TrustPolicy = {
+  mode: 'apply',
+  untilCertified: 'assist',
+  minOutcomes: 30,
+  lowestThreshold: 0.5,
+  redLine: 0.03,
+  audit: { floor: 0.05, ceiling: 0.5, windowDays: 7 },
+  drift: { falseAlarmRate: 0.01, horizon: 100_000, oddsRatios: [2, 20] },
+};
+
 export const FeedbackPolicySchema = z.strictObject({
   retraining: z.strictObject({
     overrideRateThreshold: unit,
@@ -201,12 +245,14 @@ export const FeedbackPolicySchema = z.strictObject({
    * the queue of the same roles; whether the reviewer overrides it is their catch rate. 0: off.
    */
   exercises: z.strictObject({ rate: unit }).default({ rate: 0 }),
+  trust: TrustPolicySchema.default(DEFAULT_TRUST),
 });
 export type FeedbackPolicy = z.infer<typeof FeedbackPolicySchema>;
 const DEFAULT_FEEDBACK: FeedbackPolicy = {
   retraining: { overrideRateThreshold: 0.15, windowDays: 7, minSampleSize: 30 },
   calibration: { mode: 'recommend', modes: {}, targetErrorRate: 0.02, confidenceLevel: 0.95, minSampleSize: 200, windowDays: 30, minChange: 0.01 },
   exercises: { rate: 0 },
+  trust: DEFAULT_TRUST,
 };
 
 const DEFAULT_INPUTS = { requiredFields: [], numericFields: [], categoricalFields: [], outlierZ: 3, minObservations: 30 };

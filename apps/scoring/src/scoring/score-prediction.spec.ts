@@ -57,6 +57,8 @@ describe('scorePrediction', () => {
         inputQuality: { value: s.inputQuality, source: 'producer' },
         edgeCaseIndicators: { value: s.edgeCaseIndicators, source: 'producer' },
       },
+      // No trust update yet for the model, and the default policy lets the guide's bands decide meanwhile.
+      trust: { basis: s.modelConfidence, state: 'guide', automate: true, auditRate: 0.05, version: 0 },
     });
     expect(() => parseEvent(Topics.PredictionScored, scored)).not.toThrow();
   });
@@ -94,17 +96,50 @@ describe('scorePrediction', () => {
     expect(scored.explanation).toContain(words);
   });
 
-  it('reproduces the guide review-queue line from 12 similar labelled cases', () => {
-    const rules = { ...refundRules, coverageScale: 22.75 };
-    const prediction = refund();
+  /** A category with `agreeing` + `overridden` labelled cases similar to `prediction`, and one that is not. */
+  function labelledLike(prediction: PredictionSubmittedV1, rules: CategoryRules, agreeing: number, overridden: number): CategoryStats {
     const stats = new CategoryStats();
     const { features } = caseSignature(prediction.recommendation, prediction.input, rules);
-    for (let i = 0; i < 12; i++) stats.labelled.add({ id: `f${i}`, recommendation: 'approve', features });
-    stats.labelled.add({ id: 'other', recommendation: 'approve', features: 'approve|something else' });
-    const scored = score(prediction, rules, stats);
-    expect(scored.score.factors.trainingDataCoverage.value).toBeCloseTo(0.4099, 4);
+    for (let i = 0; i < agreeing + overridden; i++) stats.labelled.add({ id: `f${i}`, recommendation: prediction.recommendation, features, agrees: i < agreeing });
+    stats.labelled.add({ id: 'other', recommendation: prediction.recommendation, features: `${prediction.recommendation}|something else`, agrees: true });
+    return stats;
+  }
+
+  const coverageOf = (agreeing: number, overridden: number, rules: CategoryRules = refundRules) =>
+    score(refund(), rules, labelledLike(refund(), rules, agreeing, overridden)).score.factors.trainingDataCoverage;
+
+  it('reproduces the guide review-queue line from 12 of 15 similar labelled cases agreeing', () => {
+    const rules = { ...refundRules, coverageScale: 14.5 };
+    const scored = score(refund(), rules, labelledLike(refund(), rules, 12, 3));
+    expect(scored.score.factors.trainingDataCoverage).toEqual({ value: 0.40678, source: 'computed' }); // 12 / (15 + 14.5)
     expect(scored.score.band).toBe('human_review');
-    expect(scored.explanation).toBe('0.78 human review: model 0.86, coverage 0.41 (12 similar labelled cases), input complete, no outliers');
+    expect(scored.explanation).toBe('0.78 human review: model 0.86, coverage 0.41 (12 of 15 similar labelled cases agreed with the AI), input complete, no outliers');
+  });
+
+  it('coverage is agreement shrunk by the scale: 150 similar cases all agreeing give 0.75 at the default scale 50', () => {
+    expect(refundRules.coverageScale).toBe(50);
+    expect(coverageOf(150, 0)).toEqual({ value: 0.75, source: 'computed' });
+  });
+
+  it('overrides lower coverage: the same number of labels with more overrides gives less', () => {
+    const values = [0, 30, 60, 90, 120, 150].map((overridden) => coverageOf(150 - overridden, overridden).value);
+    for (let i = 1; i < values.length; i++) expect(values[i]).toBeLessThan(values[i - 1]);
+    expect(coverageOf(100, 1).value).toBeLessThan(coverageOf(100, 0).value); // one override more
+  });
+
+  it('a model wrong on every case gets coverage 0 however many labels: volume alone does not raise it', () => {
+    for (const overridden of [1, 50, 150, 200, 1_000]) expect(coverageOf(0, overridden)).toEqual({ value: 0, source: 'computed' });
+    const scored = score(refund({ probability: 0.99 }), refundRules, labelledLike(refund({ probability: 0.99 }), refundRules, 0, 200));
+    expect(scored.score.overall).toBe(0.697); // as if nothing were labelled
+    expect(scored.explanation).toContain('coverage 0.00 (0 of 200 similar labelled cases agreed with the AI)');
+  });
+
+  it('more labels with the same agreement share raise coverage toward that share, never above it', () => {
+    const small = coverageOf(30, 10).value; // 75 % agreeing
+    const large = coverageOf(3_000, 1_000).value;
+    expect(large).toBeGreaterThan(small);
+    expect(large).toBeLessThan(0.75);
+    expect(large).toBeGreaterThan(0.74); // 3000 / (4000 + 50)
   });
 
   it('outliers count once the category has minObservations', () => {

@@ -1,5 +1,7 @@
 import type { FactorValue, PredictionScoredV1, PredictionSubmittedV1 } from '@hitl/contracts';
-import { bandOf, detectTriggers, overallConfidence, type CategoryRules, type Policy } from '@hitl/policy';
+import type { TrustUpdatedV1 } from '@hitl/contracts';
+import { detectTriggers, overallConfidence, type CategoryRules, type Policy } from '@hitl/policy';
+import { gate } from './trust/trust-gate';
 import { caseSignature } from './factors/case-signature';
 import type { CategorySnapshot } from './factors/category-snapshot';
 import { coverageFrom } from './factors/coverage';
@@ -15,6 +17,8 @@ export interface ScoringContext {
   stats: CategorySnapshot;
   policyVersion: string;
   now: Date;
+  /** The latest trust update of the prediction's category and model, if any. */
+  trust?: TrustUpdatedV1;
 }
 
 /**
@@ -28,12 +32,13 @@ export function scorePrediction(prediction: PredictionSubmittedV1, ctx: ScoringC
   const flags = triggers.filter((t) => t.kind === 'critical_flag').map((t) => t.name);
   const quality = inputQuality(prediction.input, rules);
   const edges = edgeCases(prediction.input, flags, rules, stats);
-  const similar = stats.labelledMatches(caseSignature(prediction.recommendation, prediction.input, rules));
+  // The similar labelled cases and how many agreed with the AI: coverage is earned by agreement.
+  const labelled = stats.labelledMatches(caseSignature(prediction.recommendation, prediction.input, rules));
 
   const factors = {
     // The model's own probability is what it claims; a producer may send a calibrated one instead.
     modelConfidence: factor(signals.modelConfidence, prediction.probability),
-    trainingDataCoverage: factor(signals.trainingDataCoverage, coverageFrom(similar, rules.coverageScale)),
+    trainingDataCoverage: factor(signals.trainingDataCoverage, coverageFrom(labelled, rules.coverageScale)),
     inputQuality: factor(signals.inputQuality, quality.value),
     edgeCaseIndicators: factor(signals.edgeCaseIndicators, edges.value),
   };
@@ -46,12 +51,12 @@ export function scorePrediction(prediction: PredictionSubmittedV1, ctx: ScoringC
     },
     rules.weights,
   );
-  const band = bandOf(overall, rules.bands);
+  const { band, trust } = gate(factors.modelConfidence.value, overall, rules, ctx.trust);
   return {
     prediction,
-    score: { overall, factors, weights: rules.weights, band },
+    score: { overall, factors, weights: rules.weights, band, trust },
     triggers,
-    explanation: explain({ overall, band, bands: rules.bands, factors, similar, missing: quality.missing, findings: edges.findings, triggers }),
+    explanation: explain({ overall, band, bands: rules.bands, factors, labelled, missing: quality.missing, findings: edges.findings, triggers }),
     policyVersion: ctx.policyVersion,
     scoredAt: ctx.now.toISOString(),
   };

@@ -9,6 +9,8 @@ import { PeriodicSync } from './hop/periodic-sync';
 import { Scorer } from './hop/scorer';
 import { ScoringHop } from './hop/scoring-hop';
 import { POLICY, SCORING_SETTINGS } from './tokens';
+import { TrustHandler } from './trust/trust.handler';
+import { TrustStore } from './trust/trust.store';
 
 /** Scoring: the hop, its in-memory state and the handlers that feed it. Only wiring. */
 @Module({})
@@ -21,11 +23,13 @@ export class ScoringModule {
         { provide: SCORING_SETTINGS, useValue: settings },
         CategoryStatsStore,
         CalibrationStore,
+        TrustStore,
         Scorer,
         PeriodicSync,
         ScoringHop,
         FeedbackHandler,
         CalibrationHandler,
+        TrustHandler,
       ],
     };
   }

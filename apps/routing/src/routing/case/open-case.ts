@@ -54,6 +54,7 @@ export function openCase(scored: PredictionScored, policy: Policy, now: Date, ex
     ...(route.kind === 'review' && route.rollout ? { rollout: route.rollout } : {}),
     automationWouldHave: route.kind === 'auto' ? 'auto_approve' : route.automationWouldHave,
     auditSampled: route.kind === 'auto' && route.auditSampled,
+    ...(route.kind === 'auto' ? { auditProbability: route.auditProbability, automationEligible: true } : { automationEligible: route.automationEligible }),
     submittedAt: existing?.submittedAt ?? scored.prediction.submittedAt,
     history: [...(existing?.history ?? []), { at, what: `round ${round}: ${route.explanation}` }],
   };

@@ -39,6 +39,8 @@ export function reviewRequested(c: ReviewCase, explanation: string): CaseOutput 
       explanation,
       // An audit checks a decision already made: nothing to hide, whatever the stage.
       ...(c.rollout && request.reason !== 'audit' ? { rollout: c.rollout } : {}),
+      ...(c.automationEligible !== undefined ? { automationEligible: c.automationEligible } : {}),
+      ...(request.reason === 'audit' && c.auditProbability !== undefined ? { auditProbability: c.auditProbability } : {}),
       policyVersion,
       requestedAt: request.requestedAt,
     },
@@ -61,6 +63,9 @@ export function decisionFinalized(c: ReviewCase, outcome: string, decidedBy: 'au
       finalizedAt: at.toISOString(),
       latencyMs: Math.max(0, at.getTime() - Date.parse(c.submittedAt)),
       ...(c.auditSampled ? { auditSampled: true } : {}),
+      ...(c.auditProbability !== undefined ? { auditProbability: c.auditProbability } : {}),
+      ...(c.automationEligible !== undefined ? { automationEligible: c.automationEligible } : {}),
+      ...(c.scored.score.trust ? { trust: c.scored.score.trust } : {}),
       ...(c.shadow ? { shadow: true } : {}),
       category: c.scored.prediction.category,
       modelVersion: c.scored.prediction.modelVersion,

@@ -77,6 +77,10 @@ export interface ReviewCase {
   /** What automation would have done (recorded in shadow mode, and for every human case). */
   automationWouldHave: 'auto_approve' | 'human_review';
   auditSampled: boolean;
+  /** For an auto-approval: the probability it had of being audited. */
+  auditProbability?: number;
+  /** No trigger and a tier the AI may decide (see Route). */
+  automationEligible?: boolean;
   submittedAt: string;
   finalized?: { outcome: string; decidedBy: 'auto' | 'human'; at: string };
   history: HistoryEntry[];

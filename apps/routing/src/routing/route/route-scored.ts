@@ -5,8 +5,24 @@ import { inSample } from '@hitl/platform';
 import { priorityOf } from './priority';
 
 export type Route =
-  | { kind: 'auto'; tier: Tier; auditSampled: boolean; explanation: string }
-  | { kind: 'review'; request: Omit<CaseRequest, 'requestedAt' | 'dueAt'> & { slaMinutes: number }; rollout?: 'shadow' | 'assist'; automationWouldHave: 'auto_approve' | 'human_review'; explanation: string };
+  | { kind: 'auto'; tier: Tier; auditSampled: boolean; auditProbability: number; explanation: string }
+  | {
+      kind: 'review';
+      request: Omit<CaseRequest, 'requestedAt' | 'dueAt'> & { slaMinutes: number };
+      rollout?: 'shadow' | 'assist';
+      automationWouldHave: 'auto_approve' | 'human_review';
+      /** No trigger and a tier the AI may decide: the outcome is evidence of the model's trust. */
+      automationEligible: boolean;
+      explanation: string;
+    };
+
+/** Why earned trust keeps this case from automation, in words; undefined when it does not. */
+function trustHold(trust: PredictionScored['score']['trust']): string | undefined {
+  if (!trust || trust.automate) return undefined;
+  if (trust.state === 'stopped') return 'automation of this category and model is stopped (circuit breaker)';
+  if (trust.state === 'learning') return 'no threshold is certified yet for this category and model: people decide (assist) while outcomes accumulate';
+  return `the model's probability ${trust.basis} is below the certified threshold ${trust.threshold}`;
+}
 
 const tierRank = (tier: Tier) => Tiers.indexOf(tier);
 const higher = (a: Tier, b: Tier): Tier => (tierRank(a) >= tierRank(b) ? a : b);
@@ -38,16 +54,22 @@ export function routeScored(scored: PredictionScored, policy: Policy): Route {
   const selected = selectTier({ category: prediction.category, riskLevel: prediction.riskLevel, value: prediction.value }, policy, triggerMinTier(triggers, policy));
   const band = score.band;
   const confident = band === 'auto_approve' || band === 'auto_approve_audit';
-  const automatable = confident && triggers.length === 0 && selected.tier.autoApprove;
+  const eligible = triggers.length === 0 && selected.tier.autoApprove;
+  const automatable = confident && eligible;
+  const held = trustHold(score.trust);
   const because = [...selected.because];
 
-  if (automatable && rules.rollout === 'automate') {
-    const auditSampled = band === 'auto_approve_audit' && inSample(prediction.predictionId, rules.auditSampleRate);
+  if (automatable && rules.rollout === 'automate' && !held) {
+    // Audits are a uniform sample of all auto-approvals, each with its recorded probability, so
+    // every estimate can weight an audit by the cases it stands for.
+    const auditProbability = score.trust?.auditRate ?? rules.auditSampleRate;
+    const auditSampled = inSample(prediction.predictionId, auditProbability);
     return {
       kind: 'auto',
       tier: selected.tier.name,
       auditSampled,
-      explanation: `auto-approved: confidence ${score.overall.toFixed(2)} is in band ${band}; ${because.join('; ')}${auditSampled ? '; sampled for audit' : ''}`,
+      auditProbability,
+      explanation: `auto-approved: confidence ${score.overall.toFixed(2)} is in band ${band}${score.trust?.threshold !== undefined ? `, the model's probability ${score.trust.basis} is at or above the certified threshold ${score.trust.threshold}` : ''}; ${because.join('; ')}${auditSampled ? `; sampled for audit (probability ${auditProbability})` : ''}`,
     };
   }
 
@@ -65,7 +87,9 @@ export function routeScored(scored: PredictionScored, policy: Policy): Route {
     because.push(`triggers: ${triggers.map((t) => t.name).join(', ')}`);
   } else if (automatable) {
     reason = 'shadow';
-    because.push(`rollout stage ${rules.rollout}: automation would have approved`);
+    because.push(rules.rollout !== 'automate' ? `rollout stage ${rules.rollout}: automation would have approved` : `${held}; the guide's bands would have approved`);
+  } else if (held && eligible && score.trust?.state === 'certified') {
+    because.push(held);
   } else if (confident) {
     reason = 'tier';
     because.push(`${tier} is never decided automatically`);
@@ -82,8 +106,9 @@ export function routeScored(scored: PredictionScored, policy: Policy): Route {
       priority: priorityOf(tier, band, triggers),
       slaMinutes: tierRules.slaMinutes,
     },
-    ...(rules.rollout === 'automate' ? {} : { rollout: rules.rollout }),
+    ...(rules.rollout !== 'automate' ? { rollout: rules.rollout } : automatable && held ? { rollout: 'assist' as const } : {}),
     automationWouldHave: automatable ? 'auto_approve' : 'human_review',
+    automationEligible: eligible,
     explanation: `${band.replace(/_/g, ' ')} (${score.overall.toFixed(2)}) → ${tier}: ${because.join('; ')}`,
   };
 }

@@ -3,10 +3,11 @@ import type { ScoringSettings } from '../../scoring-settings';
 import { CalibrationStore } from '../calibration/calibration.store';
 import { CategoryStatsStore } from '../category-stats/category-stats.store';
 import { SCORING_SETTINGS } from '../tokens';
+import { TrustStore } from '../trust/trust.store';
 
 /**
  * Every SCORING_SYNC_INTERVAL_MS: flush the category statistics, pull other replicas' labelled
- * cases and calibrations. Stopped (with a last flush) by the hop once it stopped scoring, so no
+ * cases, calibrations and trust updates. Stopped (with a last flush) by the hop once it stopped scoring, so no
  * observation is made after the last flush.
  */
 @Injectable()
@@ -19,6 +20,7 @@ export class PeriodicSync implements OnApplicationBootstrap {
     @Inject(SCORING_SETTINGS) private readonly settings: ScoringSettings,
     private readonly stats: CategoryStatsStore,
     private readonly calibration: CalibrationStore,
+    private readonly trust: TrustStore,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -36,7 +38,7 @@ export class PeriodicSync implements OnApplicationBootstrap {
 
   private async runOnce(): Promise<void> {
     if (this.running) return; // a slow database: skip a beat rather than pile up
-    this.running = Promise.all([this.stats.sync(), this.calibration.refresh()])
+    this.running = Promise.all([this.stats.sync(), this.calibration.refresh(), this.trust.refresh()])
       .then(() => undefined)
       .catch((error: unknown) => this.logger.warn({ message: 'sync failed; will retry', error: error instanceof Error ? error.message : String(error) }))
       .finally(() => (this.running = undefined));

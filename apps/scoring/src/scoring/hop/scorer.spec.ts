@@ -6,6 +6,7 @@ import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { CalibrationStore, CategoryCalibration } from '../calibration/calibration.store';
 import { CategoryStats } from '../category-stats/category-stats';
 import type { CategoryStatsStore } from '../category-stats/category-stats.store';
+import type { TrustStore } from '../trust/trust.store';
 import { Scorer } from './scorer';
 
 const policy = loadPolicy(undefined, {});
@@ -15,7 +16,8 @@ function setup(calibrations: Record<string, CategoryCalibration> = {}) {
   const learned: string[] = [];
   const store = { of: () => stats, learn: (eventId: string) => learned.push(eventId) } as unknown as CategoryStatsStore;
   const calibration = { forCategory: (c: string) => calibrations[c] } as unknown as CalibrationStore;
-  return { scorer: new Scorer(policy, store, calibration), learned };
+  const trust = { of: () => undefined } as unknown as TrustStore;
+  return { scorer: new Scorer(policy, store, calibration, trust), learned };
 }
 
 function incoming(id: string, data = prediction(id)): IncomingEvent<typeof Topics.PredictionSubmitted> {

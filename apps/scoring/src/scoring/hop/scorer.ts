@@ -7,6 +7,7 @@ import { CategoryStatsStore } from '../category-stats/category-stats.store';
 import { caseSignature } from '../factors/case-signature';
 import { scorePrediction } from '../score-prediction';
 import { POLICY } from '../tokens';
+import { TrustStore } from '../trust/trust.store';
 
 type Submitted = IncomingEvent<typeof Topics.PredictionSubmitted>;
 
@@ -22,6 +23,7 @@ export class Scorer {
     @Inject(POLICY) private readonly policy: Policy,
     private readonly stats: CategoryStatsStore,
     private readonly calibration: CalibrationStore,
+    private readonly trust: TrustStore,
   ) {}
 
   score(events: Submitted[], now = new Date()): OutgoingEvent<typeof Topics.PredictionScored>[] {
@@ -40,6 +42,7 @@ export class Scorer {
       stats,
       policyVersion: calibrated?.policyVersion ?? this.policy.version,
       now,
+      trust: this.trust.of(prediction.category, prediction.modelVersion),
     });
     // Validated here, not only when the transaction encodes it: a ContractError thrown here
     // dead-letters this one event; thrown at commit it would fail the whole chunk, again and again.
