@@ -7,6 +7,7 @@ import { FeedbackHandlers } from './feedback.handlers';
 import { FeedbackService, POLICY } from './feedback.service';
 import { HealthMetricsController } from './health.controller';
 import { FeedbackStore } from './store/feedback-store';
+import { TrustLoop } from './trust/trust-loop';
 
 /** The feedback service: feedback records, health metrics, retraining triggers (issue 7). Only wiring lives here. */
 @Module({})
@@ -19,6 +20,7 @@ export class AppModule {
         { provide: POLICY, useValue: policy },
         { provide: FEEDBACK_SETTINGS, useValue: settings },
         { provide: FeedbackStore, useFactory: (db: Connection) => new FeedbackStore(db.db!), inject: [DB_CONNECTION] },
+        TrustLoop,
         FeedbackService,
         FeedbackHandlers,
       ],

@@ -14,7 +14,10 @@ import { weeklyReport, type WeeklyReport } from './report/weekly';
 import { cohensKappa, fleissKappa, median, rubberStampFlag } from './stats';
 import { FeedbackStore, type Escalators, type FinalOutcome, type ParkedItem, type StoredFeedback } from './store/feedback-store';
 
-export const POLICY = Symbol('POLICY');
+export { POLICY } from './tokens';
+import { POLICY } from './tokens';
+import { TrustLoop } from './trust/trust-loop';
+import type { TrustObservation } from './trust/trust-state';
 
 const positionOf = (e: IncomingEvent): Position => ({ topic: e.topic, partition: e.partition, offset: e.offset });
 
@@ -47,6 +50,7 @@ export class FeedbackService {
     private readonly publisher: EventPublisher,
     @Inject(POLICY) private readonly policy: Policy,
     @Inject(FEEDBACK_SETTINGS) private readonly settings: FeedbackSettings,
+    private readonly trust: TrustLoop,
   ) {}
 
   clock: () => Date = () => new Date();
@@ -76,6 +80,14 @@ export class FeedbackService {
       change: { kind: 'finalized', decidedBy: e.data.decidedBy, latencyMs: e.data.latencyMs, auditSampled: e.data.auditSampled === true, shadow: e.data.shadow === true } as DayChange,
     }));
     await this.countAll(counted);
+    // People's final decisions on cases automation could have decided: the evidence of trust (weight 1: they all went to people).
+    await this.trust.record(
+      events.flatMap(({ data: d, topic, partition, offset }) =>
+        d.decidedBy === 'human' && d.automationEligible && d.trust && d.recommendation !== undefined && d.category && d.modelVersion
+          ? [{ category: d.category, modelVersion: d.modelVersion, basis: d.trust.basis, wrong: d.outcome !== d.recommendation, weight: 1, source: `${topic}:${partition}`, offset: Number(offset), caseId: d.caseId, at: d.finalizedAt }]
+          : [],
+      ),
+    );
     // Hand escalations judged by how the case ended: unnecessary when people kept the AI's recommendation.
     for (const e of events) {
       if (e.data.decidedBy !== 'human' || e.data.recommendation === undefined) continue;
@@ -228,12 +240,17 @@ export class FeedbackService {
     const byCategory: Counted[] = [];
     const byReviewer: Counted[] = [];
     const retrain = new Map<string, { category: string; modelVersion: string }>();
+    const audits: (TrustObservation & { category: string; modelVersion: string })[] = [];
     for (const [i, { request, d, at }] of items.entries()) {
       const record = records[i];
       const day = dayOf(d.decidedAt);
       if (request.reason === 'audit') {
         // An audit of an auto-approval: the false-negative evidence, kept apart from review decisions.
         byCategory.push({ day, category: record.category, at, change: { kind: 'audited', overturned: record.override, confidence: record.confidence } });
+        // An audit stands for the 1/π auto-approvals it was sampled from.
+        if (request.trustBasis !== undefined && request.auditProbability !== undefined && request.auditProbability > 0) {
+          audits.push({ category: record.category, modelVersion: record.modelVersion, basis: request.trustBasis, wrong: record.override, weight: 1 / request.auditProbability, source: `${at.topic}:${at.partition}`, offset: Number(at.offset), caseId: record.caseId, at: d.decidedAt });
+        }
         continue;
       }
       // Dual review: each earlier decision by someone else on this request is a pair.
@@ -258,6 +275,7 @@ export class FeedbackService {
     await this.countAll(byCategory);
     await this.countAll(byReviewer, 'reviewers');
     for (const record of records) await this.store.markCounted(record.feedbackId);
+    await this.trust.record(audits);
     for (const { category, modelVersion } of retrain.values()) await this.checkRetraining(category, modelVersion);
     for (const category of new Set(records.map((r) => r.category))) await this.checkCalibration(category);
   }

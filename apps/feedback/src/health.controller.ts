@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { prometheusText } from './health/health';
 import { weeklyMarkdown, type WeeklyReport } from './report/weekly';
 import { FeedbackService } from './feedback.service';
+import { TrustLoop } from './trust/trust-loop';
 
 const HealthQuery = z.strictObject({
   days: z.coerce.number({ message: 'expected a whole number of days' }).int({ message: 'expected a whole number of days' }).min(1).max(90).default(7),
@@ -25,6 +26,7 @@ function parse(query: unknown): z.output<typeof HealthQuery> {
 export class HealthMetricsController {
   constructor(
     private readonly feedback: FeedbackService,
+    private readonly trustLoop: TrustLoop,
     metrics: ServiceMetrics,
   ) {
     // The service's GET /metrics also carries the health figures (7 days) as gauges, overall (category="all") and per category.
@@ -52,6 +54,12 @@ export class HealthMetricsController {
   @Get('api/loop-events')
   async loopEvents() {
     return this.feedback.loopEvents();
+  }
+
+  /** GET /api/trust — earned trust of every category and model: state, certified threshold, evidence, audit rate, stop. */
+  @Get('api/trust')
+  async trust() {
+    return { trust: await this.trustLoop.all() };
   }
 
   /** GET /api/reviewers?days=7 — reviewer quality: agreement with the AI and peers, median review time, rubber-stamp flag, kappa. */

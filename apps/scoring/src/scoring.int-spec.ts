@@ -201,8 +201,8 @@ describe('scoring service (real broker and database)', () => {
       prediction('cov-3', { category: 'loan_decision', recommendation: 'decline', input }),
     );
     const similar = await scored('cov-2');
-    expect(similar.score.factors.trainingDataCoverage.value).toBeCloseTo(1 - Math.exp(-1 / 50), 6);
-    expect(similar.explanation).toContain('(1 similar labelled case)');
+    expect(similar.score.factors.trainingDataCoverage.value).toBeCloseTo(1 / 51, 6); // the one similar labelled case agreed: 1 / (1 + scale 50)
+    expect(similar.explanation).toContain('(1 of 1 similar labelled case agreed with the AI)');
     expect((await scored('cov-3')).score.factors.trainingDataCoverage.value).toBe(0); // another recommendation
   });
 

@@ -24,6 +24,10 @@ export interface RequestInfo {
   rollout?: 'shadow' | 'assist';
   /** A calibration exercise: the past case it replays and what people decided there. */
   exercise?: NonNullable<ReviewRequested['exercise']>;
+  /** The basis earned trust is learned on (the model's probability), as scored. */
+  trustBasis?: number;
+  /** Reason audit: the probability the auto-approval had of being audited. */
+  auditProbability?: number;
   requestedAt: string;
   /** The people who decided this request so far, in order (dual review pairs them). */
   decisions: { decisionId: string; reviewerId: string; outcome: string }[];
@@ -47,6 +51,8 @@ export function requestInfoOf(e: ReviewRequested): RequestInfo {
     reason: e.reason,
     ...(e.rollout ? { rollout: e.rollout } : {}),
     ...(e.exercise ? { exercise: e.exercise } : {}),
+    ...(e.score.trust ? { trustBasis: e.score.trust.basis } : {}),
+    ...(e.auditProbability !== undefined ? { auditProbability: e.auditProbability } : {}),
     requestedAt: e.requestedAt,
     decisions: [],
   };

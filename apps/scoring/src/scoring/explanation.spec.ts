@@ -8,7 +8,7 @@ const base: ExplanationInput = {
   band: 'human_review',
   bands: { autoApprove: 0.95, autoApproveAudit: 0.85, humanReview: 0.7 },
   factors,
-  similar: 1,
+  labelled: { similar: 1, agreeing: 1 },
   missing: [],
   findings: [],
   triggers: [],
@@ -16,7 +16,11 @@ const base: ExplanationInput = {
 
 describe('explain', () => {
   it.each<[string, Partial<ExplanationInput>, string]>([
-    ['an ordinary case', {}, '0.77 human review: model 0.90, coverage 0.50 (1 similar labelled case), input complete, no outliers'],
+    ['an ordinary case', {}, '0.77 human review: model 0.90, coverage 0.50 (1 of 1 similar labelled case agreed with the AI), input complete, no outliers'],
+    ['similar cases, some overridden', { labelled: { similar: 15, agreeing: 12 } }, 'coverage 0.50 (12 of 15 similar labelled cases agreed with the AI)'],
+    ['similar cases, all overridden', { labelled: { similar: 200, agreeing: 0 } }, 'coverage 0.50 (0 of 200 similar labelled cases agreed with the AI)'],
+    ['no similar cases', { labelled: { similar: 0, agreeing: 0 } }, 'coverage 0.50 (no similar labelled cases)'],
+    ['a producer coverage', { factors: { ...factors, trainingDataCoverage: { value: 0.6, source: 'producer' } } }, 'coverage 0.60 (producer), input complete'],
     ['auto-approval', { overall: 0.97, band: 'auto_approve' }, '0.97 auto-approve: '],
     ['audit band', { overall: 0.9, band: 'auto_approve_audit' }, '0.90 auto-approve with audit: '],
     ['a score that would round onto an edge', { overall: 0.9504, band: 'auto_approve' }, '0.9504 auto-approve: '],

@@ -1,5 +1,6 @@
 import type { Band, FactorValue, Score, Trigger } from '@hitl/contracts';
 import type { BandEdges } from '@hitl/policy';
+import type { LabelledMatches } from './factors/category-snapshot';
 import type { EdgeCaseFinding } from './factors/edge-cases';
 
 export interface ExplanationInput {
@@ -7,7 +8,8 @@ export interface ExplanationInput {
   band: Band;
   bands: BandEdges;
   factors: Score['factors'];
-  similar: number;
+  /** The similar labelled cases coverage was computed from, and how many agreed with the AI. */
+  labelled: LabelledMatches;
   missing: string[];
   findings: EdgeCaseFinding[];
   triggers: Trigger[];
@@ -25,13 +27,14 @@ const MAX_FINDINGS = 3;
 
 /**
  * One line a reviewer can check against the factors, e.g.
- * "0.78 human review: model 0.86, coverage 0.41 (12 similar labelled cases), input complete, no outliers".
+ * "0.78 human review: model 0.86, coverage 0.41 (12 of 15 similar labelled cases agreed with the AI), input
+ * complete, no outliers". Coverage names both counts: it is earned by agreement, not by volume.
  */
 export function explain(e: ExplanationInput): string {
   const { factors: f } = e;
   const parts = [
     `model ${num(f.modelConfidence.value)}${producer(f.modelConfidence)}`,
-    `coverage ${num(f.trainingDataCoverage.value)}${f.trainingDataCoverage.source === 'producer' ? ' (producer)' : ` (${similarCases(e.similar)})`}`,
+    `coverage ${num(f.trainingDataCoverage.value)}${f.trainingDataCoverage.source === 'producer' ? ' (producer)' : ` (${similarCases(e.labelled)})`}`,
     f.inputQuality.source === 'producer'
       ? `input ${num(f.inputQuality.value)} (producer)`
       : e.missing.length === 0
@@ -48,9 +51,9 @@ export function explain(e: ExplanationInput): string {
   return line.length <= MAX_LENGTH ? line : `${line.slice(0, MAX_LENGTH - 1)}…`;
 }
 
-function similarCases(n: number): string {
-  if (n === 0) return 'no similar labelled cases';
-  return `${n} similar labelled case${n === 1 ? '' : 's'}`;
+function similarCases({ similar, agreeing }: LabelledMatches): string {
+  if (similar === 0) return 'no similar labelled cases';
+  return `${agreeing} of ${similar} similar labelled case${similar === 1 ? '' : 's'} agreed with the AI`;
 }
 
 function producer(f: FactorValue): string {

@@ -8,6 +8,11 @@ export interface StoredLabelledCase {
   category: string;
   recommendation: string;
   features: string | null;
+  /**
+   * The human decided as the AI recommended (not an override). Absent from cases stored before
+   * it was recorded: those count as not agreeing, so they cannot raise coverage unproven.
+   */
+  agrees?: boolean;
   /** The writer's clock; replicas pull what others stored since their last look. */
   storedAt: Date;
 }

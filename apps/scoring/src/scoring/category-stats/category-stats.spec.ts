@@ -64,6 +64,17 @@ describe('CategoryStats: in memory, flushed as deltas', () => {
     expect(stored.categorical[0].saturated).toBe(true);
   });
 
+  it('matches labelled cases: the similar ones and how many of them agreed with the AI', () => {
+    const stats = new CategoryStats();
+    const signature = { recommendation: 'approve', features: 'approve|amount=3' };
+    expect(stats.labelledMatches(signature)).toEqual({ similar: 0, agreeing: 0 });
+    stats.labelled.add({ id: 'f1', recommendation: 'approve', features: signature.features, agrees: true });
+    stats.labelled.add({ id: 'f2', recommendation: 'approve', features: signature.features, agrees: false });
+    stats.labelled.add({ id: 'f3', recommendation: 'approve', features: null, agrees: true });
+    stats.labelled.add({ id: 'f4', recommendation: 'approve', features: 'approve|amount=7', agrees: true });
+    expect(stats.labelledMatches(signature)).toEqual({ similar: 3, agreeing: 2 });
+  });
+
   it('an empty stored document leaves the pending observations visible', () => {
     const stats = new CategoryStats();
     stats.observe({ amount: 5 }, numericRules);

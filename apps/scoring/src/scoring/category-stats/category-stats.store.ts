@@ -68,7 +68,10 @@ export class CategoryStatsStore implements OnModuleInit {
     if (prediction.round === 1) this.of(prediction.category).observe(prediction.input, rules);
   }
 
-  /** Human decisions become labelled cases: stored first (idempotent per feedback id), then counted. */
+  /**
+   * Human decisions become labelled cases, each with whether the human agreed with the AI:
+   * stored first (idempotent per feedback id), then counted.
+   */
   async recordLabelled(feedback: FeedbackCapturedV1[], now = new Date()): Promise<void> {
     const cases = feedback.map<StoredLabelledCase>((f) => {
       const signature = this.signatures.get(f.caseId);
@@ -78,6 +81,8 @@ export class CategoryStatsStore implements OnModuleInit {
         recommendation: f.aiRecommendation,
         // The signature of the case as scored here; unknown if another replica scored it.
         features: signature?.recommendation === f.aiRecommendation ? signature.features : null,
+        // Coverage is earned by agreement: an override is a similar case the AI got wrong.
+        agrees: !f.override,
         storedAt: now,
       };
     });
@@ -121,6 +126,9 @@ export class CategoryStatsStore implements OnModuleInit {
   }
 
   private addLabelled(cases: StoredLabelledCase[]): void {
-    for (const c of cases) this.of(c.category).labelled.add({ id: c._id, recommendation: c.recommendation, features: c.features });
+    for (const c of cases) {
+      // A case stored without `agrees` (before it was recorded) counts as not agreeing.
+      this.of(c.category).labelled.add({ id: c._id, recommendation: c.recommendation, features: c.features, agrees: c.agrees === true });
+    }
   }
 }

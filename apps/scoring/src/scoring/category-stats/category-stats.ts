@@ -1,6 +1,6 @@
 import type { CategoryRules } from '@hitl/policy';
 import type { CaseSignature } from '../factors/case-signature';
-import type { CategorySnapshot } from '../factors/category-snapshot';
+import type { CategorySnapshot, LabelledMatches } from '../factors/category-snapshot';
 import { categoricalValues, fieldValue, numericValue } from '../factors/field-value';
 import type { RunningStats } from '../factors/running-stats';
 import { LabelledCases } from './labelled-cases';
@@ -29,7 +29,8 @@ export class CategoryStats implements CategorySnapshot {
     return this.categoricalFields.get(field);
   }
 
-  labelledMatches(signature: CaseSignature): number {
+  /** The similar labelled cases and how many agreed with the AI (what coverage is made of). */
+  labelledMatches(signature: CaseSignature): LabelledMatches {
     return this.labelled.matches(signature);
   }
 

@@ -1,4 +1,5 @@
 import type { CaseSignature } from '../factors/case-signature';
+import type { LabelledMatches } from '../factors/category-snapshot';
 
 /** A human-labelled case as coverage needs it. */
 export interface LabelledCase {
@@ -10,6 +11,17 @@ export interface LabelledCase {
    * elsewhere or before a restart): feedback.captured carries no input to rebuild them from.
    */
   features: string | null;
+  /**
+   * The human decided as the AI recommended (feedback.captured `override` false). Coverage is
+   * earned by agreement: an overridden case is a similar case the model got wrong.
+   */
+  agrees: boolean;
+}
+
+/** Counts of one signature (or one recommendation, for cases whose features are unknown). */
+interface Counts {
+  similar: number;
+  agreeing: number;
 }
 
 /**
@@ -21,8 +33,8 @@ export class LabelledCases {
   private readonly ring: (LabelledCase | undefined)[];
   private next = 0;
   private readonly ids = new Set<string>();
-  private readonly byFeatures = new Map<string, number>();
-  private readonly byRecommendationOnly = new Map<string, number>();
+  private readonly byFeatures = new Map<string, Counts>();
+  private readonly byRecommendationOnly = new Map<string, Counts>();
 
   constructor(readonly capacity = 5_000) {
     this.ring = new Array<LabelledCase | undefined>(capacity);
@@ -47,16 +59,24 @@ export class LabelledCases {
     return true;
   }
 
-  matches(signature: CaseSignature): number {
-    return (this.byFeatures.get(signature.features) ?? 0) + (this.byRecommendationOnly.get(signature.recommendation) ?? 0);
+  /** The labelled cases that resemble a case with this signature, and how many agreed with the AI. */
+  matches(signature: CaseSignature): LabelledMatches {
+    const same = this.byFeatures.get(signature.features);
+    const unknown = this.byRecommendationOnly.get(signature.recommendation);
+    return {
+      similar: (same?.similar ?? 0) + (unknown?.similar ?? 0),
+      agreeing: (same?.agreeing ?? 0) + (unknown?.agreeing ?? 0),
+    };
   }
 
   private count(entry: LabelledCase, delta: 1 | -1): void {
     if (delta > 0) this.ids.add(entry.id);
     else this.ids.delete(entry.id);
     const [map, key] = entry.features === null ? [this.byRecommendationOnly, entry.recommendation] : [this.byFeatures, entry.features];
-    const n = (map.get(key) ?? 0) + delta;
-    if (n > 0) map.set(key, n);
+    const counts = map.get(key) ?? { similar: 0, agreeing: 0 };
+    counts.similar += delta;
+    if (entry.agrees) counts.agreeing += delta;
+    if (counts.similar > 0) map.set(key, counts);
     else map.delete(key);
   }
 }

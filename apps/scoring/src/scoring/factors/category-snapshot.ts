@@ -10,6 +10,13 @@ export interface SeenValues {
   saturated: boolean;
 }
 
+/** Human-labelled cases that resemble a case, and how many of them the human agreed with the AI on. */
+export interface LabelledMatches {
+  similar: number;
+  /** Of `similar`, the cases where the human decided as the AI recommended (no override). */
+  agreeing: number;
+}
+
 /**
  * The per-category state the factors read, as it was before the case being scored: running
  * statistics of numeric fields, the values seen of categorical fields, and labelled cases.
@@ -17,13 +24,16 @@ export interface SeenValues {
 export interface CategorySnapshot {
   numeric(field: string): RunningStats | undefined;
   categorical(field: string): SeenValues | undefined;
-  /** Human-labelled cases of this category that resemble a case with this signature. */
-  labelledMatches(signature: CaseSignature): number;
+  /**
+   * Human-labelled cases of this category that resemble a case with this signature, and how
+   * many of them agreed with the AI: coverage is earned by agreement, not by the count of labels.
+   */
+  labelledMatches(signature: CaseSignature): LabelledMatches;
 }
 
 /** A category nothing is known about yet. */
 export const EMPTY_SNAPSHOT: CategorySnapshot = {
   numeric: () => undefined,
   categorical: () => undefined,
-  labelledMatches: () => 0,
+  labelledMatches: () => ({ similar: 0, agreeing: 0 }),
 };

@@ -2,25 +2,50 @@ import { loadPolicy, rulesFor } from '@hitl/policy';
 import { caseSignature } from './case-signature';
 import { coverageFrom } from './coverage';
 
-describe('coverageFrom: 1 − e^(−n/scale)', () => {
+const labelled = (similar: number, agreeing: number) => ({ similar, agreeing });
+
+describe('coverageFrom: agreeing / (similar + scale)', () => {
   it.each([
-    [0, 50, 0], // no labelled data: low, not 1
-    [-3, 50, 0],
-    [50, 50, 1 - Math.exp(-1)],
-    [150, 50, 1 - Math.exp(-3)],
-    [12, 10, 1 - Math.exp(-1.2)],
-    [5, 0, 0],
-  ])('n %p, scale %p → %p', (n, scale, expected) => {
-    expect(coverageFrom(n, scale)).toBeCloseTo(expected, 12);
+    [0, 0, 50, 0], // no labelled data: low, not 1
+    [-3, -3, 50, 0],
+    [150, 150, 50, 0.75], // 150 similar, all agreeing
+    [150, 0, 50, 0], // 150 similar, all overridden
+    [50, 50, 50, 0.5], // `scale` cases all agreeing
+    [15, 12, 10, 12 / 25],
+    [5, 5, 0, 0], // no valid scale: the safe side
+    [10, 20, 50, 10 / 60], // more agreeing than similar is impossible: capped
+    [10, -1, 50, 0],
+  ])('similar %p, agreeing %p, scale %p → %p', (similar, agreeing, scale, expected) => {
+    expect(coverageFrom(labelled(similar, agreeing), scale)).toBeCloseTo(expected, 12);
   });
 
-  it('grows with n and stays below 1', () => {
-    let last = -1;
-    for (let n = 0; n <= 500; n += 10) {
-      const c = coverageFrom(n, 50);
-      expect(c).toBeGreaterThan(last);
-      expect(c).toBeLessThan(1);
+  it('overrides lower coverage: the same number of labels with more overrides gives less', () => {
+    let last = Infinity;
+    for (let overridden = 0; overridden <= 100; overridden += 5) {
+      const c = coverageFrom(labelled(100, 100 - overridden), 50);
+      expect(c).toBeLessThan(last);
       last = c;
+    }
+    // One more case, overridden, lowers it; one more, agreeing, raises it.
+    expect(coverageFrom(labelled(41, 30), 50)).toBeLessThan(coverageFrom(labelled(40, 30), 50));
+    expect(coverageFrom(labelled(41, 31), 50)).toBeGreaterThan(coverageFrom(labelled(40, 30), 50));
+  });
+
+  it('volume alone does not raise it: every case overridden stays at 0 however many labels', () => {
+    // The issue: a model wrong on every case, overridden on 150 of them (the old count of labels gave 0.95).
+    for (const n of [1, 10, 150, 200, 5_000, 1e9]) expect(coverageFrom(labelled(n, 0), 50)).toBe(0);
+  });
+
+  it('more labels with the same agreement share approach that share, never above it', () => {
+    for (const share of [1, 0.75, 0.5, 0.1]) {
+      let last = -1;
+      for (let n = 20; n <= 20_000; n *= 2) {
+        const c = coverageFrom(labelled(n, share * n), 50);
+        expect(c).toBeGreaterThan(last);
+        expect(c).toBeLessThan(share);
+        last = c;
+      }
+      expect(last).toBeCloseTo(share, 2);
     }
   });
 });

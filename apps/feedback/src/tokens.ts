@@ -1,0 +1,2 @@
+/** The policy, injected wherever feedback needs it. */
+export const POLICY = Symbol('POLICY');

@@ -1,0 +1,75 @@
+import { Topics, type TrustUpdatedV1 } from '@hitl/contracts';
+import { EventPublisher } from '@hitl/messaging';
+import { DB_CONNECTION, documentCodec, VersionedWrites, type EncodedDocument } from '@hitl/platform';
+import type { mongo } from 'mongoose';
+import type { Policy } from '@hitl/policy';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Connection } from 'mongoose';
+import { POLICY } from '../tokens';
+import { applyOutcomes, newTrustDoc, trustKey, type TrustDoc, type TrustObservation } from './trust-state';
+
+export type KeyedObservation = TrustObservation & { category: string; modelVersion: string };
+
+/**
+ * Earned trust, per category and model version: known outcomes of cases automation could have
+ * decided (human decisions of eligible cases, audit verdicts weighted by 1/their sampling
+ * probability) become evidence; each change decides the certified threshold, the audit rate, the
+ * drift charts and the circuit breaker (trust-state.ts), and publishes trust.updated (and
+ * retraining.triggered on a drift alarm). Events are kept in the document until published, so a
+ * crash between deciding and publishing loses nothing (sent again with the same ids).
+ */
+@Injectable()
+export class TrustLoop {
+  private readonly logger = new Logger('Trust');
+  private readonly writes: VersionedWrites<TrustDoc>;
+  private readonly docs: mongo.Collection<TrustDoc>;
+  private readonly codec = documentCodec<TrustDoc>();
+
+  constructor(
+    @Inject(DB_CONNECTION) connection: Connection,
+    private readonly publisher: EventPublisher,
+    @Inject(POLICY) private readonly policy: Policy,
+  ) {
+    const db = connection.db!;
+    this.docs = db.collection<TrustDoc>('trust');
+    this.writes = new VersionedWrites(this.docs, db.collection<never>('trust_claims') as never, { codec: this.codec, remember: 64 });
+  }
+
+  clock: () => Date = () => new Date();
+
+  async record(observations: KeyedObservation[]): Promise<void> {
+    if (this.policy.feedback.trust.mode === 'off' || observations.length === 0) return;
+    const groups = new Map<string, KeyedObservation[]>();
+    for (const o of observations) {
+      const key = trustKey(o.category, o.modelVersion);
+      groups.set(key, [...(groups.get(key) ?? []), o]);
+    }
+    for (const [key, group] of groups) {
+      const { category, modelVersion } = group[0];
+      const now = this.clock();
+      const doc = (await this.writes.change(key, (current) => applyOutcomes(current ?? newTrustDoc(category, modelVersion), group, this.policy.feedback, now))) ?? (await this.writes.read(key));
+      if (doc) await this.publishPending(doc);
+    }
+  }
+
+  private async publishPending(doc: TrustDoc): Promise<void> {
+    if (doc.pending.length === 0) return;
+    for (const p of doc.pending) {
+      if (p.topic === Topics.TrustUpdated) {
+        await this.publisher.publish(Topics.TrustUpdated, p.event, { id: p.id });
+        this.logger.log({ message: 'trust updated', category: p.event.category, modelVersion: p.event.modelVersion, state: p.event.state, threshold: p.event.threshold, auditRate: p.event.auditRate, evidence: p.event.evidence, stop: p.event.stop });
+      } else {
+        await this.publisher.publish(Topics.RetrainingTriggered, p.event, { id: p.id });
+        this.logger.warn({ message: 'drift alarm: retraining triggered', category: p.event.category, modelVersion: p.event.modelVersion, drift: p.event.drift });
+      }
+    }
+    const sent = new Set(doc.pending.map((p) => p.id));
+    await this.writes.change(doc._id, (current) => (current && current.pending.some((p) => sent.has(p.id)) ? { ...current, pending: current.pending.filter((p) => !sent.has(p.id)) } : undefined));
+  }
+
+  /** The latest trust of every category and model (GET /api/trust). */
+  async all(): Promise<TrustUpdatedV1[]> {
+    const stored = await this.docs.find({}).toArray();
+    return stored.map((d) => this.codec.decode(d as unknown as EncodedDocument)).flatMap((d) => (d.published ? [d.published] : []));
+  }
+}

@@ -1,0 +1,117 @@
+import { loadPolicy } from '@hitl/policy';
+import { applyOutcomes, newTrustDoc, type TrustDoc, type TrustObservation } from './trust-state';
+
+const rules = loadPolicy(undefined, {}).feedback;
+const now = new Date('2026-01-06T12:00:00.000Z');
+
+/** A seeded PRNG (mulberry32): the same stream every run. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+let offset = 0;
+function outcomes(count: number, make: (i: number) => Partial<TrustObservation>): TrustObservation[] {
+  return Array.from({ length: count }, (_, i) => ({ basis: 0.995, wrong: false, weight: 1, source: 'decision.finalized:0', offset: offset++, caseId: `c${offset}`, at: now.toISOString(), ...make(i) }));
+}
+
+function feed(doc: TrustDoc, obs: TrustObservation[], batch = 50): TrustDoc {
+  for (let i = 0; i < obs.length; i += batch) doc = applyOutcomes(doc, obs.slice(i, i + batch), rules, now) ?? doc;
+  return doc;
+}
+
+/** A model whose error falls with its probability: 30 % wrong below 0.9, 5 % at 0.9–0.99, 0.2 % above. */
+function stableModel(random: () => number) {
+  return () => {
+    const basis = random() < 0.4 ? 0.5 + random() * 0.4 : random() < 0.5 ? 0.9 + random() * 0.09 : 0.99 + random() * 0.0099;
+    const error = basis < 0.9 ? 0.3 : basis < 0.99 ? 0.05 : 0.002;
+    return { basis, wrong: random() < error };
+  };
+}
+
+describe('earned trust of one category and model (feedback)', () => {
+  beforeEach(() => (offset = 0));
+
+  it('publishes nothing before minOutcomes, then learning, then a certified threshold once the evidence bounds the error under the target', () => {
+    let doc = newTrustDoc('refund', 'm1');
+    doc = feed(doc, outcomes(rules.trust.minOutcomes - 1, () => ({})));
+    expect(doc.published).toBeUndefined();
+    expect(doc.pending).toEqual([]);
+    doc = feed(doc, outcomes(1, () => ({})));
+    // 30 outcomes, none wrong: the one-sided 95 % bound is 9.5 %, above the 2 % target.
+    expect(doc.published).toMatchObject({ state: 'learning', threshold: null, version: 1 });
+    doc = feed(doc, outcomes(100, () => ({})));
+    expect(doc.published).toMatchObject({ state: 'learning', threshold: null });
+    doc = feed(doc, outcomes(100, () => ({})));
+    // 149 right outcomes bound the error at 1.99 %: certified.
+    expect(doc.published).toMatchObject({ state: 'certified', threshold: 0.994988 });
+    expect(doc.published!.evidence.errorUpperBound).toBeLessThanOrEqual(0.02);
+    expect(doc.pending.every((p) => p.topic === 'trust.updated')).toBe(true);
+    expect(doc.pending.map((p) => (p.topic === 'trust.updated' ? p.event.version : 0))).toEqual(doc.pending.map((_, i) => i + 1));
+  });
+
+  it('certifies where the model is right often enough and not below, on a stable model', () => {
+    const draw = stableModel(rng(7));
+    const doc = feed(newTrustDoc('refund', 'm1'), outcomes(4000, () => draw()));
+    expect(doc.published?.state).toBe('certified');
+    // Above 0.99 the error is 0.2 %; 0.9–0.99 holds 5 %, so the set can reach down a little into it but not to 0.9.
+    expect(doc.published!.threshold).toBeGreaterThan(0.9);
+    expect(doc.published!.threshold).toBeLessThanOrEqual(0.99);
+    expect(doc.stop).toBeUndefined();
+  });
+
+  it('a redelivered batch changes nothing', () => {
+    const batch = outcomes(40, () => ({}));
+    const doc = applyOutcomes(newTrustDoc('refund', 'm1'), batch, rules, now)!;
+    expect(applyOutcomes({ ...doc, pending: [] }, batch, rules, now)).toBeUndefined();
+  });
+
+  it('a model that turns wrong on every case is stopped within a few audits, says why on retraining.triggered, and is not certified again while it stays wrong', () => {
+    const draw = stableModel(rng(11));
+    let doc = feed(newTrustDoc('refund', 'm1'), outcomes(4000, () => draw()));
+    expect(doc.published?.state).toBe('certified');
+    doc = { ...doc, pending: [] };
+    // Audits of auto-approvals (sampled at 5 %: weight 20), every one now wrong.
+    let audits = 0;
+    while (!doc.stop && audits < 20) {
+      doc = feed(doc, outcomes(1, () => ({ basis: 0.995, wrong: true, weight: 20, source: 'review.decided:0' })), 1);
+      audits++;
+    }
+    expect(doc.stop).toMatchObject({ reason: expect.stringMatching(/drift|bound/) });
+    // With audits alone (the worst case: no human-reviewed cases beside them): the ×20 chart's limit
+    // is ln(2·100,000/0.01) = 16.8 and each wrong audit at p0 ≈ 0.5–1 % adds ln(p1/p0) ≈ 2.8–2.9, so
+    // 6 wrong audits; the bound at the threshold passes the 3 % red line about as soon.
+    expect(audits).toBeLessThanOrEqual(8);
+    expect(doc.published).toMatchObject({ state: 'stopped', threshold: null, epoch: 1 });
+    expect(doc.pending.filter((p) => p.topic === 'retraining.triggered')).toEqual([expect.objectContaining({ event: expect.objectContaining({ drift: expect.objectContaining({ method: 'risk_adjusted_cusum' }) }) })]);
+    // Everything goes to people now; they keep overriding the model: it stays stopped.
+    doc = feed(doc, outcomes(600, (i) => ({ basis: 0.9 + (i % 99) / 1000, wrong: true })), 5);
+    expect(doc.published).toMatchObject({ state: 'stopped', threshold: null });
+  });
+
+  it('a stable model raises no alarm over 20,000 further outcomes', () => {
+    const draw = stableModel(rng(3));
+    let doc = feed(newTrustDoc('refund', 'm1'), outcomes(4000, () => draw()));
+    doc = feed(doc, outcomes(20_000, () => draw()), 500);
+    expect(doc.alarms).toBe(0);
+    expect(doc.stop).toBeUndefined();
+    expect(doc.published?.state).toBe('certified');
+  });
+
+  it('a stop lifts once the evidence gathered after it certifies again', () => {
+    const draw = stableModel(rng(5));
+    let doc = feed(newTrustDoc('refund', 'm1'), outcomes(4000, () => draw()));
+    doc = feed(doc, outcomes(8, () => ({ wrong: true, weight: 20 })), 1);
+    expect(doc.published?.state).toBe('stopped');
+    // A retrained model is fine again: people decide everything, the new epoch fills with good outcomes.
+    doc = feed(doc, outcomes(4000, () => draw()));
+    expect(doc.stop).toBeUndefined();
+    expect(doc.published).toMatchObject({ state: 'certified', epoch: 1 });
+  });
+});

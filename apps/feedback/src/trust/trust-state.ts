@@ -1,0 +1,267 @@
+import type { EventOf, Topics, TrustUpdatedV1 } from '@hitl/contracts';
+import type { FeedbackPolicy } from '@hitl/policy';
+import {
+  addOutcomes,
+  auditRate,
+  BIN_COUNT,
+  BIN_EDGES,
+  boundAt,
+  certifyThreshold,
+  emptyBins,
+  errorUpperBound,
+  isotonicCalibration,
+  newCusum,
+  observe,
+  sumBins,
+  type BinEvidence,
+  type CusumState,
+  type DriftAlarm,
+  type Outcome,
+} from '@hitl/trust';
+
+/** A known outcome of a case automation could have decided, at its Kafka position (for redelivery). */
+export interface TrustObservation extends Outcome {
+  /** `<topic>:<partition>`: outcomes of one partition arrive in offset order. */
+  source: string;
+  offset: number;
+  caseId: string;
+  at: string;
+}
+
+type DayBins = { w: number[]; w2: number[]; wrong: number[]; n: number[] };
+
+/** Where trust stands for one category and model: the evidence, the drift charts, what was last published. */
+export interface TrustDoc {
+  _id: string;
+  version: number;
+  category: string;
+  modelVersion: string;
+  /** Evidence counts from the last stop on: a stop starts a new epoch with no evidence. */
+  epoch: number;
+  /** Outcome evidence per day of this epoch, by basis bin. */
+  days: Record<string, DayBins>;
+  cusum: CusumState;
+  /** The error each calibration step may have at most (its upper bound): what the drift charts test against. */
+  reference: { from: number; p0: number }[];
+  /** Last offset applied per source: a redelivered outcome changes nothing. */
+  marks: Record<string, number>;
+  stop?: NonNullable<TrustUpdatedV1['stop']>;
+  /** The last trust update decided (published or about to be). */
+  published?: TrustUpdatedV1;
+  /** Events decided and not yet known to be published: sent again until they are (same ids). */
+  pending: Pending[];
+  /** Alarms raised so far (numbers retraining.triggered ids). */
+  alarms: number;
+  /** Outcomes in the window when the last update was published: the calibration alone is republished only as evidence grows by a fifth. */
+  publishedOutcomes?: number;
+}
+
+export type Pending =
+  | { topic: typeof Topics.TrustUpdated; id: string; event: TrustUpdatedV1 }
+  | { topic: typeof Topics.RetrainingTriggered; id: string; event: EventOf<typeof Topics.RetrainingTriggered> };
+
+export const trustKey = (category: string, modelVersion: string) => `trust:${category}|${modelVersion}`;
+
+export function newTrustDoc(category: string, modelVersion: string): TrustDoc {
+  return { _id: trustKey(category, modelVersion), version: 0, category, modelVersion, epoch: 0, days: {}, cusum: { s: [], n: 0, wrong: 0, expectedWrong: 0, run: [] }, reference: [], marks: {}, pending: [], alarms: 0 };
+}
+
+const dayOf = (iso: string) => iso.slice(0, 10);
+
+function toBins(day: DayBins): BinEvidence[] {
+  return Array.from({ length: BIN_COUNT }, (_, i) => ({ w: day.w[i] ?? 0, w2: day.w2[i] ?? 0, wrong: day.wrong[i] ?? 0, n: day.n[i] ?? 0 }));
+}
+
+function fromBins(bins: BinEvidence[]): DayBins {
+  const round = (x: number) => Math.round(x * 1e6) / 1e6;
+  return { w: bins.map((b) => round(b.w)), w2: bins.map((b) => round(b.w2)), wrong: bins.map((b) => round(b.wrong)), n: bins.map((b) => b.n) };
+}
+
+/** The window's evidence: the days of the epoch within the last `windowDays`. */
+export function windowBins(doc: TrustDoc, now: Date, windowDays: number): BinEvidence[] {
+  const from = dayOf(new Date(now.getTime() - (windowDays - 1) * 86_400_000).toISOString());
+  return sumBins(Object.entries(doc.days).filter(([day]) => day >= from).map(([, d]) => toBins(d)));
+}
+
+type Rules = FeedbackPolicy;
+
+/**
+ * Adds outcomes (those past the source's mark), runs the drift charts on each against the
+ * reference, and decides what to publish. Pure: returns the next document, or undefined when
+ * nothing changed. A drift alarm or a bound past the red line stops automation and starts a new
+ * epoch; a new certification on the new epoch's evidence lifts the stop.
+ */
+export function applyOutcomes(current: TrustDoc, observations: TrustObservation[], rules: Rules, now: Date): TrustDoc | undefined {
+  const fresh = observations.filter((o) => o.offset > (current.marks[o.source] ?? -1));
+  if (fresh.length === 0 && current.pending.length === 0 && current.published) return undefined;
+  const doc: TrustDoc = structuredClone(current);
+  const drift = rules.trust.drift;
+  if (doc.cusum.s.length !== drift.oddsRatios.length) doc.cusum = newCusum(drift);
+  let alarm: { alarm: DriftAlarm; at: TrustObservation } | undefined;
+  for (const o of fresh) {
+    doc.marks[o.source] = Math.max(doc.marks[o.source] ?? -1, o.offset);
+    const day = dayOf(o.at);
+    const bins = doc.days[day] ? toBins(doc.days[day]) : emptyBins();
+    doc.days[day] = fromBins(addOutcomes(bins, [o]));
+    // The charts watch where automation acts: against what the last certification promised.
+    const p0 = doc.published?.state === 'certified' ? referenceAt(doc.reference, o.basis) : undefined;
+    if (p0 === undefined) continue;
+    const raised = observe(doc.cusum, o.wrong, p0, drift);
+    if (raised && !alarm) alarm = { alarm: raised, at: o };
+  }
+  pruneDays(doc, now, rules.calibration.windowDays);
+  if (alarm) raiseAlarm(doc, alarm.alarm, alarm.at, rules, now);
+  return decide(doc, rules, now);
+}
+
+function referenceAt(reference: TrustDoc['reference'], basis: number): number | undefined {
+  let found: number | undefined;
+  for (const step of reference) {
+    if (step.from <= basis) found = step.p0;
+    else break;
+  }
+  return found;
+}
+
+function pruneDays(doc: TrustDoc, now: Date, windowDays: number): void {
+  const from = dayOf(new Date(now.getTime() - windowDays * 86_400_000).toISOString());
+  for (const day of Object.keys(doc.days)) if (day < from) delete doc.days[day];
+}
+
+function stopAutomation(doc: TrustDoc, stop: NonNullable<TrustDoc['stop']>): void {
+  doc.stop = stop;
+  doc.epoch += 1;
+  doc.days = {};
+}
+
+/** A drift alarm: automation stops (a new epoch of evidence), and retraining.triggered says why. */
+function raiseAlarm(doc: TrustDoc, alarm: DriftAlarm, at: TrustObservation, rules: Rules, now: Date): void {
+  const drift = rules.trust.drift;
+  doc.alarms += 1;
+  const observed = doc.cusum.n > 0 ? doc.cusum.wrong / doc.cusum.n : 0;
+  const event: EventOf<typeof Topics.RetrainingTriggered> = {
+    category: doc.category,
+    modelVersion: doc.modelVersion,
+    overrideRate: Math.min(1, Math.max(0, observed)),
+    threshold: Math.min(1, doc.cusum.n > 0 ? doc.cusum.expectedWrong / doc.cusum.n : 0),
+    window: { from: new Date(now.getTime() - rules.calibration.windowDays * 86_400_000).toISOString(), to: now.toISOString() },
+    sampleSize: Math.max(1, doc.cusum.n),
+    exampleCaseIds: [at.caseId],
+    triggeredAt: now.toISOString(),
+    drift: {
+      method: 'risk_adjusted_cusum',
+      oddsRatio: alarm.oddsRatio,
+      statistic: round6(alarm.statistic),
+      limit: round6(alarm.limit),
+      outcomes: alarm.since,
+      wrong: doc.cusum.wrong,
+      expectedWrong: round6(doc.cusum.expectedWrong),
+      falseAlarmRate: drift.falseAlarmRate,
+      horizon: drift.horizon,
+    },
+  };
+  doc.pending.push({ topic: 'retraining.triggered', id: `drift:${doc._id}:${doc.alarms}`, event });
+  const detail = `drift: the chart for odds ×${alarm.oddsRatio} reached ${alarm.statistic.toFixed(2)} (limit ${alarm.limit.toFixed(2)}) over the last ${alarm.since} outcomes; ${doc.cusum.wrong} of ${doc.cusum.n} wrong where ${doc.cusum.expectedWrong.toFixed(1)} were expected`;
+  if (!doc.stop) stopAutomation(doc, { reason: 'drift', detail, since: now.toISOString() });
+  // Counted afresh: a worsening that goes on raises the next alarm from here.
+  doc.cusum.n = 0;
+  doc.cusum.wrong = 0;
+  doc.cusum.expectedWrong = 0;
+}
+
+/** What trust says now; a new version is published when it differs from the last one. */
+export function decide(doc: TrustDoc, rules: Rules, now: Date): TrustDoc {
+  const { calibration: cal, trust } = rules;
+  const bins = windowBins(doc, now, cal.windowDays);
+  const certification = certifyThreshold(bins, { targetErrorRate: cal.targetErrorRate, confidenceLevel: cal.confidenceLevel, lowestThreshold: trust.lowestThreshold });
+  const outcomes = bins.reduce((sum, b) => sum + b.n, 0);
+  const previous = doc.published;
+  // The stop button: the bound on the error where automation acts now passed the red line.
+  if (!doc.stop && previous?.state === 'certified' && previous.threshold !== null) {
+    const bound = boundAt(bins, previous.threshold, cal.confidenceLevel);
+    if (bound.upper > trust.redLine && bound.outcomes > 0 && (certification.threshold === null || certification.threshold > previous.threshold)) {
+      const worse = certification.threshold === null;
+      if (worse) stopAutomation(doc, { reason: 'bound', detail: `the ${cal.confidenceLevel * 100}% bound on the error of auto-approvals at or above ${previous.threshold} is ${(bound.upper * 100).toFixed(2)}%, past the red line ${(trust.redLine * 100).toFixed(2)}% (${bound.outcomes} outcomes, estimate ${(bound.estimate * 100).toFixed(2)}%)`, since: now.toISOString() });
+    }
+  }
+  // A stop lifts once the new epoch's evidence certifies a threshold again.
+  const fresh = doc.stop ? windowBins(doc, now, cal.windowDays) : bins;
+  const cert = doc.stop ? certifyThreshold(fresh, { targetErrorRate: cal.targetErrorRate, confidenceLevel: cal.confidenceLevel, lowestThreshold: trust.lowestThreshold }) : certification;
+  if (doc.stop && cert.threshold !== null) delete doc.stop;
+  const total = doc.stop ? fresh.reduce((sum, b) => sum + b.n, 0) : outcomes;
+  if (!previous && !doc.stop && total < trust.minOutcomes) return doc;
+  const evidenceBins = doc.stop ? fresh : bins;
+  const steps = isotonicCalibration(evidenceBins);
+  const at = cert.at;
+  const automatedPerDay = automatedVolumePerDay(evidenceBins, cert.threshold, Math.max(1, Object.keys(doc.days).length));
+  const state: TrustUpdatedV1['state'] = doc.stop ? 'stopped' : cert.threshold !== null ? 'certified' : 'learning';
+  const next: Omit<TrustUpdatedV1, 'version' | 'updatedAt'> = {
+    category: doc.category,
+    modelVersion: doc.modelVersion,
+    state,
+    mode: trust.mode === 'recommend' ? 'recommend' : 'apply',
+    calibration: steps.slice(-200),
+    threshold: doc.stop ? null : cert.threshold,
+    evidence: {
+      outcomes: at?.outcomes ?? 0,
+      effectiveOutcomes: round6(at?.effectiveN ?? 0),
+      errorEstimate: round6(at?.estimate ?? 0),
+      errorUpperBound: round6(at?.upper ?? 1),
+      targetErrorRate: cal.targetErrorRate,
+      confidenceLevel: cal.confidenceLevel,
+      method: 'ltt_fixed_sequence_weighted_clopper_pearson',
+    },
+    auditRate: auditRate(
+      { haveOutcomes: at && cert.threshold !== null ? at.effectiveN : 0, estimatedError: at?.estimate ?? 0, autoPerDay: automatedPerDay, target: cal.targetErrorRate, confidence: cal.confidenceLevel },
+      trust.audit,
+    ),
+    epoch: doc.epoch,
+    ...(doc.stop ? { stop: doc.stop } : {}),
+  };
+  if (previous && sameTrust(previous, next) && total < (doc.publishedOutcomes ?? 0) * 1.2) return doc;
+  doc.publishedOutcomes = total;
+  const published: TrustUpdatedV1 = { ...next, version: (previous?.version ?? 0) + 1, updatedAt: now.toISOString() };
+  doc.published = published;
+  // A certification is the promise the drift charts hold the model to; the charts start afresh with it.
+  if (state === 'certified') {
+    doc.reference = referenceOf(evidenceBins, steps);
+    if (previous?.state !== 'certified') doc.cusum = newCusum(trust.drift);
+  }
+  doc.pending.push({ topic: 'trust.updated', id: `${doc._id}:${published.version}`, event: published });
+  return doc;
+}
+
+/** Cases a day at or above the threshold, as the weighted outcomes estimate them (a planning figure for the audit rate). */
+function automatedVolumePerDay(bins: BinEvidence[], threshold: number | null, days: number): number {
+  if (threshold === null) return 0;
+  return bins.reduce((sum, b, i) => (BIN_EDGES[i] >= threshold - 1e-12 ? sum + b.w : sum), 0) / days;
+}
+
+/**
+ * Each calibration step's 99 % upper bound on error: the drift charts test against what the
+ * evidence cannot rule out, so an estimate that happens to be low does not raise false alarms.
+ */
+const REFERENCE_CONFIDENCE = 0.99;
+function referenceOf(bins: BinEvidence[], steps: ReturnType<typeof isotonicCalibration>): TrustDoc['reference'] {
+  const confidence = REFERENCE_CONFIDENCE;
+  return steps.map((step, k) => {
+    const to = steps[k + 1]?.from ?? 2;
+    const acc = { w: 0, w2: 0, wrong: 0, n: 0 };
+    bins.forEach((b, i) => {
+      if (BIN_EDGES[i] >= step.from - 1e-12 && BIN_EDGES[i] < to - 1e-12) {
+        acc.w += b.w;
+        acc.w2 += b.w2;
+        acc.wrong += b.wrong;
+        acc.n += b.n;
+      }
+    });
+    return { from: step.from, p0: round6(Math.max(1 - step.probabilityRight, errorUpperBound(acc, confidence).upper)) };
+  });
+}
+
+/** Changes worth a new version at once: the gate (state, threshold), the stop, the audit rate by more than a tenth. */
+function sameTrust(a: TrustUpdatedV1, b: Omit<TrustUpdatedV1, 'version' | 'updatedAt'>): boolean {
+  return a.state === b.state && a.threshold === b.threshold && a.epoch === b.epoch && a.mode === b.mode && Math.abs(a.auditRate - b.auditRate) <= 0.1 * Math.max(a.auditRate, b.auditRate);
+}
+
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
