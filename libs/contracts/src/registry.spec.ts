@@ -24,6 +24,7 @@ describe('contract registry', () => {
       'feedback.captured': 'rfnd-2026-000123',
       'retraining.triggered': 'refund',
       'thresholds.calibrated': 'refund',
+      'trust.updated': 'refund',
     });
   });
 

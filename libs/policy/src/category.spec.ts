@@ -19,6 +19,7 @@ describe('rulesFor: defaults merged with the category override', () => {
       maxRevisionRounds: 3,
       auditSampleRate: 0.05,
       coverageScale: 50,
+      untilCertified: 'guide_bands',
       configured: false,
     });
   });

@@ -278,6 +278,14 @@ const PolicyObject = z.strictObject({
     /** A human override of an AI at or above this confidence, in a tier listed below, goes to an arbiter. */
     highConfidence: unit,
     highRiskTiers: z.array(TierSchema),
+    /**
+     * The guide: "When the AI and human disagree … we escalate to someone who can see both
+     * perspectives." In these tiers any override of the AI goes to a second person (the tier's
+     * roles or arbitration.roles, never the overrider), who sees the AI's case and the override's
+     * reason; their decision is final. It also keeps a single reviewer's mistake out of the
+     * evidence trust is certified on.
+     */
+    aiDisagreementTiers: z.array(TierSchema).default([]),
   }),
   criticalFlags: z.array(CriticalFlagSchema),
   contextTriggers: z.array(ContextTriggerSchema),

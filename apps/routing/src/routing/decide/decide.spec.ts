@@ -35,6 +35,24 @@ describe('a single approver', () => {
     expect(t.outputs[0]).toMatchObject({ topic: Topics.DecisionFinalized, data: { outcome: 'deny' } });
   });
 
+  it('with the AI–human disagreement on for the tier: an override goes to a second person who took no part, and theirs is final', () => {
+    const strict = loadPolicy(undefined, {});
+    strict.arbitration.aiDisagreementTiers = ['single_approver'];
+    const c = openCase(scored('s2b', { overall: 0.8, band: 'human_review', category: 'refund' }), strict, now);
+    if (!c.applied) throw new Error(c.why);
+    // Agreeing with the AI is final at once.
+    expect(applied(decide(c.case, decision('s2b', 'ann', 'support_lead', 'approve'), strict, now)).case.state).toBe('finalized');
+    const overridden = applied(decide(c.case, decision('s2b', 'ann', 'support_lead', 'override'), strict, now));
+    expect(overridden.case.state).toBe('awaiting_arbiter');
+    expect(overridden.outputs).toEqual([
+      expect.objectContaining({ topic: Topics.ReviewRequested, data: expect.objectContaining({ reason: 'disagreement', eligibleRoles: expect.arrayContaining(['support_lead', 'senior_reviewer']), explanation: expect.stringMatching(/ann overrode the AI .*second person/) }) }),
+    ]);
+    // Not the overrider again; another person's decision is final (here: they side with the AI).
+    expect(decide(overridden.case, { ...decision('s2b', 'ann', 'support_lead', 'approve'), decisionId: 'again' }, strict, now).applied).toBe(false);
+    const second = applied(decide(overridden.case, { ...decision('s2b', 'bob', 'support_lead', 'approve'), decisionId: 'd-bob' }, strict, now));
+    expect(second.outputs[0]).toMatchObject({ topic: Topics.DecisionFinalized, data: { outcome: 'approve', decidedBy: 'human' } });
+  });
+
   it('keeps the decision of a role not eligible yet, and applies it when an escalation adds the role', () => {
     // The review service saw the escalation first and let the on-call manager act; routing reads
     // the two topics in separate groups and sees the decision first.

@@ -27,6 +27,18 @@ function overridesConfidentAi(c: ReviewCase, vote: ReviewerVote, policy: Policy)
   return !vote.agreesWithAi && c.scored.score.overall >= policy.arbitration.highConfidence && policy.arbitration.highRiskTiers.includes(c.tier);
 }
 
+/** The guide's AI–human disagreement: an override in a tier the policy lists goes to a second person. */
+function overridesAiInTier(c: ReviewCase, vote: ReviewerVote, policy: Policy): boolean {
+  return !vote.agreesWithAi && policy.arbitration.aiDisagreementTiers.includes(c.tier);
+}
+
+function toSecondPerson(c: ReviewCase, votes: ReviewerVote[], voters: string[], policy: Policy, now: Date, why: string): Transition {
+  const roles = [...new Set([...(policy.tiers.find((t) => t.name === c.tier)?.eligibleRoles ?? []), ...policy.arbitration.roles])];
+  const request = newRequest(c, policy, now, { tier: c.tier, requiredApprovals: 1, eligibleRoles: roles, reason: 'disagreement' });
+  const next: ReviewCase = { ...c, state: 'awaiting_arbiter', votes, voters, request, history: [...c.history, { at: now.toISOString(), what: why }] };
+  return { applied: true, case: next, outputs: [reviewRequested(next, why)] };
+}
+
 function finalize(c: ReviewCase, outcome: string, votes: ReviewerVote[], now: Date, what: string): Transition {
   const approvers = votes.map((v) => ({ reviewerId: v.reviewerId, role: v.role }));
   const done: ReviewCase = {
@@ -133,6 +145,10 @@ export function decide(c: ReviewCase, d: ReviewDecided, policy: Policy, now: Dat
   if (outcomes.size > 1) return toArbiter(c, votes, voters, policy, now, `approvers disagree (${[...outcomes].join(' vs ')}): a senior arbiter decides`);
   if (votes.some((v) => overridesConfidentAi(c, v, policy))) {
     return toArbiter(c, votes, voters, policy, now, `override of a confident AI (${c.scored.score.overall.toFixed(2)}) in ${c.tier}: a senior arbiter decides`);
+  }
+  const overrider = votes.find((v) => overridesAiInTier(c, v, policy));
+  if (overrider) {
+    return toSecondPerson(c, votes, voters, policy, now, `${overrider.reviewerId} overrode the AI (${c.scored.prediction.recommendation} → ${overrider.outcome}${overrider.reason ? `: ${overrider.reason}` : ''}): a second person who sees both decides`);
   }
   return finalize(c, vote.outcome, votes, now, `${votes.map((v) => v.reviewerId).join(' and ')} decided ${vote.outcome}`);
 }

@@ -29,14 +29,17 @@ describe('routing a scored prediction: the guide band table (category with no ti
     expect(review(routeScored(scored('c3', { overall: 0.6, band: 'senior_review', value: 200, riskLevel: 'low' }), policy)).eligibleRoles).toEqual(['senior_reviewer']);
   });
 
-  it('samples the audit band deterministically at the policy rate and never the top band', () => {
+  it('samples every auto-approval, of either band, deterministically at the audit rate, and records the probability', () => {
     const ids = Array.from({ length: 4_000 }, (_, i) => `case-${i}`);
     const share = ids.filter((id) => inSample(id, 0.05)).length / ids.length;
     expect(share).toBeGreaterThan(0.035);
     expect(share).toBeLessThan(0.065);
     const sampledId = ids.find((id) => inSample(id, 0.05))!;
-    expect(routeScored(scored(sampledId, { overall: 0.9, band: 'auto_approve_audit', value: 10 }), policy)).toMatchObject({ kind: 'auto', auditSampled: true });
-    expect(routeScored(scored(sampledId, { overall: 0.99, band: 'auto_approve', value: 10 }), policy)).toMatchObject({ kind: 'auto', auditSampled: false });
+    const unsampledId = ids.find((id) => !inSample(id, 0.05))!;
+    expect(routeScored(scored(sampledId, { overall: 0.9, band: 'auto_approve_audit', value: 10 }), policy)).toMatchObject({ kind: 'auto', auditSampled: true, auditProbability: 0.05 });
+    // Audits are a uniform sample of all auto-approvals: the top band too.
+    expect(routeScored(scored(sampledId, { overall: 0.99, band: 'auto_approve', value: 10 }), policy)).toMatchObject({ kind: 'auto', auditSampled: true, auditProbability: 0.05 });
+    expect(routeScored(scored(unsampledId, { overall: 0.99, band: 'auto_approve', value: 10 }), policy)).toMatchObject({ kind: 'auto', auditSampled: false, auditProbability: 0.05 });
   });
 });
 
