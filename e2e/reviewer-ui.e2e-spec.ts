@@ -1,5 +1,5 @@
 import { ALL_TOPICS, decodeEvent, dlqTopicOf, physicalTopic, Topics, type TopicName } from '@hitl/contracts';
-import { ChildService, createTopics, distEntry, freshDatabaseUri, launchChromium, RunningService, screenshotPath, testBrokers, testKafka, testTopicPrefix, TopicCollector, waitFor, withPage } from '@hitl/testing';
+import { ChildService, createTopics, distEntry, freshDatabaseUri, launchChromium, policyFileWith, RunningService, screenshotPath, testBrokers, testKafka, testTopicPrefix, TopicCollector, waitFor, withPage } from '@hitl/testing';
 import type { Browser, Page } from 'playwright-core';
 
 // The reviewer's screen in a real browser (Debian's Chromium through playwright-core), on the
@@ -8,6 +8,8 @@ import type { Browser, Page } from 'playwright-core';
 describe('the reviewer workbench in a browser', () => {
   const prefix = testTopicPrefix();
   const env = { KAFKA_BROKERS: testBrokers().join(','), TOPIC_PREFIX: prefix };
+  // The default policy, with every auto-approval of the guide's standard order (its audit band) audited.
+  const policy = { POLICY_FILE: policyFileWith((p) => (p.categories = { ...p.categories, order_processing: { ...p.categories?.order_processing, auditSampleRate: 1 } })) };
   const topic = (name: TopicName) => physicalTopic(name, prefix);
   const services: Record<string, RunningService> = {};
   let browser: Browser;
@@ -17,9 +19,9 @@ describe('the reviewer workbench in a browser', () => {
   beforeAll(async () => {
     await createTopics(testKafka(), ALL_TOPICS.flatMap((t) => [topic(t), dlqTopicOf(topic(t))]), 3);
     // Feedback first: the review app's health page reads its metrics from the URL it prints.
-    services.feedback = RunningService.start('feedback', { ...env, MONGODB_URI: freshDatabaseUri('feedback') });
+    services.feedback = RunningService.start('feedback', { ...env, ...policy, MONGODB_URI: freshDatabaseUri('feedback') });
     const feedbackUrl = await services.feedback.waitUntilListening();
-    for (const name of ['scoring', 'routing', 'review'] as const) services[name] = RunningService.start(name, { ...env, MONGODB_URI: freshDatabaseUri(name), REVIEW_FEEDBACK_URL: feedbackUrl });
+    for (const name of ['scoring', 'routing', 'review'] as const) services[name] = RunningService.start(name, { ...env, ...policy, MONGODB_URI: freshDatabaseUri(name), REVIEW_FEEDBACK_URL: feedbackUrl });
     await Promise.all(Object.values(services).map((s) => s.waitUntilListening()));
     await Promise.all(Object.values(services).map((s) => s.waitUntilReady()));
     collector = await TopicCollector.start(testKafka(), [topic(Topics.DecisionFinalized), topic(Topics.ReviewDecided)]);
@@ -130,6 +132,34 @@ describe('the reviewer workbench in a browser', () => {
     });
   });
 
+  it('an audit of an auto-approval says so; the auditor overrides it (the AI was wrong) and the auto-approval stays the one final decision', async () => {
+    const caseId = `${ids}standard-order`;
+    // The AI decided the guide's standard order alone (audit band), and the policy audits every such decision.
+    const [decision] = await waitFor(() => (finalized(caseId).length > 0 ? finalized(caseId) : undefined), { description: `decision.finalized for ${caseId}` });
+    expect(decision).toMatchObject({ outcome: 'fulfil', decidedBy: 'auto', auditSampled: true });
+    await withPage(browser, async (page) => {
+      await logIn(page, 'jamie');
+      await page.goto(`${services.review.url}/cases/${caseId}`);
+      await page.getByText('Audit of an auto-approval.').waitFor();
+      await page.getByText('The AI decided “fulfil” on its own').waitFor();
+      await page.getByText('You are working on this case until').waitFor();
+      await page.getByRole('button', { name: /^Approve “fulfil”: the AI was right/ }).waitFor();
+      // The decision is final: nothing to ask the producer.
+      expect(await page.locator('#info-question').count()).toBe(0);
+      await page.getByRole('heading', { name: /^Override: the AI was wrong/ }).waitFor();
+      await page.getByLabel('The right outcome').fill('hold_for_address_check');
+      await page.getByLabel('Reason (required)').fill('The address was flagged as a mail drop after the decision');
+      await page.getByRole('button', { name: 'Override', exact: true }).click();
+      await page.getByText('Decision sent: override → hold_for_address_check').waitFor();
+      await page.screenshot({ path: screenshotPath('reviewer-audit'), fullPage: true });
+      // Opened again: the verdict, and the auto-approval standing.
+      await page.reload();
+      await page.getByText('the auto-approval “fulfil” stands; verdict: overturned → hold_for_address_check').waitFor();
+    });
+    await waitFor(() => collector.on(topic(Topics.ReviewDecided)).some((m) => m.key === caseId), { description: `review.decided for ${caseId}` });
+    expect(finalized(caseId)).toHaveLength(1);
+  });
+
   it('the health dashboard shows the guide\'s metrics computed from the demo traffic and the decisions above', async () => {
     await withPage(browser, async (page) => {
       await logIn(page, 'sam');
@@ -140,20 +170,21 @@ describe('the reviewer workbench in a browser', () => {
       for (const label of ['Auto-approval rate', 'Human override rate', 'Average review time', 'Escalation rate', 'False negative rate', 'Reviewer agreement', 'Time to human decision', 'Feedback incorporation rate']) {
         await table.getByRole('rowheader', { name: label }).waitFor();
       }
-      // The guide demo auto-approves some cases and the tests above approved others by hand: once
-      // the feedback service has counted them, both rates have a value and a status.
+      // The guide demo auto-approves some cases and the tests above approved others by hand and
+      // overturned an audit: once the feedback service has counted them, the rates have a value.
       await waitFor(
         async () => {
           await page.reload();
           const auto = await page.locator('tr[data-metric="auto_approval_rate"] td.value').textContent();
           const override = await page.locator('tr[data-metric="override_rate"] td.value').textContent();
-          return auto?.endsWith('%') && override?.endsWith('%');
+          const falseNegative = await page.locator('tr[data-metric="false_negative_rate"] td.value').textContent();
+          return auto?.endsWith('%') && override?.endsWith('%') && falseNegative === '100.0%';
         },
-        { timeoutMs: 60_000, description: 'auto-approval and override rates on the dashboard' },
+        { timeoutMs: 60_000, description: 'auto-approval, override and false-negative (the overturned audit) rates on the dashboard' },
       );
       // A handful of decisions: the value is shown, too few to judge against the guide's targets.
       expect(await page.locator('tr[data-metric="override_rate"] .status').textContent()).toBe('too few cases');
-      expect(await page.locator('tr[data-metric="false_negative_rate"] .status').textContent()).toBe('no data');
+      expect(await page.locator('tr[data-metric="false_negative_rate"] .status').textContent()).toBe('too few cases');
       await page.getByRole('table', { name: 'Health by category' }).waitFor();
       // The reviewers who approved cases in the tests above (sam) appear with their figures.
       await page.getByRole('table', { name: 'Reviewers' }).locator('tr[data-reviewer="sam"]').waitFor();

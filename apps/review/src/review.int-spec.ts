@@ -124,6 +124,41 @@ describe('review API through the real broker and database', () => {
     expect(queue.body.items.map((i) => i.caseId)).not.toContain(exerciseId);
   });
 
+  it('audit of an auto-approval: approve (the AI was right) and override (it was wrong) each close it with the auto-approval standing; no decision.finalized needed', async () => {
+    // Routing sends an audit with the auto-approval's decision.finalized, which the review app skips
+    // (most final decisions are auto-approvals): the request alone must be enough.
+    const context = { ...exampleOf(Topics.ReviewRequested).context, category: `audited-${secureRandom(2)}` };
+    const [right, wrong] = [id('audit-right'), id('audit-wrong')];
+    for (const caseId of [right, wrong]) await request(caseId, { reason: 'audit', priority: 1, recommendation: 'approve_refund', context }, 'sam');
+    const opened = await as.sam.get(`/api/cases/${right}`);
+    expect(opened).toMatchObject({ status: 200, body: { reason: 'audit', status: 'open', finalized: { outcome: 'approve_refund', decidedBy: 'auto' }, audit: { autoApproved: { outcome: 'approve_refund' }, verdict: null } } });
+    // The decision is final: there is no producer round to ask for.
+    expect(await as.sam.act(right, 'request-info', { question: 'Which receipt?' })).toMatchObject({ status: 409, body: { message: expect.stringContaining('audit of an auto-approval') } });
+    expect(await as.sam.act(right, 'approve')).toMatchObject({ status: 200, body: { action: 'approve', outcome: 'approve_refund', agreesWithAi: true } });
+    expect(await as.jamie.act(wrong, 'override', { outcome: 'deny_refund', reason: 'The receipt is forged' })).toMatchObject({ status: 200, body: { action: 'override', outcome: 'deny_refund' } });
+    for (const [caseId, verdict] of [
+      [right, { upheld: true, outcome: 'approve_refund', reviewerId: 'sam' }],
+      [wrong, { upheld: false, outcome: 'deny_refund', reviewerId: 'jamie' }],
+    ] as const) {
+      const shown = await as.sam.get<{ decisions: unknown[] }>(`/api/cases/${caseId}`);
+      expect(shown).toMatchObject({ status: 200, body: { status: 'finalized', finalized: { outcome: 'approve_refund', decidedBy: 'auto' }, audit: { verdict } } });
+      expect(shown.body.decisions).toHaveLength(1);
+      expect(await as.alex.act(caseId, 'approve')).toMatchObject({ status: 409, body: { message: expect.stringContaining('its audit was given') } });
+    }
+    expect((await waitDecided(right))[0]).toMatchObject({ action: 'approve', reviewerId: 'sam' });
+    expect((await waitDecided(wrong))[0]).toMatchObject({ action: 'override', reviewerId: 'jamie' });
+    // Both are past cases of the category now, with their verdicts.
+    const next = id('after-audits');
+    await request(next, { context }, 'sam');
+    const similar = (await as.sam.get<{ similar: { caseId: string }[] }>(`/api/cases/${next}`)).body.similar;
+    expect(similar).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ caseId: right, outcome: 'approve_refund', decidedBy: 'auto', audit: { upheld: true, outcome: 'approve_refund' } }),
+        expect.objectContaining({ caseId: wrong, outcome: 'approve_refund', decidedBy: 'auto', audit: { upheld: false, outcome: 'deny_refund' } }),
+      ]),
+    );
+  });
+
   it('override needs an outcome and a reason; request_info a question; escalate a reason (400 names the field)', async () => {
     const caseId = id('rules');
     await request(caseId, {}, 'sam');

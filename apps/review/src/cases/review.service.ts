@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/authenticator';
 import { AUDIT_TRAIL, type AuditTrail, type RequestOrigin } from '../audit-trail';
 import { revealOf } from '../queue/exercises';
-import { activeClaim, onDecided, type QueueItem } from '../queue/queue-item';
+import { activeClaim, finalOf, onDecided, type QueueItem } from '../queue/queue-item';
 import { QueueStore } from '../queue/queue-store';
 import { REVIEW_SETTINGS, type ReviewSettings } from '../review-settings';
 import type { ApproveBody, DecideBody, EscalateBody, OverrideBody, QueueQuery, RequestInfoBody } from './bodies';
@@ -164,7 +164,7 @@ export class ReviewService {
     let missing = false;
     await this.store.change(caseId, (item) => {
       missing = !item;
-      problem = item ? (visibility(item, user, caseId) ?? actRefusal(item, user, now, act.body.role) ?? blindRefusal(item, act.action)) : undefined;
+      problem = item ? (visibility(item, user, caseId) ?? actRefusal(item, user, now, act.body.role) ?? blindRefusal(item, act.action) ?? auditRefusal(item, act.action)) : undefined;
       if (problem || !item) return undefined;
       const current = item;
       const mine = activeClaim(current, now)?.by === user.id ? current.claim! : undefined;
@@ -236,6 +236,18 @@ function blindRefusal(item: QueueItem, action: Action['action']): HttpException 
   return undefined;
 }
 
+/**
+ * An audit checks an auto-approval that is final already: there is no producer round to ask for
+ * (routing would refuse it, and the audit would wait for an answer forever). Approve (the AI was
+ * right) or override (the AI was wrong) gives the verdict; escalating hands it up.
+ */
+function auditRefusal(item: QueueItem, action: Action['action']): HttpException | undefined {
+  if (item.reason === 'audit' && action === 'request_info') {
+    return new ConflictException(`case ${item._id} is an audit of an auto-approval that is final already: approve it if the AI was right, override it with the right outcome and a reason if it was wrong`);
+  }
+  return undefined;
+}
+
 /** 404 for an unknown case, 403 when none of the caller's roles may see it. */
 function visibility(item: QueueItem | undefined, user: Principal, caseId: string): HttpException | undefined {
   if (!item) return new NotFoundException(`no case ${caseId} waits for review`);
@@ -250,7 +262,7 @@ export const ACTING_STALE_MS = 60_000;
 
 /** Why the caller cannot act on the case now (409 for the case's state, 403 for separation of duties). */
 export function actRefusal(item: QueueItem, user: Principal, now: Date, wantedRole?: string): HttpException | undefined {
-  if (item.status === 'finalized') return new ConflictException(`case ${item._id} is already finalized (${item.finalized?.outcome})`);
+  if (item.status === 'finalized') return new ConflictException(finalizedRefusal(item));
   if (item.status === 'deciding') return new ConflictException(`case ${item._id} is already decided; waiting for the final decision`);
   if (item.status === 'waiting_producer') return new ConflictException(`case ${item._id} is waiting for the producer's answer to a request for information`);
   if (item.voters.includes(user.id)) {
@@ -271,6 +283,12 @@ export function actRefusal(item: QueueItem, user: Principal, now: Date, wantedRo
   // were it ever slower, routing still takes one vote per person and round.
   if (claim?.acting && now.getTime() - Date.parse(claim.actingSince ?? claim.at) < ACTING_STALE_MS) return new ConflictException(`an action on case ${item._id} is already in progress`);
   return undefined;
+}
+
+function finalizedRefusal(item: QueueItem): string {
+  const final = finalOf(item);
+  if (item.reason === 'audit') return `case ${item._id} is already finalized: its audit was given (the auto-approval ${final?.outcome ?? item.recommendation} stands)`;
+  return final ? `case ${item._id} is already finalized (${final.outcome})` : `case ${item._id} is already finalized`;
 }
 
 function actingRole(item: QueueItem, user: Principal, wanted?: string): string | undefined {

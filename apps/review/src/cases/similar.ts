@@ -1,4 +1,4 @@
-import type { QueueItem } from '../queue/queue-item';
+import { auditVerdictOf, finalOf, type QueueItem } from '../queue/queue-item';
 
 /** A finalized case as the "similar past cases" panel shows it. */
 export interface PastCase {
@@ -10,18 +10,25 @@ export interface PastCase {
   confidence: number;
   value?: number;
   finalizedAt: string;
+  /** An audited auto-approval: what the auditor said (the decision itself stood). */
+  audit?: { upheld: boolean; outcome?: string };
 }
 
-export function pastCaseOf(item: QueueItem): PastCase {
+/** The case as a past case, or undefined when it has no final decision (an exercise). */
+export function pastCaseOf(item: QueueItem): PastCase | undefined {
+  const final = finalOf(item);
+  if (!final) return undefined;
+  const verdict = auditVerdictOf(item);
   return {
     caseId: item._id,
     recommendation: item.recommendation,
-    outcome: item.finalized!.outcome,
-    decidedBy: item.finalized!.decidedBy,
-    agreedWithAi: item.finalized!.outcome === item.recommendation,
+    outcome: final.outcome,
+    decidedBy: final.decidedBy,
+    agreedWithAi: final.outcome === item.recommendation,
     confidence: item.score.overall,
     ...(item.context.value !== undefined ? { value: item.context.value } : {}),
-    finalizedAt: item.finalized!.finalizedAt,
+    finalizedAt: final.finalizedAt,
+    ...(verdict ? { audit: { upheld: verdict.upheld, ...(verdict.vote.outcome !== undefined ? { outcome: verdict.vote.outcome } : {}) } } : {}),
   };
 }
 

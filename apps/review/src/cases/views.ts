@@ -1,4 +1,4 @@
-import { activeClaim, type QueueItem } from '../queue/queue-item';
+import { activeClaim, auditVerdictOf, finalOf, type QueueItem } from '../queue/queue-item';
 import type { CaseDetail } from './review.service';
 
 /** A queue row: enough to choose what to work on next. */
@@ -52,8 +52,23 @@ export function detailOf(detail: CaseDetail, now: Date) {
     requests: (blind ? item.requests.map(({ explanation: _hidden, ...r }) => r) : item.requests).map((r) => (r.reason === 'exercise' ? { ...r, reason: 'band' as const } : r)),
     decisions: item.votes,
     escalations: item.escalations,
-    finalized: item.finalized ?? null,
+    finalized: finalOf(item) ?? null,
+    audit: auditOf(item),
     similar: blind ? [] : detail.similar,
     canAct: detail.canAct,
+  };
+}
+
+/**
+ * An audit of an auto-approval: the decision it checks (final, whatever the verdict) and the
+ * verdict once given — upheld (approve: the AI was right) or overturned (override: it was wrong).
+ */
+function auditOf(item: QueueItem) {
+  const decision = item.reason === 'audit' ? finalOf(item) : undefined;
+  if (!decision) return null;
+  const verdict = auditVerdictOf(item);
+  return {
+    autoApproved: { outcome: decision.outcome, finalizedAt: decision.finalizedAt },
+    verdict: verdict ? { upheld: verdict.upheld, outcome: verdict.vote.outcome ?? null, reviewerId: verdict.vote.reviewerId, reason: verdict.vote.reason ?? null, decidedAt: verdict.vote.decidedAt } : null,
   };
 }

@@ -1,6 +1,7 @@
 import { exampleOf, Topics } from '@hitl/contracts';
 import { reviewRequest } from '../review-client.test-helper';
-import { activeClaim, onDecided, onEscalated, onFinalized, onRequested, type QueueItem, type ReviewDecided } from './queue-item';
+import { pastCaseOf } from '../cases/similar';
+import { activeClaim, auditVerdictOf, finalOf, onDecided, onEscalated, onFinalized, onRequested, type QueueItem, type ReviewDecided } from './queue-item';
 
 const now = new Date('2026-01-06T10:00:00Z');
 const open = (overrides: Parameters<typeof reviewRequest>[1] = {}) => onRequested(undefined, 'ev-1', reviewRequest('c1', overrides), now)!;
@@ -65,6 +66,51 @@ describe('the review read model', () => {
     expect(item).toMatchObject({ status: 'open', finalized: { decidedBy: 'auto' } });
     item = onDecided(item, vote('sam', 'override'))!;
     expect(item).toMatchObject({ status: 'finalized', approvals: 1, voters: ['sam'], claim: null });
+  });
+
+  it('an audit knows the auto-approval it checks from its request alone (no decision.finalized: the review app skips auto ones)', () => {
+    const item = open({ reason: 'audit', recommendation: 'approve_refund' });
+    expect(item).toMatchObject({ status: 'open', finalized: { outcome: 'approve_refund', decidedBy: 'auto', approvers: [] } });
+    expect(item.finalized!.finalizedAt).toBe(item.requestedAt); // routing sends the audit with the decision, at the same time
+  });
+
+  it.each([
+    ['approve', { upheld: true, outcome: 'approve_refund' }],
+    ['override', { upheld: false, outcome: 'deny' }],
+  ] as const)('an audit %s closes it; the final decision stays the AI\'s, and the case is a past case with the verdict', (action, audit) => {
+    const item = onDecided(open({ reason: 'audit', recommendation: 'approve_refund' }), vote('sam', action, { outcome: audit.outcome }))!;
+    expect(item).toMatchObject({ status: 'finalized', approvals: 1, voters: ['sam'], claim: null, finalized: { outcome: 'approve_refund', decidedBy: 'auto' } });
+    expect(pastCaseOf(item)).toMatchObject({ caseId: 'c1', recommendation: 'approve_refund', outcome: 'approve_refund', decidedBy: 'auto', agreedWithAi: true, audit });
+  });
+
+  it("an audit whose overturn needs a second person's word: an approval closes it at once; an overturn opens it for someone else, whose word is the verdict", () => {
+    const audit = () => open({ reason: 'audit', recommendation: 'approve_refund', confirmOverride: true });
+    expect(onDecided(audit(), vote('sam', 'approve', { outcome: 'approve_refund' }))).toMatchObject({ status: 'finalized', approvals: 1 });
+    const first = onDecided(audit(), vote('sam', 'override'))!;
+    expect(first).toMatchObject({ status: 'open', approvals: 1, requiredApprovals: 2, voters: ['sam'] });
+    expect(auditVerdictOf(first)).toBeUndefined();
+    const confirmed = onDecided(first, vote('jamie', 'override'))!;
+    expect(confirmed).toMatchObject({ status: 'finalized', finalized: { outcome: 'approve_refund', decidedBy: 'auto' } });
+    expect(auditVerdictOf(confirmed)).toMatchObject({ upheld: false, vote: { reviewerId: 'jamie' } });
+    const upheld = onDecided(first, vote('jamie', 'approve', { outcome: 'approve_refund' }))!;
+    expect(upheld.status).toBe('finalized');
+    expect(auditVerdictOf(upheld)).toMatchObject({ upheld: true, vote: { reviewerId: 'jamie' } });
+  });
+
+  it('an audit stored before its request recorded the decision (finalized null) still closes as a past case', () => {
+    const legacy: QueueItem = { ...open({ reason: 'audit', recommendation: 'approve_refund' }), finalized: null };
+    expect(finalOf(legacy)).toMatchObject({ outcome: 'approve_refund', decidedBy: 'auto' });
+    const closed = onDecided(legacy, vote('sam', 'override'))!;
+    expect(closed).toMatchObject({ status: 'finalized', finalized: { outcome: 'approve_refund', decidedBy: 'auto' } });
+    expect(pastCaseOf(legacy)).toMatchObject({ outcome: 'approve_refund', decidedBy: 'auto' });
+  });
+
+  it('an exercise closes on its verdict with no final decision, and is no past case', () => {
+    const exercise = open({ reason: 'exercise', exercise: { sourceCaseId: 'past-1', knownOutcome: 'deny' } });
+    const closed = onDecided(exercise, vote('sam'))!;
+    expect(closed).toMatchObject({ status: 'finalized', finalized: null });
+    expect(finalOf(closed)).toBeUndefined();
+    expect(pastCaseOf(closed)).toBeUndefined();
   });
 
   it('a vote of an earlier round is history only', () => {

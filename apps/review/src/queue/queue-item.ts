@@ -83,6 +83,8 @@ export interface QueueItem {
    * after, continues it, so one case stays one trace across the human wait.
    */
   trace?: string;
+  /** An audit whose overturn needs a second person's word (the guide's AI–human disagreement). */
+  confirmOverride?: boolean;
   /** A calibration exercise: the past case it replays and what people decided there (never shown before the verdict). */
   exercise?: NonNullable<ReviewRequested['exercise']>;
   escalated: boolean;
@@ -92,11 +94,59 @@ export interface QueueItem {
   /** When each reviewer first opened the case (startedAt of their decision). */
   openedBy: Record<string, string>;
   claim?: Claim | null;
-  finalized?: Pick<DecisionFinalized, 'outcome' | 'decidedBy' | 'approvers' | 'finalizedAt' | 'latencyMs'> | null;
+  /**
+   * The case's final decision. An audit's is known from its request (routing audits only
+   * auto-approvals, final at once with the AI's recommendation as outcome), so the review app needs
+   * no decision.finalized for it, which it skips for auto-approvals. An exercise has none.
+   */
+  finalized?: FinalDecision | null;
   /** Event ids already applied (bounded): redelivery changes nothing. */
   applied: string[];
   version: number;
   updatedAt: Date;
+}
+
+/** What the case remembers of its decision.finalized (latencyMs is not known for an audit's). */
+export type FinalDecision = Pick<DecisionFinalized, 'outcome' | 'decidedBy' | 'approvers' | 'finalizedAt'> & { latencyMs?: number };
+
+/**
+ * The auto-approval an audit checks, as its request tells it: routing sends the audit request
+ * with the decision.finalized, at the same time, for a decision whose outcome is the AI's
+ * recommendation and that nobody approved by hand.
+ */
+export function auditedDecision(e: Pick<ReviewRequested, 'recommendation' | 'requestedAt'>): FinalDecision {
+  return { outcome: e.recommendation, decidedBy: 'auto', approvers: [], finalizedAt: e.requestedAt };
+}
+
+/**
+ * The final decision of a case, if it has one: the one it stored, or for an audit the
+ * auto-approval it checks (also for audits stored before their request recorded it). An
+ * exercise, or a live case not decided yet, has none.
+ */
+export function finalOf(item: Pick<QueueItem, 'finalized' | 'recommendation' | 'requests'>): FinalDecision | undefined {
+  if (item.finalized) return item.finalized;
+  const audit = item.requests.find((r) => r.reason === 'audit');
+  return audit ? auditedDecision({ recommendation: item.recommendation, requestedAt: audit.requestedAt }) : undefined;
+}
+
+/**
+ * An audit's verdict (undefined until given): the first approve or override of its audit request;
+ * when an overturn needs a second person's word (confirmOverride), an overturn is the verdict only
+ * once a second person overturned too, and the second person upholding the AI upholds it.
+ */
+export function auditVerdictOf(item: Pick<QueueItem, 'reason' | 'votes' | 'recommendation' | 'confirmOverride'>): { vote: Vote; upheld: boolean } | undefined {
+  if (item.reason !== 'audit') return undefined;
+  const votes = item.votes.filter((v) => v.action === 'approve' || v.action === 'override');
+  const upholds = (v: Vote) => v.action === 'approve' || v.outcome === item.recommendation;
+  const [first, second] = votes;
+  if (!first) return undefined;
+  if (upholds(first) || !item.confirmOverride) return { vote: first, upheld: upholds(first) };
+  return second && { vote: second, upheld: upholds(second) };
+}
+
+/** An audit's first overturn that waits for a second person's word. */
+function awaitsConfirmation(item: QueueItem, vote: Vote): boolean {
+  return item.reason === 'audit' && item.confirmOverride === true && vote.action === 'override' && vote.outcome !== item.recommendation && item.approvals === 0;
 }
 
 const REMEMBER_EVENTS = 200;
@@ -143,6 +193,7 @@ export function onRequested(item: QueueItem | undefined, eventId: string, e: Rev
     context: e.context,
     policyVersion: e.policyVersion,
     blind: e.rollout === 'shadow',
+    ...(e.confirmOverride ? { confirmOverride: true } : {}),
     ...(e.exercise ? { exercise: e.exercise } : {}),
   };
   const base: QueueItem = item ?? {
@@ -170,6 +221,8 @@ export function onRequested(item: QueueItem | undefined, eventId: string, e: Rev
     // A new round is new work: whoever held the case lets go, and everyone opens it afresh.
     claim: newRound ? null : base.claim,
     openedBy: newRound ? {} : base.openedBy,
+    // An audit's case was decided already (auto-approved): what the request says of that decision.
+    ...(e.reason === 'audit' && !base.finalized ? { finalized: auditedDecision(e) } : {}),
     applied: remember(base, eventId),
   };
 }
@@ -202,10 +255,16 @@ export function withVote(item: QueueItem, vote: Vote): QueueItem {
   if (vote.action === 'request_info') return { ...item, votes, status: 'waiting_producer', claim: null };
   if (vote.action === 'escalate') return { ...item, votes, claim: released };
   const approvals = item.approvals + 1;
+  if (awaitsConfirmation(item, vote)) {
+    // Open again for someone else: the overturn counts only with a second person's word.
+    return { ...item, votes, approvals, requiredApprovals: 2, voters: [...item.voters, vote.reviewerId], claim: released };
+  }
   // An audit's verdict ends it: the case was decided already, nothing more comes from routing.
   // So does an exercise's: it replays a past case, routing never hears of it.
+  // The verdict never changes the final decision: an audit keeps the auto-approval it checked.
   if ((item.reason === 'audit' || item.reason === 'exercise') && approvals >= item.requiredApprovals) {
-    return { ...item, votes, approvals, voters: [...item.voters, vote.reviewerId], status: 'finalized', claim: null };
+    const finalized = item.reason === 'audit' ? (finalOf(item) ?? null) : (item.finalized ?? null);
+    return { ...item, votes, approvals, voters: [...item.voters, vote.reviewerId], status: 'finalized', claim: null, finalized };
   }
   return {
     ...item,

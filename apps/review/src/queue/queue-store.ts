@@ -128,8 +128,9 @@ export class QueueStore {
   /** Finalized: into `closed` and its category's past cases (and exercise pool), then out of the queue. */
   private async close(item: QueueItem): Promise<void> {
     await this.closed.replaceOne({ _id: item._id }, itemCodec.encode(item) as never, { upsert: true });
-    // An exercise replays a past case: it is not another one.
-    if (item.reason !== 'exercise') await this.rememberPast(item);
+    // An exercise replays a past case: it is not another one (nor has it a decision of its own).
+    const past = item.reason === 'exercise' ? undefined : pastCaseOf(item);
+    if (past) await this.rememberPast(item.category, past);
     const entry = poolEntryOf(item);
     if (entry) {
       await this.poolWrites.change(poolIdOf(item.category), (doc) =>
@@ -141,9 +142,9 @@ export class QueueStore {
     this.view.remove(item._id);
   }
 
-  private async rememberPast(item: QueueItem): Promise<void> {
-    await this.pastWrites.change(`past:${item.category}`, (doc) =>
-      doc?.cases.some((c) => c.caseId === item._id) ? undefined : { _id: `past:${item.category}`, version: 0, cases: [...(doc?.cases ?? []), pastCaseOf(item)].slice(-PAST_PER_CATEGORY) },
+  private async rememberPast(category: string, past: PastCase): Promise<void> {
+    await this.pastWrites.change(`past:${category}`, (doc) =>
+      doc?.cases.some((c) => c.caseId === past.caseId) ? undefined : { _id: `past:${category}`, version: 0, cases: [...(doc?.cases ?? []), past].slice(-PAST_PER_CATEGORY) },
     );
   }
 

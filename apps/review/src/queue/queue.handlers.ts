@@ -59,7 +59,8 @@ export class QueueHandlers {
 
   /**
    * Most final decisions are auto-approvals, which never were in the queue: they are skipped
-   * without a lookup. Batched, so a burst of auto-approvals costs one call per chunk. A consumer
+   * without a lookup. The one kind that is (an audit of a sampled auto-approval) needs none: its
+   * request tells the decision it checks (see onRequested), so the audit closes on its verdict. Batched, so a burst of auto-approvals costs one call per chunk. A consumer
    * group of its own (`hitl.review.finalized`): in the main group the auto-approvals waited behind
    * the queue's database writes for the other topics, and at 400 predictions/s fell 12,000 behind.
    */

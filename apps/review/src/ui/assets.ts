@@ -132,6 +132,7 @@ main { padding:16px 20px; max-width:1200px; margin:0 auto; }
 table { width:100%; border-collapse:collapse; background:#fff; } th, td { text-align:left; padding:8px; border-bottom:1px solid var(--line); vertical-align:top; }
 tr.overdue td { background:#fff6f5; } .sub { color:var(--muted); font-size:13px; } .value { color:var(--muted); }
 .badge { display:inline-block; padding:0 6px; border-radius:10px; font-size:12px; background:#e8edf3; } .badge.esc { background:#fde7d9; color:var(--warn); } .badge.trig { background:#fbe3e1; color:var(--bad); }
+.audit-note { background:#fff8e6; border-left:3px solid var(--warn); padding:8px 12px; }
 .band { font-weight:700; } .band.auto_approve, .band.auto_approve_audit { color:var(--ok); } .band.human_review { color:var(--warn); } .band.senior_review { color:var(--bad); }
 .prio { font-weight:700; } .free { color:var(--muted); } .keys { color:var(--muted); font-size:13px; }
 kbd { border:1px solid var(--line); border-bottom-width:2px; border-radius:4px; padding:0 4px; font-size:12px; background:#fff; }

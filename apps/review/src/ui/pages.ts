@@ -157,13 +157,14 @@ function blindPanel(): Html {
 </section>`;
 }
 
-function approveOrOverride(recommendation: string): Html {
+/** An audit's verdict is on the AI: approve says it was right, override says it was wrong and what was right. */
+function approveOrOverride(recommendation: string, audit = false): Html {
   return html`  <div class="buttons">
-    <form data-action="approve"><button type="submit" class="primary" id="approve" aria-keyshortcuts="a">Approve “${recommendation}” <kbd>a</kbd></button></form>
+    <form data-action="approve"><button type="submit" class="primary" id="approve" aria-keyshortcuts="a">Approve “${recommendation}”${audit ? ': the AI was right' : ''} <kbd>a</kbd></button></form>
   </div>
   <form data-action="override" class="act">
-    <h3>Override <kbd>o</kbd></h3>
-    <label for="override-outcome">Decide instead</label>
+    <h3>${audit ? 'Override: the AI was wrong' : 'Override'} <kbd>o</kbd></h3>
+    <label for="override-outcome">${audit ? 'The right outcome' : 'Decide instead'}</label>
     <input id="override-outcome" name="outcome" required maxlength="500" aria-keyshortcuts="o">
     <label for="override-reason">Reason (required)</label>
     <textarea id="override-reason" name="reason" required rows="2"></textarea>
@@ -182,6 +183,18 @@ function decideBlind(): Html {
   </form>`;
 }
 
+/** An audit says what it checks: a decision the AI made alone, final, which the verdict does not change. */
+function auditNote(audit: NonNullable<Detail['audit']>): Html {
+  const { autoApproved, verdict } = audit;
+  return html`<p id="audit-note" class="audit-note" role="note"><strong>Audit of an auto-approval.</strong> The AI decided “${autoApproved.outcome}” on its own on <time datetime="${autoApproved.finalizedAt}">${when(autoApproved.finalizedAt)}</time>, and that decision is final. Your verdict does not change it: it tells how often the AI is right when it decides alone. Approve if the AI was right; override with the right outcome and a reason if it was wrong.${verdict ? html` <span id="audit-verdict">Verdict by ${verdict.reviewerId}: ${verdict.upheld ? 'upheld, the AI was right' : `overturned, the right outcome was “${verdict.outcome ?? ''}”`}.</span>` : ''}</p>`;
+}
+
+/** The status line of a case nobody can act on any more. */
+function closedStatus(d: Detail): Html {
+  if (d.audit) return html`<strong>Audit ${d.audit.verdict ? 'given' : label(d.status)}</strong> — the auto-approval “${d.audit.autoApproved.outcome}” stands${d.audit.verdict ? (d.audit.verdict.upheld ? '; verdict: upheld' : `; verdict: overturned → ${d.audit.verdict.outcome ?? ''}`) : ''}`;
+  return html`<strong>${label(d.status)}</strong>${d.finalized ? ` — ${d.finalized.outcome} by ${d.finalized.decidedBy}` : ''}`;
+}
+
 export function casePage(user: Principal, d: Detail, neighbours: { prev?: string; next?: string }): Html {
   const canAct = 'role' in d.canAct;
   const mineClaim = d.claimedBy?.id === user.id;
@@ -192,9 +205,10 @@ export function casePage(user: Principal, d: Detail, neighbours: { prev?: string
 <header class="case-head">
   <h1>${label(d.category)}${d.value !== undefined ? html` <span class="value">${money(d.value, d.currency)}</span>` : ''}</h1>
   <p class="sub">${d.caseId} · round ${d.round} · ${label(d.tier)} (${d.approvals} approvals) · priority ${d.priority} · due <time datetime="${d.dueAt}">${when(d.dueAt)}</time>${d.overdue ? html` <strong>overdue</strong>` : ''}${d.escalated ? html` <span class="badge esc">escalated</span>` : ''}</p>
-  <p id="claim-status" class="claim" role="status">${d.status !== 'open' ? html`<strong>${label(d.status)}</strong>${d.finalized ? ` — ${d.finalized.outcome} by ${d.finalized.decidedBy}` : ''}` : d.claimedBy ? (mineClaim ? html`You are working on this case until <time datetime="${d.claimedBy.until}">${when(d.claimedBy.until)}</time>.` : html`<strong>Claimed by ${d.claimedBy.name}</strong> until ${when(d.claimedBy.until)}.`) : 'Not claimed.'}</p>
+  <p id="claim-status" class="claim" role="status">${d.status !== 'open' ? closedStatus(d) : d.claimedBy ? (mineClaim ? html`You are working on this case until <time datetime="${d.claimedBy.until}">${when(d.claimedBy.until)}</time>.` : html`<strong>Claimed by ${d.claimedBy.name}</strong> until ${when(d.claimedBy.until)}.`) : 'Not claimed.'}</p>
   ${canAct ? html`<button type="button" id="release">Release the case</button>` : ''}
   <p id="live" class="live" role="status" aria-live="polite"></p>
+  ${d.audit ? auditNote(d.audit) : ''}
 </header>
 
 <div class="grid">
@@ -214,13 +228,15 @@ ${d.blind || !d.score ? blindPanel() : aiPanel(d, d.score)}
   <h2 id="act-h">Decide</h2>
   ${canAct
     ? html`<p class="sub">Acting as ${label((d.canAct as { role: string }).role)}.</p>
-  ${d.blind ? decideBlind() : approveOrOverride(d.recommendation!)}
-  <form data-action="request-info" class="act">
+  ${d.blind ? decideBlind() : approveOrOverride(d.recommendation!, d.audit !== null)}
+  ${d.audit
+    ? ''
+    : html`<form data-action="request-info" class="act">
     <h3>Request more information <kbd>i</kbd></h3>
     <label for="info-question">Question to the producer</label>
     <textarea id="info-question" name="question" required rows="2" aria-keyshortcuts="i"></textarea>
     <button type="submit" id="request-info" disabled>Send question</button>
-  </form>
+  </form>`}
   <form data-action="escalate" class="act">
     <h3>Escalate <kbd>e</kbd></h3>
     <label for="escalate-reason">Reason</label>
@@ -229,7 +245,7 @@ ${d.blind || !d.score ? blindPanel() : aiPanel(d, d.score)}
   </form>
   <p id="result" role="alert"></p>`
     : html`<p id="cannot-act">${(d.canAct as { reason: string }).reason}</p>`}
-  <p class="keys">Keys: ${d.blind ? html`<kbd>d</kbd> decide` : html`<kbd>a</kbd> approve, <kbd>o</kbd> override`}, <kbd>i</kbd> request info, <kbd>e</kbd> escalate, <kbd>j</kbd>/<kbd>k</kbd> next/previous case, <kbd>q</kbd> queue.</p>
+  <p class="keys">Keys: ${d.blind ? html`<kbd>d</kbd> decide` : html`<kbd>a</kbd> approve, <kbd>o</kbd> override`}, ${d.audit ? '' : html`<kbd>i</kbd> request info, `}<kbd>e</kbd> escalate, <kbd>j</kbd>/<kbd>k</kbd> next/previous case, <kbd>q</kbd> queue.</p>
 </section>
 
 <div class="grid">
@@ -246,7 +262,7 @@ ${d.blind || !d.score ? blindPanel() : aiPanel(d, d.score)}
   ${d.similar.length === 0
     ? html`<p>${d.blind ? 'Not shown in the shadow stage: they would tell the AI\'s recommendations.' : `None decided yet in ${label(d.category)}.`}</p>`
     : html`<table><thead><tr><th scope="col">Case</th><th scope="col">AI</th><th scope="col">Decided</th><th scope="col">Confidence</th></tr></thead><tbody>
-    ${d.similar.map((s) => html`<tr><td>${s.caseId}${s.value !== undefined ? ` ${money(s.value)}` : ''}</td><td>${s.recommendation}</td><td>${s.outcome} <small>(${s.decidedBy}${s.agreedWithAi ? ', agreed' : ', overridden'})</small></td><td>${pct(s.confidence)}</td></tr>`)}
+    ${d.similar.map((s) => html`<tr><td>${s.caseId}${s.value !== undefined ? ` ${money(s.value)}` : ''}</td><td>${s.recommendation}</td><td>${s.outcome} <small>(${s.decidedBy}${s.agreedWithAi ? ', agreed' : ', overridden'}${s.audit ? (s.audit.upheld ? '; audit: upheld' : `; audit: overturned → ${s.audit.outcome ?? ''}`) : ''})</small></td><td>${pct(s.confidence)}</td></tr>`)}
     </tbody></table>`}
 </section>
 </div>

@@ -1,0 +1,54 @@
+import type { Principal } from '../auth/authenticator';
+import { detailOf } from '../cases/views';
+import { onDecided, onRequested, type QueueItem, type ReviewDecided } from '../queue/queue-item';
+import { reviewRequest } from '../review-client.test-helper';
+import { casePage } from './pages';
+
+const now = new Date('2026-01-06T10:00:00Z');
+const sam: Principal = { id: 'sam', name: 'Sam Support', roles: ['support_lead'] };
+const page = (item: QueueItem, canAct: { role: string } | { reason: string } = { role: 'support_lead' }) => casePage(sam, detailOf({ item, claim: null, similar: [], canAct }, now), {}).value;
+const verdict = (action: 'approve' | 'override'): ReviewDecided => ({
+  caseId: 'c1',
+  decisionId: `d-${action}`,
+  reviewerId: 'jamie',
+  role: 'support_lead',
+  action,
+  outcome: action === 'approve' ? 'approve_refund' : 'deny_refund',
+  ...(action === 'override' ? { reason: 'receipt forged' } : {}),
+  agreesWithAi: action === 'approve',
+  round: 1,
+  startedAt: now.toISOString(),
+  decidedAt: now.toISOString(),
+});
+
+describe('the case screen of an audit of an auto-approval', () => {
+  const audit = onRequested(undefined, 'ev-1', reviewRequest('c1', { reason: 'audit', recommendation: 'approve_refund' }), now)!;
+
+  it('says it is an audit of a final auto-approval, and offers approve (the AI was right) or override (the AI was wrong)', () => {
+    const html = page(audit);
+    expect(html).toContain('Audit of an auto-approval.');
+    expect(html).toContain('The AI decided “approve_refund” on its own');
+    expect(html).toContain('Approve “approve_refund”: the AI was right');
+    expect(html).toContain('Override: the AI was wrong');
+    expect(html).toContain('The right outcome');
+    // Nothing to ask a producer: the decision is final.
+    expect(html).not.toContain('id="info-question"');
+    expect(html).toContain('id="escalate-reason"');
+  });
+
+  it.each([
+    ['approve', 'verdict: upheld'],
+    ['override', 'verdict: overturned → deny_refund'],
+  ] as const)('after an %s it shows the verdict, and that the auto-approval stands', (action, text) => {
+    const html = page(onDecided(audit, verdict(action))!, { reason: 'finalized' });
+    expect(html).toContain('the auto-approval “approve_refund” stands');
+    expect(html).toContain(text);
+  });
+
+  it('a live case keeps its usual screen', () => {
+    const html = page(onRequested(undefined, 'ev-1', reviewRequest('c1', { recommendation: 'approve_refund' }), now)!);
+    expect(html).not.toContain('Audit of an auto-approval');
+    expect(html).toContain('Approve “approve_refund” <kbd>');
+    expect(html).toContain('id="info-question"');
+  });
+});
