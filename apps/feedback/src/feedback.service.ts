@@ -246,10 +246,12 @@ export class FeedbackService {
       const day = dayOf(d.decidedAt);
       if (request.reason === 'audit') {
         // An audit of an auto-approval: the false-negative evidence, kept apart from review decisions.
-        byCategory.push({ day, category: record.category, at, change: { kind: 'audited', overturned: record.override, confidence: record.confidence } });
+        const verdict = await this.auditVerdict(request, d, record.override);
+        if (verdict === undefined) continue; // an overturn waiting for the second person's word
+        byCategory.push({ day, category: record.category, at, change: { kind: 'audited', overturned: verdict.wrong, confidence: record.confidence } });
         // An audit stands for the 1/π auto-approvals it was sampled from.
         if (request.trustBasis !== undefined && request.auditProbability !== undefined && request.auditProbability > 0) {
-          audits.push({ category: record.category, modelVersion: record.modelVersion, basis: request.trustBasis, wrong: record.override, weight: 1 / request.auditProbability, source: `${at.topic}:${at.partition}`, offset: Number(at.offset), caseId: record.caseId, at: d.decidedAt });
+          audits.push({ category: record.category, modelVersion: record.modelVersion, basis: request.trustBasis, wrong: verdict.wrong, weight: 1 / request.auditProbability, source: `${at.topic}:${at.partition}`, offset: Number(at.offset), caseId: record.caseId, at: d.decidedAt });
         }
         continue;
       }
@@ -278,6 +280,19 @@ export class FeedbackService {
     await this.trust.record(audits);
     for (const { category, modelVersion } of retrain.values()) await this.checkRetraining(category, modelVersion);
     for (const category of new Set(records.map((r) => r.category))) await this.checkCalibration(category);
+  }
+
+  /**
+   * The verdict of an audit. When its request asks for a second person's word on an overturn
+   * (confirmOverride: the guide's AI–human disagreement, arbitration.aiDisagreementTiers), the
+   * review app keeps the audit open for one and the AI counts as wrong only when both said so, so
+   * one reviewer's mistake is not evidence against the model. undefined: the first overturn, waiting.
+   */
+  private async auditVerdict(request: RequestInfo, d: ReviewDecided, override: boolean): Promise<{ wrong: boolean } | undefined> {
+    if (!request.confirmOverride) return { wrong: override };
+    const earlier = await this.store.recordDecision(request._id, { decisionId: d.decisionId, reviewerId: d.reviewerId, outcome: d.outcome ?? request.recommendation });
+    if (earlier.length === 0) return override ? undefined : { wrong: false };
+    return { wrong: override };
   }
 
   /**

@@ -180,6 +180,15 @@ const all: { [K in TopicName]: EventOf<K> } = {
     epoch: 0,
     updatedAt: '2026-01-06T02:00:00.000Z',
   },
+  'trust.control': {
+    category: 'refund',
+    modelVersion: submitted.modelVersion,
+    action: 'stop',
+    reason: 'Refund fraud ring reported by the payments team: people decide until the model is retrained',
+    by: { reviewerId: 'admin', role: 'admin' },
+    controlId: 'ctl-2026-0001',
+    requestedAt: '2026-01-06T03:00:00.000Z',
+  },
 };
 
 function deepFreeze<T>(value: T): T {

@@ -17,6 +17,7 @@ export * from './events/feedback-captured.v1';
 export * from './events/retraining-triggered.v1';
 export * from './events/thresholds-calibrated.v1';
 export * from './events/trust-updated.v1';
+export * from './events/trust-control.v1';
 export * from './registry';
 export * from './validate';
 export * from './cloudevents';

@@ -25,6 +25,7 @@ describe('contract registry', () => {
       'retraining.triggered': 'refund',
       'thresholds.calibrated': 'refund',
       'trust.updated': 'refund',
+      'trust.control': 'refund',
     });
   });
 

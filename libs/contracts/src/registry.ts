@@ -10,6 +10,7 @@ import { ReviewRequestedV1Schema } from './events/review-requested.v1';
 import { RevisionRequestedV1Schema } from './events/revision-requested.v1';
 import { ThresholdsCalibratedV1Schema } from './events/thresholds-calibrated.v1';
 import { TrustUpdatedV1Schema } from './events/trust-updated.v1';
+import { TrustControlV1Schema } from './events/trust-control.v1';
 import { ALL_TOPICS, isTopicName, Topics, type TopicName } from './topics';
 
 /** The schema each topic carries today. A new version gets a new schema and a new type. */
@@ -25,6 +26,7 @@ const eventSchemas = {
   [Topics.RetrainingTriggered]: RetrainingTriggeredV1Schema,
   [Topics.ThresholdsCalibrated]: ThresholdsCalibratedV1Schema,
   [Topics.TrustUpdated]: TrustUpdatedV1Schema,
+  [Topics.TrustControl]: TrustControlV1Schema,
 } as const satisfies Record<TopicName, z.ZodType>;
 
 /** The validated event (defaults applied) that a topic carries. */
@@ -95,6 +97,7 @@ export const contracts: Contracts = Object.freeze({
   [Topics.RetrainingTriggered]: define(Topics.RetrainingTriggered, byCategory),
   [Topics.ThresholdsCalibrated]: define(Topics.ThresholdsCalibrated, byCategory),
   [Topics.TrustUpdated]: define(Topics.TrustUpdated, byCategory),
+  [Topics.TrustControl]: define(Topics.TrustControl, byCategory),
 });
 
 export function contractFor<T extends TopicName>(topic: T): EventContract<EventOf<T>> {

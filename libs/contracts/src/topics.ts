@@ -14,6 +14,7 @@ export const Topics = {
   RetrainingTriggered: 'retraining.triggered',
   ThresholdsCalibrated: 'thresholds.calibrated',
   TrustUpdated: 'trust.updated',
+  TrustControl: 'trust.control',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];

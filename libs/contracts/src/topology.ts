@@ -95,4 +95,10 @@ export const topology: { readonly [K in TopicName]: TopicFlow } = {
     consumedBy: ['scoring'],
     external: 'Also for alerting: state stopped means automation of the category and model is off.',
   },
+  [Topics.TrustControl]: {
+    key: BY_CATEGORY,
+    summary: 'An admin stops or restarts automation of a category and model, with a reason (audited).',
+    emittedBy: ['review'],
+    consumedBy: ['feedback'],
+  },
 };

@@ -28,6 +28,8 @@ export interface RequestInfo {
   trustBasis?: number;
   /** Reason audit: the probability the auto-approval had of being audited. */
   auditProbability?: number;
+  /** Reason audit: an overturn counts only with a second person's word. */
+  confirmOverride?: boolean;
   requestedAt: string;
   /** The people who decided this request so far, in order (dual review pairs them). */
   decisions: { decisionId: string; reviewerId: string; outcome: string }[];
@@ -53,6 +55,7 @@ export function requestInfoOf(e: ReviewRequested): RequestInfo {
     ...(e.exercise ? { exercise: e.exercise } : {}),
     ...(e.score.trust ? { trustBasis: e.score.trust.basis } : {}),
     ...(e.auditProbability !== undefined ? { auditProbability: e.auditProbability } : {}),
+    ...(e.confirmOverride ? { confirmOverride: true } : {}),
     requestedAt: e.requestedAt,
     decisions: [],
   };

@@ -58,6 +58,7 @@ export const ReviewRequestedV1Schema = z
       .describe('Reason exercise: a past case where the AI was wrong, put unannounced in the queue; the confirmed outcome is never shown before the verdict.'),
     automationEligible: z.boolean().optional().describe('No trigger and a tier the AI may decide: the verdict is evidence of trust for the category and model.'),
     auditProbability: unitInterval.optional().describe('Reason audit: the probability the auto-approval had of being audited.'),
+    confirmOverride: z.boolean().optional().describe("Reason audit: an override (the AI was wrong) needs a second person's word before it counts (the guide's AI–human disagreement)."),
     policyVersion: versionField,
     requestedAt: timestampField,
   })

@@ -298,6 +298,16 @@ const trustUpdated: fc.Arbitrary<EventOf<'trust.updated'>> = fc
     stopped ? { ...e, state: 'stopped' as const, stop: { reason: 'drift' as const, detail: 'audits overturned', since: e.updatedAt } } : { ...e, state: 'certified' as const },
   );
 
+const trustControl: fc.Arbitrary<EventOf<'trust.control'>> = fc.record({
+  category: slug,
+  modelVersion: version,
+  action: fc.constantFrom('stop' as const, 'lift' as const),
+  reason: fc.string({ minLength: 3, maxLength: 50 }).filter((s) => s.trim().length >= 3),
+  by: fc.record({ reviewerId: id, role: slug }),
+  controlId: id,
+  requestedAt: timestamp,
+});
+
 export const eventArbitraries: { readonly [K in TopicName]: fc.Arbitrary<EventOf<K>> } = {
   'prediction.submitted': predictionSubmitted,
   'prediction.scored': predictionScored,
@@ -310,6 +320,7 @@ export const eventArbitraries: { readonly [K in TopicName]: fc.Arbitrary<EventOf
   'retraining.triggered': retrainingTriggered,
   'thresholds.calibrated': thresholdsCalibrated,
   'trust.updated': trustUpdated,
+  'trust.control': trustControl,
 };
 
 export function arbitraryEvent<K extends TopicName>(topic: K): fc.Arbitrary<EventOf<K>> {

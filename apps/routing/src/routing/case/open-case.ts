@@ -64,7 +64,8 @@ export function openCase(scored: PredictionScored, policy: Policy, now: Date, ex
     if (!route.auditSampled) return { applied: true, case: c, outputs: [finalized] };
     // A sampled auto-approval stands, and a person checks it afterwards (the guide's "AI
     // decides, human spot-checks"): the audit outcome is the false-negative evidence.
-    const audited: ReviewCase = { ...c, request: auditRequest(policy, now) };
+    const request = auditRequest(policy, now);
+    const audited: ReviewCase = { ...c, request, ...(policy.arbitration.aiDisagreementTiers.includes(request.tier) ? { confirmOverride: true } : {}) };
     return { applied: true, case: audited, outputs: [finalized, reviewRequested(audited, `audit of an auto-approval: ${route.explanation}`)] };
   }
   const { slaMinutes, ...request } = route.request;

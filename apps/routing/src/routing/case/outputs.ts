@@ -41,6 +41,7 @@ export function reviewRequested(c: ReviewCase, explanation: string): CaseOutput 
       ...(c.rollout && request.reason !== 'audit' ? { rollout: c.rollout } : {}),
       ...(c.automationEligible !== undefined ? { automationEligible: c.automationEligible } : {}),
       ...(request.reason === 'audit' && c.auditProbability !== undefined ? { auditProbability: c.auditProbability } : {}),
+      ...(request.reason === 'audit' && c.confirmOverride ? { confirmOverride: true } : {}),
       policyVersion,
       requestedAt: request.requestedAt,
     },

@@ -81,6 +81,8 @@ export interface ReviewCase {
   auditProbability?: number;
   /** No trigger and a tier the AI may decide (see Route). */
   automationEligible?: boolean;
+  /** An audit whose overturn needs a second person (arbitration.aiDisagreementTiers lists the audit's tier). */
+  confirmOverride?: boolean;
   submittedAt: string;
   finalized?: { outcome: string; decidedBy: 'auto' | 'human'; at: string };
   history: HistoryEntry[];
