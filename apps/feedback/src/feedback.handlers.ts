@@ -2,10 +2,20 @@ import { Topics } from '@hitl/contracts';
 import { EventHandler, type IncomingEvent } from '@hitl/messaging';
 import { Injectable } from '@nestjs/common';
 import { FeedbackService } from './feedback.service';
+import { TrustLoop } from './trust/trust-loop';
 
 @Injectable()
 export class FeedbackHandlers {
-  constructor(private readonly feedback: FeedbackService) {}
+  constructor(
+    private readonly feedback: FeedbackService,
+    private readonly trust: TrustLoop,
+  ) {}
+
+  /** An admin stops or restarts automation of a category and model. */
+  @EventHandler(Topics.TrustControl)
+  async onTrustControl(event: IncomingEvent<typeof Topics.TrustControl>): Promise<void> {
+    await this.trust.control(event.data);
+  }
 
   @EventHandler(Topics.ReviewRequested, { batch: true })
   async onRequested(events: IncomingEvent<typeof Topics.ReviewRequested>[]): Promise<void> {

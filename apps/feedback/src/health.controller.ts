@@ -6,6 +6,7 @@ import { prometheusText } from './health/health';
 import { weeklyMarkdown, type WeeklyReport } from './report/weekly';
 import { FeedbackService } from './feedback.service';
 import { TrustLoop } from './trust/trust-loop';
+import { trustMetricsText } from './trust/trust-metrics';
 
 const HealthQuery = z.strictObject({
   days: z.coerce.number({ message: 'expected a whole number of days' }).int({ message: 'expected a whole number of days' }).min(1).max(90).default(7),
@@ -34,6 +35,7 @@ export class HealthMetricsController {
       const health = await this.feedback.health(7);
       return prometheusText([{ category: 'all', metrics: health.overall }, ...health.categories]);
     });
+    metrics.addText(async () => trustMetricsText(await this.trustLoop.all()));
   }
 
   /** GET /api/health-metrics?days=7&category=refund — each metric with its value, sample, status and the guide's target. */

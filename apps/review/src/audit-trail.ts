@@ -9,7 +9,7 @@ export interface RequestOrigin {
 export interface AuditRecord {
   /** null for a failed login (the attempted name goes in details). */
   actor: Principal | null;
-  action: 'login' | 'login_failed' | 'login_locked' | 'logout' | 'claim' | 'release' | 'approve' | 'override' | 'request_info' | 'escalate';
+  action: 'login' | 'login_failed' | 'login_locked' | 'logout' | 'claim' | 'release' | 'approve' | 'override' | 'request_info' | 'escalate' | 'automation_stop' | 'automation_lift';
   target?: string;
   from: RequestOrigin;
   details?: Record<string, unknown>;

@@ -11,6 +11,7 @@ import { LoginService } from './auth/login.service';
 import { Sessions } from './auth/session';
 import { SessionGuard } from './auth/session.guard';
 import type { User } from './auth/users';
+import { AutomationController } from './automation/automation.controller';
 import { CasesController } from './cases/cases.controller';
 import { ReviewService } from './cases/review.service';
 import { registerQueueMetrics } from './queue/queue-metrics';
@@ -42,7 +43,7 @@ export class ReviewModule {
     return {
       module: ReviewModule,
       imports: [AuditModule],
-      controllers: [AuthController, CasesController, StreamController, UiController],
+      controllers: [AuthController, CasesController, AutomationController, StreamController, UiController],
       providers: [
         { provide: REVIEW_SETTINGS, useValue: settings },
         {

@@ -20,6 +20,7 @@ const SUMMARY: Record<string, string[]> = {
   [Topics.RetrainingTriggered]: ['category', 'modelVersion', 'overrideRate', 'sampleSize'],
   [Topics.ThresholdsCalibrated]: ['category', 'bands', 'mode'],
   [Topics.TrustUpdated]: ['category', 'modelVersion', 'state', 'threshold', 'auditRate'],
+  [Topics.TrustControl]: ['category', 'modelVersion', 'action', 'reason'],
 };
 
 function show(value: unknown): string {

@@ -1,4 +1,4 @@
-import { Topics, type TrustUpdatedV1 } from '@hitl/contracts';
+import { Topics, type TrustControlV1, type TrustUpdatedV1 } from '@hitl/contracts';
 import { EventPublisher } from '@hitl/messaging';
 import { DB_CONNECTION, documentCodec, VersionedWrites, type EncodedDocument } from '@hitl/platform';
 import type { mongo } from 'mongoose';
@@ -6,7 +6,7 @@ import type { Policy } from '@hitl/policy';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Connection } from 'mongoose';
 import { POLICY } from '../tokens';
-import { applyOutcomes, newTrustDoc, trustKey, type TrustDoc, type TrustObservation } from './trust-state';
+import { applyControl, applyOutcomes, newTrustDoc, trustKey, type TrustDoc, type TrustObservation } from './trust-state';
 
 export type KeyedObservation = TrustObservation & { category: string; modelVersion: string };
 
@@ -50,6 +50,15 @@ export class TrustLoop {
       const doc = (await this.writes.change(key, (current) => applyOutcomes(current ?? newTrustDoc(category, modelVersion), group, this.policy.feedback, now))) ?? (await this.writes.read(key));
       if (doc) await this.publishPending(doc);
     }
+  }
+
+  /** An admin's stop or lift (trust.control); published as the trust.updated it leads to. */
+  async control(control: TrustControlV1): Promise<void> {
+    const key = trustKey(control.category, control.modelVersion);
+    const now = this.clock();
+    const doc = (await this.writes.change(key, (current) => applyControl(current ?? newTrustDoc(control.category, control.modelVersion), control, this.policy.feedback, now))) ?? (await this.writes.read(key));
+    this.logger.warn({ message: `automation ${control.action === 'stop' ? 'stopped' : 'restarted'} by an admin`, category: control.category, modelVersion: control.modelVersion, by: control.by, reason: control.reason });
+    if (doc) await this.publishPending(doc);
   }
 
   private async publishPending(doc: TrustDoc): Promise<void> {

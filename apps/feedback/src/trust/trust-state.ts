@@ -1,4 +1,4 @@
-import type { EventOf, Topics, TrustUpdatedV1 } from '@hitl/contracts';
+import type { EventOf, Topics, TrustControlV1, TrustUpdatedV1 } from '@hitl/contracts';
 import type { FeedbackPolicy } from '@hitl/policy';
 import {
   addOutcomes,
@@ -54,6 +54,12 @@ export interface TrustDoc {
   alarms: number;
   /** Outcomes in the window when the last update was published: the calibration alone is republished only as evidence grows by a fifth. */
   publishedOutcomes?: number;
+  /** The last certification (threshold and the drift charts' reference), for an admin's lift. */
+  lastCertified?: { threshold: number; reference: TrustDoc['reference'] };
+  /** An admin lifted a stop: the last certified threshold holds until evidence certifies another or refutes it. */
+  lifted?: { threshold: number; by: string; reason: string; at: string };
+  /** Admin actions applied (the last 50 ids): a redelivered one changes nothing. */
+  controls?: string[];
 }
 
 export type Pending =
@@ -128,6 +134,30 @@ function pruneDays(doc: TrustDoc, now: Date, windowDays: number): void {
   for (const day of Object.keys(doc.days)) if (day < from) delete doc.days[day];
 }
 
+/**
+ * An admin's stop or lift. Stop: automation ends now, as a drift alarm would end it (a new epoch
+ * of evidence). Lift: the stop ends and the last certified threshold holds again, watched by the
+ * drift charts from zero, until the evidence certifies another threshold or the bound refutes it.
+ */
+export function applyControl(current: TrustDoc, control: TrustControlV1, rules: Rules, now: Date): TrustDoc | undefined {
+  if (current.controls?.includes(control.controlId)) return undefined;
+  const doc: TrustDoc = structuredClone(current);
+  doc.controls = [...(doc.controls ?? []), control.controlId].slice(-50);
+  const by = `${control.by.reviewerId} (${control.by.role})`;
+  if (control.action === 'stop') {
+    delete doc.lifted;
+    stopAutomation(doc, { reason: 'manual', detail: `stopped by ${by}: ${control.reason}`, since: now.toISOString(), by: control.by.reviewerId });
+  } else if (doc.stop) {
+    delete doc.stop;
+    if (doc.lastCertified) {
+      doc.lifted = { threshold: doc.lastCertified.threshold, by, reason: control.reason, at: now.toISOString() };
+      doc.reference = doc.lastCertified.reference;
+      doc.cusum = newCusum(rules.trust.drift);
+    }
+  }
+  return decide(doc, rules, now);
+}
+
 function stopAutomation(doc: TrustDoc, stop: NonNullable<TrustDoc['stop']>): void {
   doc.stop = stop;
   doc.epoch += 1;
@@ -179,15 +209,22 @@ export function decide(doc: TrustDoc, rules: Rules, now: Date): TrustDoc {
   // The stop button: the bound on the error where automation acts now passed the red line.
   if (!doc.stop && previous?.state === 'certified' && previous.threshold !== null) {
     const bound = boundAt(bins, previous.threshold, cal.confidenceLevel);
-    if (bound.upper > trust.redLine && bound.outcomes > 0 && (certification.threshold === null || certification.threshold > previous.threshold)) {
+    if (bound.upper > trust.redLine && bound.effectiveN >= trust.minOutcomes && (certification.threshold === null || certification.threshold > previous.threshold)) {
       const worse = certification.threshold === null;
       if (worse) stopAutomation(doc, { reason: 'bound', detail: `the ${cal.confidenceLevel * 100}% bound on the error of auto-approvals at or above ${previous.threshold} is ${(bound.upper * 100).toFixed(2)}%, past the red line ${(trust.redLine * 100).toFixed(2)}% (${bound.outcomes} outcomes, estimate ${(bound.estimate * 100).toFixed(2)}%)`, since: now.toISOString() });
     }
   }
   // A stop lifts once the new epoch's evidence certifies a threshold again.
   const fresh = doc.stop ? windowBins(doc, now, cal.windowDays) : bins;
-  const cert = doc.stop ? certifyThreshold(fresh, { targetErrorRate: cal.targetErrorRate, confidenceLevel: cal.confidenceLevel, lowestThreshold: trust.lowestThreshold }) : certification;
-  if (doc.stop && cert.threshold !== null) delete doc.stop;
+  let cert = doc.stop ? certifyThreshold(fresh, { targetErrorRate: cal.targetErrorRate, confidenceLevel: cal.confidenceLevel, lowestThreshold: trust.lowestThreshold }) : certification;
+  // A stop by the breaker lifts with a new certification; an admin's stop only by an admin.
+  if (doc.stop && doc.stop.reason !== 'manual' && cert.threshold !== null) delete doc.stop;
+  if (cert.threshold !== null) delete doc.lifted;
+  else if (doc.lifted && !doc.stop) {
+    // An admin's lift: the last certified threshold holds until the evidence certifies another (above) or the bound refutes it.
+    const bound = boundAt(bins, doc.lifted.threshold, cal.confidenceLevel);
+    cert = { threshold: doc.lifted.threshold, at: { threshold: doc.lifted.threshold, outcomes: bound.outcomes, estimate: bound.estimate, upper: bound.upper, effectiveN: bound.effectiveN, passed: false }, tested: [] };
+  }
   const total = doc.stop ? fresh.reduce((sum, b) => sum + b.n, 0) : outcomes;
   if (!previous && !doc.stop && total < trust.minOutcomes) return doc;
   const evidenceBins = doc.stop ? fresh : bins;
@@ -223,9 +260,10 @@ export function decide(doc: TrustDoc, rules: Rules, now: Date): TrustDoc {
   const published: TrustUpdatedV1 = { ...next, version: (previous?.version ?? 0) + 1, updatedAt: now.toISOString() };
   doc.published = published;
   // A certification is the promise the drift charts hold the model to; the charts start afresh with it.
-  if (state === 'certified') {
+  if (state === 'certified' && !doc.lifted) {
     doc.reference = referenceOf(evidenceBins, steps);
     if (previous?.state !== 'certified') doc.cusum = newCusum(trust.drift);
+    doc.lastCertified = { threshold: published.threshold!, reference: doc.reference };
   }
   doc.pending.push({ topic: 'trust.updated', id: `${doc._id}:${published.version}`, event: published });
   return doc;

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
  * chain: each carries the hash of the one before, so editing, removing, inserting or reordering
  * an entry shows at that entry when the chain is verified.
  */
-export const AUDIT_ACTIONS = ['login', 'login_failed', 'login_locked', 'logout', 'claim', 'release', 'approve', 'override', 'request_info', 'escalate'] as const;
+export const AUDIT_ACTIONS = ['login', 'login_failed', 'login_locked', 'logout', 'claim', 'release', 'approve', 'override', 'request_info', 'escalate', 'automation_stop', 'automation_lift'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** A failed login has no user: the attempted name goes into `details`. */
