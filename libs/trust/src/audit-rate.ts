@@ -1,4 +1,4 @@
-import { outcomesToCertify } from './weighted-bound';
+import { errorUpperBound, outcomesToCertify } from './weighted-bound';
 
 export interface AuditRule {
   /** The least share of auto-approvals audited, certified or not. */
@@ -27,11 +27,24 @@ export function auditRate(input: { haveOutcomes: number; estimatedError: number;
   return round4(Math.min(rule.ceiling, Math.max(rule.floor, rate)));
 }
 
-/** Outcomes needed when a share `error` of them is wrong, by the normal approximation to the bound (a planning figure, not a test). */
+/**
+ * Outcomes needed when a share `error` of them is wrong: the fewest n whose bound, with n·error of
+ * them wrong, is within the target (a planning figure, not a test). Found by bisection: at a fixed
+ * share wrong the bound falls as n grows. (A normal approximation p + z·√(p(1 − p)/n) asks for
+ * about half as many as the Clopper–Pearson bound needs at these small error counts.)
+ */
 function outcomesWithErrors(error: number, target: number, confidence: number): number {
-  const z = confidence >= 0.99 ? 2.326 : confidence >= 0.95 ? 1.645 : 1.282;
-  const gap = target - error;
-  return Math.max(outcomesToCertify(target, confidence), Math.ceil((z * z * error * (1 - error)) / (gap * gap)));
+  const certifies = (n: number) => errorUpperBound({ w: n, w2: n, wrong: error * n, n }, confidence).upper <= target;
+  let lo = outcomesToCertify(target, confidence); // none wrong: no fewer can do
+  if (certifies(lo)) return lo;
+  let hi = 2 * lo;
+  while (!certifies(hi)) [lo, hi] = [hi, 2 * hi];
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (certifies(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;

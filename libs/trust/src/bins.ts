@@ -36,11 +36,13 @@ export interface BinEvidence {
   w2: number;
   /** Σ w over outcomes where the AI was wrong. */
   wrong: number;
+  /** Σ w² over outcomes where the AI was wrong (the bound's variance-based effective size). */
+  w2wrong: number;
   /** Outcomes actually seen (unweighted). */
   n: number;
 }
 
-export const emptyBins = (): BinEvidence[] => Array.from({ length: BIN_COUNT }, () => ({ w: 0, w2: 0, wrong: 0, n: 0 }));
+export const emptyBins = (): BinEvidence[] => Array.from({ length: BIN_COUNT }, () => ({ w: 0, w2: 0, wrong: 0, w2wrong: 0, n: 0 }));
 
 /** One known outcome: a person's verdict on a case the AI could have decided alone. */
 export interface Outcome {
@@ -58,9 +60,26 @@ export function addOutcomes(bins: BinEvidence[], outcomes: Iterable<Outcome>): B
     b.w += o.weight;
     b.w2 += o.weight * o.weight;
     b.n += 1;
-    if (o.wrong) b.wrong += o.weight;
+    if (o.wrong) {
+      b.wrong += o.weight;
+      b.w2wrong += o.weight * o.weight;
+    }
   }
   return bins;
+}
+
+/** The evidence of the bins whose lower edge lies in [from, to): one set of cases (e.g. those at or above a threshold). */
+export function evidenceBetween(bins: readonly BinEvidence[], from: number, to = Infinity): BinEvidence {
+  const acc: BinEvidence = { w: 0, w2: 0, wrong: 0, w2wrong: 0, n: 0 };
+  bins.forEach((b, i) => {
+    if (BIN_EDGES[i] < from - 1e-12 || BIN_EDGES[i] >= to - 1e-12) return;
+    acc.w += b.w;
+    acc.w2 += b.w2;
+    acc.wrong += b.wrong;
+    acc.w2wrong += b.w2wrong;
+    acc.n += b.n;
+  });
+  return acc;
 }
 
 /** Bin by bin sum of several windows' evidence (e.g. the days of a window). */
@@ -71,6 +90,7 @@ export function sumBins(parts: readonly BinEvidence[][]): BinEvidence[] {
       total[i].w += b.w;
       total[i].w2 += b.w2;
       total[i].wrong += b.wrong;
+      total[i].w2wrong += b.w2wrong;
       total[i].n += b.n;
     });
   }

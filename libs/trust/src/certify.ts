@@ -1,4 +1,4 @@
-import { BIN_EDGES, type BinEvidence } from './bins';
+import { BIN_EDGES, evidenceBetween, type BinEvidence } from './bins';
 import { errorUpperBound, type ErrorBound } from './weighted-bound';
 
 export interface CertificationRule {
@@ -41,13 +41,14 @@ export interface Certification {
  */
 export function certifyThreshold(bins: readonly BinEvidence[], rule: CertificationRule): Certification {
   const tested: ThresholdTest[] = [];
-  const acc = { w: 0, w2: 0, wrong: 0, n: 0 };
+  const acc = { w: 0, w2: 0, wrong: 0, w2wrong: 0, n: 0 };
   let certified: ThresholdTest | null = null;
   for (let i = bins.length - 1; i >= 0 && BIN_EDGES[i] >= rule.lowestThreshold - 1e-12; i--) {
     const b = bins[i];
     acc.w += b.w;
     acc.w2 += b.w2;
     acc.wrong += b.wrong;
+    acc.w2wrong += b.w2wrong;
     acc.n += b.n;
     if (b.n === 0) continue;
     if (errorUpperBound({ ...acc, wrong: 0 }, rule.confidenceLevel).upper > rule.targetErrorRate) continue;
@@ -62,13 +63,6 @@ export function certifyThreshold(bins: readonly BinEvidence[], rule: Certificati
 
 /** The bound on the error of the cases at or above `threshold` (the set automation acts on). */
 export function boundAt(bins: readonly BinEvidence[], threshold: number, confidence: number): ErrorBound & { outcomes: number } {
-  const acc = { w: 0, w2: 0, wrong: 0, n: 0 };
-  bins.forEach((b, i) => {
-    if (BIN_EDGES[i] < threshold - 1e-12) return;
-    acc.w += b.w;
-    acc.w2 += b.w2;
-    acc.wrong += b.wrong;
-    acc.n += b.n;
-  });
+  const acc = evidenceBetween(bins, threshold);
   return { ...errorUpperBound(acc, confidence), outcomes: acc.n };
 }

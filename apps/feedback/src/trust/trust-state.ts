@@ -4,11 +4,11 @@ import {
   addOutcomes,
   auditRate,
   BIN_COUNT,
-  BIN_EDGES,
   boundAt,
   certifyThreshold,
   emptyBins,
   errorUpperBound,
+  evidenceBetween,
   isotonicCalibration,
   newCusum,
   observe,
@@ -28,7 +28,7 @@ export interface TrustObservation extends Outcome {
   at: string;
 }
 
-type DayBins = { w: number[]; w2: number[]; wrong: number[]; n: number[] };
+type DayBins = { w: number[]; w2: number[]; wrong: number[]; w2wrong?: number[]; n: number[] };
 
 /** Where trust stands for one category and model: the evidence, the drift charts, what was last published. */
 export interface TrustDoc {
@@ -75,12 +75,12 @@ export function newTrustDoc(category: string, modelVersion: string): TrustDoc {
 const dayOf = (iso: string) => iso.slice(0, 10);
 
 function toBins(day: DayBins): BinEvidence[] {
-  return Array.from({ length: BIN_COUNT }, (_, i) => ({ w: day.w[i] ?? 0, w2: day.w2[i] ?? 0, wrong: day.wrong[i] ?? 0, n: day.n[i] ?? 0 }));
+  return Array.from({ length: BIN_COUNT }, (_, i) => ({ w: day.w[i] ?? 0, w2: day.w2[i] ?? 0, wrong: day.wrong[i] ?? 0, w2wrong: day.w2wrong?.[i] ?? 0, n: day.n[i] ?? 0 }));
 }
 
 function fromBins(bins: BinEvidence[]): DayBins {
   const round = (x: number) => Math.round(x * 1e6) / 1e6;
-  return { w: bins.map((b) => round(b.w)), w2: bins.map((b) => round(b.w2)), wrong: bins.map((b) => round(b.wrong)), n: bins.map((b) => b.n) };
+  return { w: bins.map((b) => round(b.w)), w2: bins.map((b) => round(b.w2)), wrong: bins.map((b) => round(b.wrong)), w2wrong: bins.map((b) => round(b.w2wrong)), n: bins.map((b) => b.n) };
 }
 
 /** The window's evidence: the days of the epoch within the last `windowDays`. */
@@ -109,8 +109,9 @@ export function applyOutcomes(current: TrustDoc, observations: TrustObservation[
     const day = dayOf(o.at);
     const bins = doc.days[day] ? toBins(doc.days[day]) : emptyBins();
     doc.days[day] = fromBins(addOutcomes(bins, [o]));
-    // The charts watch where automation acts: against what the last certification promised.
-    const p0 = doc.published?.state === 'certified' ? referenceAt(doc.reference, o.basis) : undefined;
+    // The charts hold the model to what the last certification promised, from then until a stop
+    // (also while evidence has made the threshold uncertain: never muted while harm may go on).
+    const p0 = !doc.stop ? referenceAt(doc.reference, o.basis) : undefined;
     if (p0 === undefined) continue;
     const raised = observe(doc.cusum, o.wrong, p0, drift);
     if (raised && !alarm) alarm = { alarm: raised, at: o };
@@ -206,12 +207,13 @@ export function decide(doc: TrustDoc, rules: Rules, now: Date): TrustDoc {
   const certification = certifyThreshold(bins, { targetErrorRate: cal.targetErrorRate, confidenceLevel: cal.confidenceLevel, lowestThreshold: trust.lowestThreshold });
   const outcomes = bins.reduce((sum, b) => sum + b.n, 0);
   const previous = doc.published;
-  // The stop button: the bound on the error where automation acts now passed the red line.
-  if (!doc.stop && previous?.state === 'certified' && previous.threshold !== null) {
-    const bound = boundAt(bins, previous.threshold, cal.confidenceLevel);
-    if (bound.upper > trust.redLine && bound.effectiveN >= trust.minOutcomes && (certification.threshold === null || certification.threshold > previous.threshold)) {
-      const worse = certification.threshold === null;
-      if (worse) stopAutomation(doc, { reason: 'bound', detail: `the ${cal.confidenceLevel * 100}% bound on the error of auto-approvals at or above ${previous.threshold} is ${(bound.upper * 100).toFixed(2)}%, past the red line ${(trust.redLine * 100).toFixed(2)}% (${bound.outcomes} outcomes, estimate ${(bound.estimate * 100).toFixed(2)}%)`, since: now.toISOString() });
+  // The stop button: the bound on the error where automation last acted passed the red line, and
+  // no stricter threshold is certified.
+  const watched = doc.lifted?.threshold ?? doc.lastCertified?.threshold;
+  if (!doc.stop && watched !== undefined && (certification.threshold === null || certification.threshold > watched)) {
+    const bound = boundAt(bins, watched, cal.confidenceLevel);
+    if (bound.upper > trust.redLine && bound.effectiveN >= trust.minOutcomes && certification.threshold === null) {
+      stopAutomation(doc, { reason: 'bound', detail: `the ${cal.confidenceLevel * 100}% bound on the error of auto-approvals at or above ${watched} is ${(bound.upper * 100).toFixed(2)}%, past the red line ${(trust.redLine * 100).toFixed(2)}% (${bound.outcomes} outcomes, estimate ${(bound.estimate * 100).toFixed(2)}%)`, since: now.toISOString() });
     }
   }
   // A stop lifts once the new epoch's evidence certifies a threshold again.
@@ -259,10 +261,13 @@ export function decide(doc: TrustDoc, rules: Rules, now: Date): TrustDoc {
   doc.publishedOutcomes = total;
   const published: TrustUpdatedV1 = { ...next, version: (previous?.version ?? 0) + 1, updatedAt: now.toISOString() };
   doc.published = published;
-  // A certification is the promise the drift charts hold the model to; the charts start afresh with it.
-  if (state === 'certified' && !doc.lifted) {
+  // A certification is the promise the drift charts hold the model to: taken when the model is
+  // certified afresh or the evidence certifies a looser threshold, never when worse evidence moves
+  // the threshold up (the charts would then be measuring the drift against itself).
+  const certifiedAfresh = previous?.state !== 'certified' || previous.threshold === null;
+  if (state === 'certified' && !doc.lifted && (certifiedAfresh || published.threshold! < previous!.threshold!)) {
     doc.reference = referenceOf(evidenceBins, steps);
-    if (previous?.state !== 'certified') doc.cusum = newCusum(trust.drift);
+    if (certifiedAfresh) doc.cusum = newCusum(trust.drift);
     doc.lastCertified = { threshold: published.threshold!, reference: doc.reference };
   }
   doc.pending.push({ topic: 'trust.updated', id: `${doc._id}:${published.version}`, event: published });
@@ -272,28 +277,38 @@ export function decide(doc: TrustDoc, rules: Rules, now: Date): TrustDoc {
 /** Cases a day at or above the threshold, as the weighted outcomes estimate them (a planning figure for the audit rate). */
 function automatedVolumePerDay(bins: BinEvidence[], threshold: number | null, days: number): number {
   if (threshold === null) return 0;
-  return bins.reduce((sum, b, i) => (BIN_EDGES[i] >= threshold - 1e-12 ? sum + b.w : sum), 0) / days;
+  return evidenceBetween(bins, threshold).w / days;
 }
 
 /**
- * Each calibration step's 99 % upper bound on error: the drift charts test against what the
- * evidence cannot rule out, so an estimate that happens to be low does not raise false alarms.
+ * What the drift charts expect: the calibration steps pooled, from the top down, into strata of
+ * at least REFERENCE_OUTCOMES outcomes, each with the 99 % upper bound of its error. The bound
+ * (not the estimate) so that an estimate that happens to be low raises no false alarms; strata
+ * (not single steps) because a step of twenty outcomes has a bound so wide that a model gone
+ * wrong would take a dozen outcomes to alarm.
  */
 const REFERENCE_CONFIDENCE = 0.99;
+const REFERENCE_OUTCOMES = 200;
 function referenceOf(bins: BinEvidence[], steps: ReturnType<typeof isotonicCalibration>): TrustDoc['reference'] {
-  const confidence = REFERENCE_CONFIDENCE;
-  return steps.map((step, k) => {
-    const to = steps[k + 1]?.from ?? 2;
-    const acc = { w: 0, w2: 0, wrong: 0, n: 0 };
-    bins.forEach((b, i) => {
-      if (BIN_EDGES[i] >= step.from - 1e-12 && BIN_EDGES[i] < to - 1e-12) {
-        acc.w += b.w;
-        acc.w2 += b.w2;
-        acc.wrong += b.wrong;
-        acc.n += b.n;
-      }
-    });
-    return { from: step.from, p0: round6(Math.max(1 - step.probabilityRight, errorUpperBound(acc, confidence).upper)) };
+  const strata: { from: number; to: number; outcomes: number }[] = [];
+  for (let k = steps.length - 1; k >= 0; k--) {
+    const to = steps[k + 1]?.from ?? Infinity;
+    const open = strata.at(-1);
+    if (open && open.outcomes < REFERENCE_OUTCOMES) {
+      open.from = steps[k].from;
+      open.outcomes += steps[k].outcomes;
+    } else strata.push({ from: steps[k].from, to, outcomes: steps[k].outcomes });
+  }
+  // A last stratum too small joins the one above it.
+  const lowest = strata.at(-1);
+  if (strata.length > 1 && lowest && lowest.outcomes < REFERENCE_OUTCOMES) {
+    strata.pop();
+    strata[strata.length - 1].from = lowest.from;
+  }
+  return strata.reverse().map((stratum) => {
+    const acc = evidenceBetween(bins, stratum.from, stratum.to);
+    const estimate = acc.w > 0 ? acc.wrong / acc.w : 0;
+    return { from: stratum.from, p0: round6(Math.max(estimate, errorUpperBound(acc, REFERENCE_CONFIDENCE).upper)) };
   });
 }
 
