@@ -1,5 +1,5 @@
 import { Tiers, type Tier } from '@hitl/contracts';
-import { clopperPearsonInterval } from '@hitl/platform';
+import { errorUpperBound } from '@hitl/trust';
 import type { RecordedCase } from './recorded-case';
 import type { ReplayedCase } from './replay';
 
@@ -15,8 +15,12 @@ export interface PolicyFigures {
   autoApproved: number;
   /** autoApproved / cases (0 without cases). */
   automationRate: number;
-  /** The error of what this policy auto-approves, from the auto-approved cases with a known outcome. */
-  error: { confidenceLevel: number; known: number; wrong: number; rate: number | null; upperBound: number | null };
+  /**
+   * The error of what this policy auto-approves, from the auto-approved cases with a known outcome,
+   * each weighted by the cases it stands for (an audit: 1/π). `known` and `wrong` count outcomes;
+   * `rate` is the weighted estimate, `upperBound` its one-sided bound at confidenceLevel.
+   */
+  error: { confidenceLevel: number; known: number; wrong: number; rate: number | null; upperBound: number | null; effectiveKnown: number };
   workload: { byTier: Record<Tier, TierWorkload>; audits: number; personReviews: number };
   escalations: { immediate: number; timeBased: number | null };
 }
@@ -62,10 +66,13 @@ export function expectedTimeouts(byTier: Record<Tier, TierWorkload>, shares: Tim
 
 /**
  * The figures of one policy over the replayed cases. An auto-approval counts as wrong when its
- * known outcome differs from the AI's recommendation; the bound is the upper end of the two-sided
- * Clopper–Pearson interval at `confidenceLevel`, the bound feedback's calibration and rollout
- * advice judge by (so the backtest and the live calibration agree on what is under target);
- * null without known outcomes.
+ * known outcome differs from the AI's recommendation. Known outcomes are not a random sample: a
+ * case the live policy sent to people has one (all of them do), a case it auto-approved has one
+ * only if it was audited. So each outcome is weighted by the cases it stands for (1, or 1/π for
+ * an audit sampled with probability π), the Horvitz–Thompson way, and the bound is the one-sided
+ * weighted Clopper–Pearson bound (Korn–Graubard) at `confidenceLevel`, the one live trust
+ * certification judges by. figures.spec.ts checks its coverage by simulation. Null without
+ * known outcomes.
  */
 export function figuresOf(replayed: ReplayedCase[], confidenceLevel: number, shares: TimeoutShares): PolicyFigures {
   const byTier = perTier((): TierWorkload => ({ requests: 0, personReviews: 0 }));
@@ -73,6 +80,7 @@ export function figuresOf(replayed: ReplayedCase[], confidenceLevel: number, sha
   let audits = 0;
   let known = 0;
   let wrong = 0;
+  const weighted = { w: 0, w2: 0, wrong: 0, w2wrong: 0, n: 0 };
   let immediate = 0;
   for (const c of replayed) {
     immediate += c.immediateEscalations;
@@ -85,14 +93,23 @@ export function figuresOf(replayed: ReplayedCase[], confidenceLevel: number, sha
     if (c.decision.auditSampled) audits++;
     if (c.outcome === undefined) continue;
     known++;
-    if (c.outcome !== c.recommendation) wrong++;
+    const weight = c.outcomeWeight ?? 1;
+    weighted.w += weight;
+    weighted.w2 += weight * weight;
+    weighted.n++;
+    if (c.outcome !== c.recommendation) {
+      wrong++;
+      weighted.wrong += weight;
+      weighted.w2wrong += weight * weight;
+    }
   }
+  const bound = known > 0 ? errorUpperBound(weighted, confidenceLevel) : undefined;
   const personReviews = Tiers.reduce((sum, tier) => sum + byTier[tier].personReviews, audits); // an audit is one review
   return {
     cases: replayed.length,
     autoApproved,
     automationRate: replayed.length > 0 ? autoApproved / replayed.length : 0,
-    error: { confidenceLevel, known, wrong, rate: known > 0 ? wrong / known : null, upperBound: known > 0 ? clopperPearsonInterval(wrong, known, confidenceLevel).high : null },
+    error: { confidenceLevel, known, wrong, rate: bound ? bound.estimate : null, upperBound: bound ? bound.upper : null, effectiveKnown: bound ? bound.effectiveN : 0 },
     workload: { byTier, audits, personReviews },
     escalations: { immediate, timeBased: expectedTimeouts(byTier, shares) },
   };

@@ -40,7 +40,7 @@ function latestRound(events: PredictionScored[]): PredictionScored {
  */
 function liveOf(scored: PredictionScored, finalized: DecisionFinalized | undefined, requests: ReviewRequested[], escalations: EscalationFired[]): RecordedCase['live'] {
   const fired = escalations.map((e) => ({ level: e.level, reason: e.reason }));
-  if (finalized?.decidedBy === 'auto') return { route: 'auto', tier: finalized.tier, auditSampled: finalized.auditSampled === true, escalations: fired };
+  if (finalized?.decidedBy === 'auto') return { route: 'auto', tier: finalized.tier, auditSampled: finalized.auditSampled === true, ...(finalized.auditProbability !== undefined ? { auditProbability: finalized.auditProbability } : {}), escalations: fired };
   const decisive = requests.filter((r) => r.reason !== 'audit');
   const opening = decisive.find((r) => r.round === scored.prediction.round) ?? decisive[0];
   if (!opening && !finalized) return { route: 'undecided', escalations: fired };

@@ -16,6 +16,8 @@ export const RecordedCaseSchema = z.object({
     tier: TierSchema.optional(),
     requiredApprovals: z.number().int().min(1).optional(),
     auditSampled: z.boolean().optional(),
+    /** An auto-approval's probability of being audited (decision.finalized auditProbability): an audit verdict stands for 1/π cases. */
+    auditProbability: z.number().min(0).max(1).optional(),
     escalations: z.array(z.object({ level: z.number().int().min(1), reason: EscalationReasonSchema })),
   }),
   /**

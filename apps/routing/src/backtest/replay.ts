@@ -10,6 +10,11 @@ export interface ReplayedCase {
   recommendation: string;
   /** The known right decision, if people gave one (see RecordedCase.outcome). */
   outcome?: string;
+  /**
+   * How many cases the outcome stands for: 1 for a case people decided (every such case has one),
+   * 1/π for an audit of an auto-approval sampled with probability π.
+   */
+  outcomeWeight?: number;
   decision: { kind: 'auto'; auditSampled: boolean } | { kind: 'review'; tier: Tier; requiredApprovals: number };
   /** Escalations the escalation service fires at once when the request arrives. */
   immediateEscalations: number;
@@ -36,6 +41,16 @@ export function rescore(scored: PredictionScored, policy: Policy): PredictionSco
 }
 
 /**
+ * An audit verdict stands for 1/π auto-approvals, π its recorded sampling probability (for a
+ * recording made before π was recorded: the category's auditSampleRate of the policy replayed).
+ */
+function outcomeWeight(recorded: RecordedCase, policy: Policy): number {
+  if (recorded.outcome?.source !== 'audit') return 1;
+  const p = recorded.live.auditProbability ?? rulesFor(policy, recorded.scored.prediction.category).auditSampleRate;
+  return p > 0 ? 1 / p : 1;
+}
+
+/**
  * Routes a recorded case with routing's own rule (routeScored), so the backtest cannot drift
  * from what the service does. Immediate escalations: the escalation service fires one per trigger
  * whose rule it finds among the critical flags and context triggers; detectTriggers only reports
@@ -47,7 +62,7 @@ export function replay(recorded: RecordedCase, policy: Policy): ReplayedCase {
   return {
     caseId: recorded.caseId,
     recommendation: scored.prediction.recommendation,
-    ...(recorded.outcome ? { outcome: recorded.outcome.value } : {}),
+    ...(recorded.outcome ? { outcome: recorded.outcome.value, outcomeWeight: outcomeWeight(recorded, policy) } : {}),
     decision:
       route.kind === 'auto'
         ? { kind: 'auto', auditSampled: route.auditSampled }
