@@ -11,6 +11,22 @@ export const CLIENT_JS = String.raw`'use strict';
     source.addEventListener('case', function (e) { onCase(JSON.parse(e.data)); });
   }
 
+  // The stop button (admins, on the health page): stop or restart automation of a category and model, with a reason.
+  Array.prototype.forEach.call(document.querySelectorAll('form.trust-control'), function (form) {
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var out = form.querySelector('.result');
+      var button = form.querySelector('button');
+      button.disabled = true;
+      fetch('/api/admin/automation/' + encodeURIComponent(form.dataset.category) + '/' + encodeURIComponent(form.dataset.model) + '/' + form.dataset.control, {
+        method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ reason: form.elements.reason.value.trim() }),
+      }).then(function (r) { return r.json().then(function (json) { if (!r.ok) throw new Error(json.message || r.statusText); return json; }); })
+        .then(function () { out.textContent = form.dataset.control === 'stop' ? 'Stop sent: automation ends within moments.' : 'Lift sent: the last certified threshold holds again within moments.'; out.className = 'result ok'; })
+        .catch(function (err) { out.textContent = err.message; out.className = 'result error'; button.disabled = false; });
+    });
+  });
+
   if (page === 'queue') {
     var timer = null;
     var refresh = function () {

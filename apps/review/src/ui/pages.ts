@@ -1,4 +1,5 @@
-import type { HealthMetric, HealthReport, HealthSeries, LoopEvents, ReviewerDetail, ReviewersReport, RolloutReport } from '@hitl/contracts';
+import type { HealthMetric, HealthReport, HealthSeries, LoopEvents, ReviewerDetail, ReviewersReport, RolloutReport, TrustUpdatedV1 } from '@hitl/contracts';
+import { ADMIN_ROLE } from '@hitl/policy';
 import type { Principal } from '../auth/authenticator';
 import type { detailOf, summaryOf } from '../cases/views';
 import { html, type Html } from './html';
@@ -358,6 +359,35 @@ export function sparkline(series: HealthSeries | undefined, name: string): Html 
   return html`<svg class="spark" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${name.replace(/_/g, ' ')} over ${series.days.length} days: ${values.length} days with data"><title>${series.days[0].day} – ${series.days.at(-1)!.day}</title>${segments.map((s) => (s.includes(' ') ? html`<polyline points="${s}" fill="none" stroke="currentColor" stroke-width="1.5"/>` : html``))}<circle cx="${x(last.i).toFixed(1)}" cy="${y(last.value!).toFixed(1)}" r="2.5" fill="currentColor"/></svg>`;
 }
 
+const TRUST_STATE: Record<TrustUpdatedV1['state'], { text: string; status: string }> = {
+  certified: { text: 'automated above the certified threshold', status: 'ok' },
+  learning: { text: 'people decide (no threshold certified yet)', status: 'warn' },
+  stopped: { text: 'STOPPED: people decide everything', status: 'red' },
+};
+
+/**
+ * Earned trust of every category and model (feedback's GET /api/trust): whether automation acts,
+ * from which probability, on what evidence, the audit rate, and why it was stopped. An admin
+ * stops or restarts it here, with a reason (audited).
+ */
+export function trustSection(user: Principal, trust: TrustUpdatedV1[] | undefined): Html {
+  if (!trust) return html``;
+  const rate = (x: number) => `${(x * 100).toFixed(2)}%`;
+  const admin = user.roles.includes(ADMIN_ROLE);
+  return html`<h2 id="trust-h">Automation (earned trust)</h2>
+${trust.length === 0
+  ? html`<p>No category and model has enough outcomes yet: until it has, the policy's untilCertified decides.</p>`
+  : html`<div class="scroll"><table class="health trust" aria-labelledby="trust-h"><thead><tr><th scope="col">Category</th><th scope="col">Model</th><th scope="col">State</th><th scope="col">Automates from</th><th scope="col">Evidence</th><th scope="col">Audits</th>${admin ? html`<th scope="col">Stop button</th>` : ''}</tr></thead><tbody>
+  ${trust.map((t) => {
+    const state = TRUST_STATE[t.state];
+    const e = t.evidence;
+    return html`<tr data-category="${t.category}" data-model="${t.modelVersion}" data-state="${t.state}"><th scope="row">${label(t.category)}</th><td>${t.modelVersion}</td><td><span class="status status-${state.status}">${state.text}</span>${t.stop ? html`<br><small class="sub">${t.stop.reason === 'manual' ? 'by an admin' : t.stop.reason === 'drift' ? 'drift detected' : 'error bound past the red line'} since ${when(t.stop.since)}: ${t.stop.detail}</small>` : ''}</td><td>${t.threshold === null ? '—' : html`model probability ≥ ${t.threshold}`}</td><td>${e.outcomes.toLocaleString('en-US')} outcomes; error ${rate(e.errorEstimate)}, ≤ ${rate(e.errorUpperBound)} at ${Math.round(e.confidenceLevel * 100)}% <small class="sub">target ${rate(e.targetErrorRate)}</small></td><td>${rate(t.auditRate)} of auto-approvals</td>${admin
+      ? html`<td><form class="trust-control" data-category="${t.category}" data-model="${t.modelVersion}" data-control="${t.state === 'stopped' ? 'lift' : 'stop'}"><label>Reason <input name="reason" required minlength="3" maxlength="1000"></label> <button type="submit">${t.state === 'stopped' ? 'Lift the stop' : 'Stop automation'}</button> <span class="result" role="status"></span></form></td>`
+      : ''}</tr>`;
+  })}
+  </tbody></table></div>`}`;
+}
+
 /** What the loop decided: retraining triggers and calibration proposals (or applied bands). */
 function loopSection(loop: LoopEvents | undefined): Html {
   if (!loop) return html``;
@@ -381,10 +411,11 @@ export interface DashboardExtras {
   rollout?: RolloutReport;
   series?: HealthSeries;
   loop?: LoopEvents;
+  trust?: TrustUpdatedV1[];
 }
 
 export function dashboardPage(user: Principal, report: HealthReport | undefined, problem: string | undefined, days: number, extras: DashboardExtras = {}): Html {
-  const { reviewers, rollout, series, loop } = extras;
+  const { reviewers, rollout, series, loop, trust } = extras;
   const body = report
     ? html`<p class="muted">Last ${days} days (${when(report.window.from)} – ${when(report.window.to)}), from the feedback service.</p>
 <table class="health" aria-label="Health metrics">
@@ -407,7 +438,7 @@ ${report.categories.length === 0
   </tbody>
 </table></div>`}`
     : html`<p class="error" role="alert">The health metrics are not available: ${problem ?? 'unknown error'}.</p>`;
-  return layout('Health', user, html`<h1>System health</h1>${body}${reviewersSection(reviewers)}${loopSection(loop)}${rolloutSection(rollout)}`, 'dashboard');
+  return layout('Health', user, html`<h1>System health</h1>${body}${trustSection(user, trust)}${reviewersSection(reviewers)}${loopSection(loop)}${rolloutSection(rollout)}`, 'dashboard');
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Tiers, type HealthReport, type HealthSeries, type LoopEvents, type ReviewerDetail, type ReviewersReport, type RolloutReport } from '@hitl/contracts';
+import { Tiers, type HealthReport, type HealthSeries, type LoopEvents, type ReviewerDetail, type ReviewersReport, type RolloutReport, type TrustUpdatedV1 } from '@hitl/contracts';
 import { Body, Controller, Get, Header, HttpException, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -130,17 +130,18 @@ export class UiController {
     const user = this.userOr(req, res);
     if (!user) return;
     const days = Math.min(90, Math.max(1, Number.parseInt(rawDays ?? '7', 10) || 7));
-    const [health, reviewers, rollout, series, loop] = await Promise.all([
+    const [health, reviewers, rollout, series, loop, trust] = await Promise.all([
       this.fromFeedback<HealthReport>(`/api/health-metrics?days=${days}`),
       this.fromFeedback<ReviewersReport>(`/api/reviewers?days=${days}`),
       this.fromFeedback<RolloutReport>('/api/rollout?days=30'),
       this.fromFeedback<HealthSeries>(`/api/health-series?days=${Math.max(days, 14)}`),
       this.fromFeedback<LoopEvents>('/api/loop-events'),
+      this.fromFeedback<{ trust: TrustUpdatedV1[] }>('/api/trust'),
     ]);
     res
       .status(health.body ? 200 : 502)
       .type('html')
-      .send(dashboardPage(user, health.body, health.problem, days, { reviewers: reviewers.body, rollout: rollout.body, series: series.body, loop: loop.body }).value);
+      .send(dashboardPage(user, health.body, health.problem, days, { reviewers: reviewers.body, rollout: rollout.body, series: series.body, loop: loop.body, trust: trust.body?.trust }).value);
   }
 
   /**
