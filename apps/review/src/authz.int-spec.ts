@@ -25,6 +25,8 @@ interface Operation {
   /** Status for a signed-in caller of the eligible role / of any other role. */
   eligible: number;
   other: number;
+  /** Status for the admin, where it differs from `other`. */
+  admin?: number;
 }
 
 const claim: Operation = { method: 'POST', path: '/api/cases/{caseId}/claim', onCase: 'live', eligible: 200, other: 403 };
@@ -40,6 +42,8 @@ const OPERATIONS: Operation[] = [
   { method: 'POST', path: '/api/cases/{caseId}/decide', body: { outcome: 'approve_refund' }, onCase: 'blind', eligible: 200, other: 403 },
   { method: 'POST', path: '/api/cases/{caseId}/request-info', body: { question: 'Which order?' }, onCase: 'live', eligible: 200, other: 403 },
   { method: 'POST', path: '/api/cases/{caseId}/escalate', body: { reason: 'needs a manager' }, onCase: 'live', eligible: 200, other: 403 },
+  // The stop button of automation: admins only.
+  { method: 'POST', path: '/api/admin/automation/{category}/{modelVersion}/{action}', body: { reason: 'checking the stop button' }, eligible: 403, other: 403, admin: 202 },
   { method: 'POST', path: '/api/auth/logout', eligible: 204, other: 204 },
 ];
 
@@ -73,7 +77,8 @@ describe('the review API authorization matrix', () => {
     const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
     if (op.body !== undefined) headers['content-type'] = 'application/json';
     const controller = new AbortController();
-    const response = await fetch(`${review.url}${op.path.replace('{caseId}', caseId ?? 'none')}`, { method: op.method, headers, body: op.body === undefined ? undefined : JSON.stringify(op.body), signal: controller.signal });
+    const path = op.path.replace('{caseId}', caseId ?? 'none').replace('{category}', 'refund').replace('{modelVersion}', 'fraud-model-2.1').replace('{action}', 'stop');
+    const response = await fetch(`${review.url}${path}`, { method: op.method, headers, body: op.body === undefined ? undefined : JSON.stringify(op.body), signal: controller.signal });
     controller.abort(); // the event stream never ends by itself; the status is what is asked
     return response.status;
   }
@@ -110,7 +115,7 @@ describe('the review API authorization matrix', () => {
     // Every other role first: refused, and the case stays as it was.
     for (const user of users.filter((u) => !u.roles.includes(ELIGIBLE))) {
       seen[user.id] = await call(op, tokens.get(user.id), caseId);
-      expected[user.id] = op.other;
+      expected[user.id] = user.roles.includes('admin') && op.admin !== undefined ? op.admin : op.other;
     }
     if (op.before) expect(await call(op.before, tokens.get('sam'), caseId)).toBe(op.before.eligible);
     seen.sam = await call(op, tokens.get('sam'), caseId);

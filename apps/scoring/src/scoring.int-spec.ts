@@ -85,7 +85,7 @@ describe('scoring service (real broker and database)', () => {
     prefix = testTopicPrefix();
     databaseUri = freshDatabaseUri('scoring');
     kafka = testKafka();
-    const inputs = [Topics.PredictionSubmitted, Topics.FeedbackCaptured, Topics.ThresholdsCalibrated].map(topic);
+    const inputs = [Topics.PredictionSubmitted, Topics.FeedbackCaptured, Topics.ThresholdsCalibrated, Topics.TrustUpdated].map(topic);
     await createTopics(kafka, [...inputs, ...inputs.map(dlqTopicOf), topic(Topics.PredictionScored)], 2);
     publisher = new EventPublisher(kafka, resolveOptions({ brokers: testBrokers(), clientId: 'hitl/test-producer', topicPrefix: prefix }));
     await publisher.connect();

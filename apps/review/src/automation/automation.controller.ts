@@ -13,10 +13,17 @@ import { CaseErrors, ZodBody } from '../http/openapi';
 import { originOf } from '../http/origin';
 import { ZodPipe } from '../http/zod.pipe';
 
-const name = (what: string) => z.string().regex(/^[a-z0-9][A-Za-z0-9._-]{0,99}$/, `expected a ${what} (letters, digits, . _ -)`);
-export const AutomationControlParams = z.strictObject({ category: name('category'), modelVersion: name('model version'), action: z.enum(['stop', 'lift'], { error: 'action must be stop or lift' }) });
+// The same patterns as the OpenAPI document states, so what it calls valid is accepted.
+const CATEGORY = '^[a-z0-9][a-z0-9_.-]{0,99}$';
+const MODEL_VERSION = '^[A-Za-z0-9][A-Za-z0-9._+:-]{0,99}$';
+export const AutomationControlParams = z.strictObject({
+  category: z.string().regex(new RegExp(CATEGORY), 'expected a category (lower-case letters, digits, _ . -)'),
+  modelVersion: z.string().regex(new RegExp(MODEL_VERSION), 'expected a model version (letters, digits, . _ + : -)'),
+  action: z.enum(['stop', 'lift'], { error: 'action must be stop or lift' }),
+});
 export const AutomationControlBody = z
-  .strictObject({ reason: z.string({ error: 'reason is required' }).trim().min(3, 'reason must say why (at least 3 characters)').max(1_000) })
+  // The pattern and lengths hold before trimming, so the OpenAPI document promises what is accepted.
+  .strictObject({ reason: z.string({ error: 'reason is required' }).min(3, 'reason must say why (at least 3 characters)').max(1_000).regex(/\S/, 'reason must not be blank').trim() })
   .describe('Why automation is stopped or restarted: required, and kept in the audit log.');
 type AutomationControlBody = z.infer<typeof AutomationControlBody>;
 
@@ -38,8 +45,8 @@ export class AutomationController {
 
   @Post(':category/:modelVersion/:action')
   @HttpCode(202)
-  @ApiParam({ name: 'category' })
-  @ApiParam({ name: 'modelVersion' })
+  @ApiParam({ name: 'category', schema: { type: 'string', pattern: CATEGORY } })
+  @ApiParam({ name: 'modelVersion', schema: { type: 'string', pattern: MODEL_VERSION } })
   @ApiParam({ name: 'action', enum: ['stop', 'lift'] })
   @ApiOperation({ summary: 'Stop automation of a category and model now, or lift a stop (admins only; audited)' })
   @ZodBody(AutomationControlBody)
