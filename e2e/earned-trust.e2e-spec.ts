@@ -11,9 +11,9 @@ type Trust = EventOf<typeof Topics.TrustUpdated>;
  * Earned trust through the real broker and database: scoring, routing and feedback as processes.
  * A new model starts in assist (people decide everything); people's decisions certify a
  * threshold; automation then acts above it, audits every auto-approval (the test policy's audit
- * floor is 1) and weighs their verdicts; a model that turns wrong is stopped by the circuit
- * breaker; an admin lifts the stop and stops it by hand (trust.control). The drift charts and
- * retraining.triggered are covered by apps/feedback/src/trust/trust-state.spec.ts.
+ * floor is 1) and weighs their verdicts; a model that turns wrong loses its threshold at the first
+ * overturned audit and is stopped by the drift chart, with retraining.triggered; an admin lifts
+ * the stop and stops it by hand (trust.control).
  */
 describe('earned trust: certified automation, drift, the stop button', () => {
   const prefix = testTopicPrefix();
@@ -31,7 +31,9 @@ describe('earned trust: certified automation, drift, the stop button', () => {
     policyFileWith((p) => {
       p.categories = { ...p.categories, [category]: { untilCertified: 'assist' } };
       p.feedback.calibration = { ...p.feedback.calibration, targetErrorRate: 0.1 };
-      p.feedback.trust = { ...p.feedback.trust, minOutcomes: 10, audit: { floor: 1, ceiling: 1, windowDays: 7 }, drift: { falseAlarmRate: 0.01, horizon: 1000, oddsRatios: [2, 20] } };
+      // The red line high, so that the drift chart, not the bound, is what stops a model gone wrong here
+      // (the bound's stop is covered in apps/feedback/src/trust/trust-state.spec.ts).
+      p.feedback.trust = { ...p.feedback.trust, minOutcomes: 10, redLine: 0.3, audit: { floor: 1, ceiling: 1, windowDays: 7 }, drift: { falseAlarmRate: 0.01, horizon: 1000, oddsRatios: [2, 20] } };
     });
 
   const submit = async (probability: number) => {
@@ -63,11 +65,11 @@ describe('earned trust: certified automation, drift, the stop button', () => {
       timeoutMs: 30_000,
       description: `scoring applied trust version ${version}`,
     });
-  /** Audits of the category feedback has counted (the false-negative rate's sample). */
-  const auditsCounted = async () => {
+  /** Human final decisions of the category feedback has read (the time-to-human-decision sample). */
+  const humanFinalsCounted = async () => {
     const { body } = await services[2].get(`/api/health-metrics?category=${category}`);
     const metrics = (body as { categories: { category: string; metrics: { name: string; sample: number }[] }[] }).categories.find((c) => c.category === category)?.metrics ?? [];
-    return metrics.find((m) => m.name === 'false_negative_rate')?.sample ?? 0;
+    return metrics.find((m) => m.name === 'time_to_human_decision')?.sample ?? 0;
   };
 
   beforeAll(async () => {
@@ -114,33 +116,41 @@ describe('earned trust: certified automation, drift, the stop button', () => {
     expect(requests(unsure)[0].reason).toBe('band');
   });
 
-  it('a model that turns wrong: an overturned audit stops automation at once (the bound passed the red line), and its cases stay with people', async () => {
+  it('a model that turns wrong: an overturned audit takes the threshold back at once, the drift chart stops automation and says why', async () => {
     const before = trust().length;
-    const wrong: string[] = [];
-    // Auto-approvals keep coming; every audit now finds the AI wrong.
+    // The first auto-approval's audit finds the AI wrong: 0.99 is no longer certified at 10 %, so
+    // people decide again (state learning) while the evidence is only one wrong outcome.
+    const first = await submit(0.995);
+    const [audit] = await waitFor(() => (requests(first).length > 0 ? requests(first) : undefined), { timeoutMs: 30_000, description: 'the audit' });
+    expect(audit).toMatchObject({ reason: 'audit', auditProbability: 1 });
+    await decide(audit, 'override');
+    const learning = await waitFor(() => trust().slice(before).find((u) => u.state === 'learning'), { timeoutMs: 30_000, description: 'the threshold taken back' });
+    expect(learning.threshold).toBeNull();
+    await scoringApplied(learning.version);
+    // The model stays wrong: people override every case. The drift chart (p0 the 99 % bound of the
+    // 40 outcomes it was certified on, 10.9 %; odds ×20: ln(p1/p0) = 1.87 a wrong outcome; limit
+    // ln(2·1000/0.01) = 12.2) alarms on the 7th wrong outcome.
+    const cases: string[] = [];
+    const humanBefore = await humanFinalsCounted();
     while (!trust().slice(before).some((u) => u.state === 'stopped')) {
-      expect(wrong.length).toBeLessThan(20);
+      expect(cases.length).toBeLessThan(12);
       const id = await submit(0.995);
-      wrong.push(id);
-      const [audit] = await waitFor(() => (requests(id).length > 0 ? requests(id) : undefined), { timeoutMs: 30_000, description: `the audit of ${id}` });
-      expect(audit.reason).toBe('audit');
-      await decide(audit, 'override');
-      // The next case only once feedback has this verdict: the evidence grows one audit at a time.
-      await waitFor(async () => (await auditsCounted()) >= wrong.length, { timeoutMs: 30_000, description: `audit ${wrong.length} counted` });
+      cases.push(id);
+      const [request] = await waitFor(() => (requests(id).length > 0 ? requests(id) : undefined), { timeoutMs: 30_000, description: `the review of ${id}` });
+      expect(finals(id).filter((f) => f.decidedBy === 'auto')).toEqual([]);
+      await decide(request, 'override');
+      // The next case once feedback has read this decision (the chart counts outcomes one by one).
+      await waitFor(async () => (await humanFinalsCounted()) >= humanBefore + cases.length, { timeoutMs: 30_000, description: `${id} decided and read by feedback` });
     }
     const stopped = trust().slice(before).find((u) => u.state === 'stopped')!;
-    // 40 right outcomes at 0.99, then wrong audits each standing for one case (π = 1): after the
-    // first, 0.99 is no longer certified at 10 % and the bound there (about 24 %) is past the 3 %
-    // red line, so the breaker stops it on the bound before the drift chart (which needs
-    // ⌈ln(2·1000/0.01) / ln(p1/p0)⌉ = 7 at p0 = 10.9 %) has to.
-    expect(stopped).toMatchObject({ threshold: null, stop: { reason: 'bound', detail: expect.stringContaining('past the red line') } });
-    expect(wrong.length).toBeLessThanOrEqual(2);
+    expect(stopped).toMatchObject({ threshold: null, stop: { reason: 'drift', detail: expect.stringContaining('drift') } });
+    expect(cases.length).toBeGreaterThanOrEqual(5);
+    const retraining = await waitFor(() => collector.on(t(Topics.RetrainingTriggered)).filter((m) => m.key === category).map((m) => m.json<EventOf<typeof Topics.RetrainingTriggered>>()).at(-1), { timeoutMs: 30_000, description: 'retraining.triggered' });
+    expect(retraining).toMatchObject({ modelVersion: model, drift: { method: 'risk_adjusted_cusum', oddsRatio: 20 } });
     await scoringApplied(stopped.version);
     const after = await submit(0.999);
     await waitFor(() => requests(after).length > 0, { timeoutMs: 30_000, description: 'the next case to people' });
     expect(scored(after).score.trust).toMatchObject({ state: 'stopped', automate: false });
-    // To people as an ordinary review: the guide's weighted score (0.83 with the labels so far) is not one the AI could act on anyway.
-    expect(requests(after)[0]).toMatchObject({ reason: 'band', automationEligible: true });
     expect(finals(after)).toEqual([]);
   });
 

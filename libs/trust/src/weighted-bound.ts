@@ -41,6 +41,19 @@ export function errorUpperBound(c: WeightedCount, confidence: number): ErrorBoun
 }
 
 /**
+ * The matching one-sided lower bound, B⁻¹(1 − confidence; x*, n* − x* + 1) (0 with no error
+ * seen): the error is above it with the given confidence. The circuit breaker stops automation
+ * only on this, on evidence that the red line is passed, not on an upper bound that a handful of
+ * outcomes leaves wide.
+ */
+export function errorLowerBound(c: WeightedCount, confidence: number): number {
+  const { estimate, effectiveN } = errorUpperBound(c, confidence);
+  if (!(effectiveN > 0) || estimate <= 0) return 0;
+  const x = estimate * effectiveN;
+  return inverseRegularizedIncompleteBeta(1 - confidence, x, effectiveN - x + 1);
+}
+
+/**
  * Korn & Graubard's effective size n* = p̂(1 − p̂) / Var(p̂), with the linearized variance of the
  * ratio estimate Var(p̂) = Σ w²(y − p̂)² / (Σw)² = (Σ_wrong w²·(1 − 2p̂) + p̂²·Σw²) / (Σw)². Unlike
  * Kish's size it sees where the errors sit: errors among heavily weighted outcomes (few audits

@@ -7,6 +7,7 @@ import {
   boundAt,
   certifyThreshold,
   emptyBins,
+  errorLowerBound,
   errorUpperBound,
   evidenceBetween,
   isotonicCalibration,
@@ -207,13 +208,15 @@ export function decide(doc: TrustDoc, rules: Rules, now: Date): TrustDoc {
   const certification = certifyThreshold(bins, { targetErrorRate: cal.targetErrorRate, confidenceLevel: cal.confidenceLevel, lowestThreshold: trust.lowestThreshold });
   const outcomes = bins.reduce((sum, b) => sum + b.n, 0);
   const previous = doc.published;
-  // The stop button: the bound on the error where automation last acted passed the red line, and
-  // no stricter threshold is certified.
+  // The stop button: the evidence says the error where automation last acted is past the red line
+  // (its lower bound is), and no stricter threshold is certified. An upper bound past the target
+  // alone only takes the threshold back (stricter, or none: people decide) until evidence certifies one.
   const watched = doc.lifted?.threshold ?? doc.lastCertified?.threshold;
-  if (!doc.stop && watched !== undefined && (certification.threshold === null || certification.threshold > watched)) {
-    const bound = boundAt(bins, watched, cal.confidenceLevel);
-    if (bound.upper > trust.redLine && bound.effectiveN >= trust.minOutcomes && certification.threshold === null) {
-      stopAutomation(doc, { reason: 'bound', detail: `the ${cal.confidenceLevel * 100}% bound on the error of auto-approvals at or above ${watched} is ${(bound.upper * 100).toFixed(2)}%, past the red line ${(trust.redLine * 100).toFixed(2)}% (${bound.outcomes} outcomes, estimate ${(bound.estimate * 100).toFixed(2)}%)`, since: now.toISOString() });
+  if (!doc.stop && watched !== undefined && certification.threshold === null) {
+    const acc = evidenceBetween(bins, watched);
+    const lower = errorLowerBound(acc, cal.confidenceLevel);
+    if (lower > trust.redLine && acc.n >= trust.minOutcomes) {
+      stopAutomation(doc, { reason: 'bound', detail: `the error of auto-approvals at or above ${watched} is above ${(lower * 100).toFixed(2)}% with ${cal.confidenceLevel * 100}% confidence, past the red line ${(trust.redLine * 100).toFixed(2)}% (${acc.n} outcomes, estimate ${((acc.wrong / acc.w) * 100).toFixed(2)}%)`, since: now.toISOString() });
     }
   }
   // A stop lifts once the new epoch's evidence certifies a threshold again.
