@@ -44,77 +44,91 @@ describe('certifyThreshold', () => {
     expect(certifyThreshold(emptyBins(), rule)).toEqual({ threshold: null, at: null, tested: [] });
   });
 
-  it('needs outcomesToCertify outcomes: 298 right ones do not certify 1 %, 299 do', () => {
-    const n = outcomesToCertify(0.01, 0.95);
-    expect(n).toBe(299);
-    // 298 could not pass even with none wrong: the candidate is skipped, not failed.
+  // Two sequences share α = 5 %: each tests at 97.5 %.
+  const perSequence = 0.975;
+
+  it('needs outcomesToCertify outcomes at each sequence\'s level: 367 right ones do not certify 1 %, 368 do', () => {
+    const n = outcomesToCertify(0.01, perSequence);
+    expect(n).toBe(368);
+    // Too few to pass even with none wrong: the candidate is skipped, not failed.
     expect(certifyThreshold(addOutcomes(emptyBins(), right(0.995, n - 1)), rule)).toEqual({ threshold: null, at: null, tested: [] });
     const enough = certifyThreshold(addOutcomes(emptyBins(), right(0.995, n)), rule);
     expect(enough.threshold).toBe(edge(0.995));
-    expect(enough.at).toMatchObject({ threshold: edge(0.995), outcomes: 299, passed: true, estimate: 0 });
+    expect(enough.at).toMatchObject({ threshold: edge(0.995), outcomes: 368, passed: true, estimate: 0 });
     expect(enough.at!.upper).toBeLessThanOrEqual(0.01);
   });
 
   it('skips strict candidates with too few outcomes to pass even if none were wrong, and carries their outcomes down', () => {
-    // 100 outcomes at 0.9995, 2 of them wrong: alone they cannot certify 1 % (100 < 299), so the
+    // 100 outcomes at 0.9995, 2 of them wrong: alone they cannot certify 1 % (100 < 368), so the
     // candidate is skipped instead of stopping the sequence; at 0.99 the 100 count with 900 more.
     const bins = addOutcomes(emptyBins(), [...right(0.9995, 98), ...wrong(0.9995, 2), ...right(0.99, 900)]);
     const result = certifyThreshold(bins, rule);
-    expect(result.tested.map((t) => [t.threshold, t.outcomes, t.passed])).toEqual([[edge(0.99), 1000, true]]);
+    // The sequence from the top, then the one from where half the outcomes are (0.99 here too).
+    expect(result.tested.map((t) => [t.threshold, t.outcomes, t.passed])).toEqual([
+      [edge(0.99), 1000, true],
+      [edge(0.99), 1000, true],
+    ]);
     expect(result.at!.estimate).toBeCloseTo(0.002, 12);
     expect(result.threshold).toBe(edge(0.99));
-    // Whether a candidate is skipped depends on the outcomes' number and weights, not on how many are
-    // wrong: 299 outcomes are tried (and here fail), however many of them are wrong.
-    const tried = certifyThreshold(addOutcomes(emptyBins(), [...right(0.9995, 297), ...wrong(0.9995, 2), ...right(0.99, 900)]), rule);
-    expect(tried.tested.map((t) => [t.threshold, t.passed])).toEqual([[edge(0.9995), false]]);
-    expect(tried.threshold).toBeNull();
+  });
+
+  it('a few errors among the first outcomes at the top stop the sequence from the top; the one from the middle of the evidence still certifies', () => {
+    // 368 outcomes at 0.9995 (2 wrong) are tried, and fail at 1 %; 900 more at 0.99 hold most of the evidence.
+    const bins = addOutcomes(emptyBins(), [...right(0.9995, 366), ...wrong(0.9995, 2), ...right(0.99, 900)]);
+    const result = certifyThreshold(bins, rule);
+    expect(result.tested.map((t) => [t.threshold, t.passed])).toEqual([
+      [edge(0.9995), false],
+      [edge(0.99), true],
+    ]);
+    expect(result.threshold).toBe(edge(0.99));
   });
 
   it('counts audits by their effective number, not the cases they stand for', () => {
-    // 299 audits at π = 0.1 stand for 2990 cases but are 299 equally weighted outcomes: enough.
-    expect(certifyThreshold(addOutcomes(emptyBins(), right(0.995, 299, 10)), rule).threshold).toBe(edge(0.995));
-    // 298 audits are not, however many cases they stand for.
-    expect(certifyThreshold(addOutcomes(emptyBins(), right(0.995, 298, 50)), rule).threshold).toBeNull();
-    // 200 census outcomes plus 99 audits of weight 20 are worth far fewer than 299.
-    const mixed = addOutcomes(emptyBins(), [...right(0.995, 200), ...right(0.995, 99, 20)]);
+    // 368 audits at π = 0.1 stand for 3680 cases but are 368 equally weighted outcomes: enough.
+    expect(certifyThreshold(addOutcomes(emptyBins(), right(0.995, 368, 10)), rule).threshold).toBe(edge(0.995));
+    // 367 audits are not, however many cases they stand for.
+    expect(certifyThreshold(addOutcomes(emptyBins(), right(0.995, 367, 50)), rule).threshold).toBeNull();
+    // 250 census outcomes plus 118 audits of weight 20 are worth far fewer than 368.
+    const mixed = addOutcomes(emptyBins(), [...right(0.995, 250), ...right(0.995, 118, 20)]);
     expect(certifyThreshold(mixed, rule).threshold).toBeNull();
   });
 
-  it('tests strictest first, each threshold with the outcomes at or above it, skipping bins without outcomes', () => {
+  it('tests strictest first, each threshold with the outcomes at or above it, skipping bins without outcomes; the second sequence from where half the outcomes are', () => {
     const bins = addOutcomes(emptyBins(), [...right(0.9995, 400), ...right(0.99, 300), ...right(0.95, 300), ...wrong(0.95, 1), ...right(0.7, 500)]);
     const result = certifyThreshold(bins, rule);
-    expect(result.tested.map((t) => t.threshold)).toEqual([edge(0.9995), edge(0.99), edge(0.95), edge(0.7)]);
-    expect(result.tested.map((t) => t.outcomes)).toEqual([400, 700, 1001, 1501]);
+    expect(result.tested.map((t) => t.threshold)).toEqual([edge(0.9995), edge(0.99), edge(0.95), edge(0.7), edge(0.95), edge(0.7)]);
+    expect(result.tested.map((t) => t.outcomes)).toEqual([400, 700, 1001, 1501, 1001, 1501]);
     expect(result.tested.every((t) => t.passed)).toBe(true);
     expect(result.threshold).toBe(edge(0.7));
-    expect(result.at).toBe(result.tested[3]);
-    // Each test is the bound on everything at or above its threshold.
-    for (const t of result.tested) expect(t.upper).toBeCloseTo(boundAt(bins, t.threshold, 0.95).upper, 12);
+    expect(result.at!.threshold).toBe(edge(0.7));
+    // Each test is the bound on everything at or above its threshold, at the sequence's level.
+    for (const t of result.tested) expect(t.upper).toBeCloseTo(boundAt(bins, t.threshold, perSequence).upper, 12);
   });
 
-  it('stops at the first failure, even if a lower threshold would pass again', () => {
+  it('each sequence stops at its first failure, even if a lower threshold would pass again', () => {
     const bins = addOutcomes(emptyBins(), [
       ...right(0.9995, 2000), // passes alone
       ...right(0.95, 70),
       ...wrong(0.95, 30), // 30 wrong of 2100: the bound is above 1 % here
+      ...right(0.7, 400),
       ...right(0.6, 100_000), // diluted by many right outcomes, 0.6 would pass on its own
     ]);
-    expect(boundAt(bins, edge(0.6), 0.95).upper).toBeLessThanOrEqual(0.01);
+    expect(boundAt(bins, edge(0.6), perSequence).upper).toBeLessThanOrEqual(0.01);
     const result = certifyThreshold(bins, rule);
+    // From the top: 0.9995 passes, 0.95 fails, 0.7 and 0.6 are never tried. From the middle of the evidence (0.6): passes.
     expect(result.tested.map((t) => [t.threshold, t.passed])).toEqual([
       [edge(0.9995), true],
       [edge(0.95), false],
+      [edge(0.6), true],
     ]);
-    expect(result.threshold).toBe(edge(0.9995));
-    expect(result.at).toBe(result.tested[0]);
+    expect(result.threshold).toBe(edge(0.6));
   });
 
-  it('when the strictest threshold fails: no threshold, and `at` is the failed test', () => {
-    const bins = addOutcomes(emptyBins(), [...right(0.9995, 500), ...wrong(0.9995, 10), ...right(0.6, 100_000)]);
+  it('when both sequences fail: no threshold, and `at` is a failed test', () => {
+    const bins = addOutcomes(emptyBins(), [...right(0.9995, 500), ...wrong(0.9995, 10), ...right(0.6, 500), ...wrong(0.6, 20)]);
     const result = certifyThreshold(bins, rule);
     expect(result.threshold).toBeNull();
-    expect(result.tested).toHaveLength(1);
-    expect(result.at).toBe(result.tested[0]);
+    expect(result.tested.every((t) => !t.passed)).toBe(true);
     expect(result.at!.passed).toBe(false);
   });
 
