@@ -61,7 +61,8 @@ describe('feedback through the real broker and database', () => {
   const policyFile = () =>
     policyFileWith((policy) => {
       policy.categories = { ...policy.categories, [category('staged')]: { rollout: 'shadow' } };
-      policy.feedback = { ...policy.feedback, calibration: { ...(policy.feedback?.calibration ?? {}), modes: { [category('staged')]: 'off' } } };
+      // The guide's override-rate trigger is opt-in (earned trust's drift charts are the default): this suite tests it.
+      policy.feedback = { ...policy.feedback, retraining: { ...policy.feedback.retraining, on: 'drift_and_override_rate' }, calibration: { ...(policy.feedback?.calibration ?? {}), modes: { [category('staged')]: 'off' } } };
     });
 
   beforeAll(async () => {
@@ -289,30 +290,6 @@ describe('feedback through the real broker and database', () => {
     expect(cli.exitCode).toBe(0);
     expect(cli.output).toContain('# Weekly HITL health report');
     expect(cli.output).toContain(`| ${cat} | 20 |`);
-  });
-
-  it('calibration: not from 199 outcomes; 220 confident cases nobody overrode move the auto-approve threshold down to them, once (mode recommend)', async () => {
-    const cat = category('calibrated');
-    const cases = Array.from({ length: 220 }, (_, i) => `cal-${run}-${i}`);
-    const base = exampleOf(Topics.ReviewRequested);
-    for (const caseId of cases) await publisher.publish(Topics.ReviewRequested, requested(caseId, cat, { score: { ...base.score, overall: 0.9 } }));
-    const calibrated = () => collector.on(t(Topics.ThresholdsCalibrated)).filter((m) => m.key === cat).map((m) => m.json<EventOf<typeof Topics.ThresholdsCalibrated>>());
-    // 199 outcomes are not enough evidence (the policy asks 200): every one is checked (interval 0), none calibrates.
-    for (const [i, caseId] of cases.slice(0, 199).entries()) await publisher.publish(Topics.ReviewDecided, decided(caseId, false, i));
-    await waitFor(async () => (await health(cat)).override_rate?.sample === 199, { timeoutMs: 60_000, description: '199 decisions counted' });
-    expect(calibrated()).toEqual([]);
-    for (const [i, caseId] of cases.slice(199).entries()) await publisher.publish(Topics.ReviewDecided, decided(caseId, false, 199 + i));
-    await waitFor(() => calibrated().length > 0, { timeoutMs: 60_000, description: 'thresholds.calibrated' });
-    const [event] = calibrated();
-    // 0 errors in n ≥ 200 at confidence 0.90: upper 95% bound ≤ 3/n < 2%; the default policy's 0.95 moves to 0.90.
-    expect(event).toMatchObject({ category: cat, mode: 'recommend', bands: { autoApprove: 0.9, autoApproveAudit: 0.85, humanReview: 0.7 }, evidence: { targetErrorRate: 0.02, method: 'clopper_pearson' } });
-    expect(event.evidence.sampleSize).toBeGreaterThanOrEqual(200);
-    expect(event.evidence.errorUpperBound).toBeLessThanOrEqual(0.02);
-    expect(event.policyVersion).toMatch(new RegExp(`\\+cal\\.${cat}\\.1$`));
-    await waitFor(async () => (await health(cat)).override_rate?.sample === 220, { timeoutMs: 30_000, description: 'all 220 decisions counted' });
-    // Every later decision re-checked (interval 0) and found the same bands: still one event.
-    expect(calibrated()).toHaveLength(1);
-    expect(((await service.get('/api/loop-events')).body as LoopEvents).calibrations.find((c) => c.category === cat)).toMatchObject({ mode: 'recommend', bands: { autoApprove: 0.9 }, policyVersion: event.policyVersion });
   });
 
   it('gradual rollout: from blind decisions in the shadow stage, what automation would have done against people, and the advice to automate', async () => {

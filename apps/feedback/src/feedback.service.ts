@@ -1,13 +1,11 @@
 import { Topics, type EventOf, type HealthReport, type ReviewerReport, type HealthSeries, type LoopEvents, type ReviewersReport, type ReviewerDetail, type ReviewerImpact, type RolloutReport } from '@hitl/contracts';
 import type { Context } from '@opentelemetry/api';
 import { EventPublisher, type IncomingEvent } from '@hitl/messaging';
-import { calibratedVersion, rulesFor, type Policy } from '@hitl/policy';
+import { rulesFor, type Policy } from '@hitl/policy';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { captureOf, isLearningDecision, requestIdOf, requestInfoOf, type EscalationFired, type RequestInfo, type ReviewDecided } from './capture/capture';
-import { FEEDBACK_SETTINGS, type FeedbackSettings } from './feedback-settings';
 import { ALL_CATEGORIES, dayOf, sumDays, windowDays, type DayChange, type Position } from './health/daily';
 import { healthOf } from './health/health';
-import { calibrate } from './health/calibrate';
 import { retrainingCheck } from './health/retraining';
 import { rolloutOf } from './health/rollout';
 import { weeklyReport, type WeeklyReport } from './report/weekly';
@@ -49,7 +47,6 @@ export class FeedbackService {
     private readonly store: FeedbackStore,
     private readonly publisher: EventPublisher,
     @Inject(POLICY) private readonly policy: Policy,
-    @Inject(FEEDBACK_SETTINGS) private readonly settings: FeedbackSettings,
     private readonly trust: TrustLoop,
   ) {}
 
@@ -279,7 +276,6 @@ export class FeedbackService {
     for (const record of records) await this.store.markCounted(record.feedbackId);
     await this.trust.record(audits);
     for (const { category, modelVersion } of retrain.values()) await this.checkRetraining(category, modelVersion);
-    for (const category of new Set(records.map((r) => r.category))) await this.checkCalibration(category);
   }
 
   /**
@@ -321,6 +317,9 @@ export class FeedbackService {
   /** At most one trigger per window per category and model; a trigger decided but not published goes out now. */
   async checkRetraining(category: string, modelVersion: string): Promise<void> {
     const rule = this.policy.feedback.retraining;
+    // Human-reviewed cases are not a sample of what the model does (which reach people depends on the
+    // thresholds): their override rate is a trigger only where the policy asks for it. Drift is trust's.
+    if (rule.on !== 'drift_and_override_rate') return;
     const now = this.clock();
     const days = windowDays(now, rule.windowDays);
     const totals = sumDays(await this.store.daysOf(category, days));
@@ -437,49 +436,6 @@ export class FeedbackService {
     return { report, totals: t };
   }
 
-  /**
-   * Threshold calibration for a category (at most once per FEEDBACK_CALIBRATION_INTERVAL_MS per
-   * replica): from the window's outcomes by confidence, the lowest auto-approve threshold whose
-   * upper bound on error stays under the target; published as `thresholds.calibrated` (mode
-   * recommend or apply) when it moves the current threshold by at least the hysteresis.
-   */
-  async checkCalibration(category: string): Promise<void> {
-    const rule = this.policy.feedback.calibration;
-    const mode = rule.modes[category] ?? rule.mode;
-    if (mode === 'off') return;
-    const now = this.clock();
-    const last = this.lastCalibrationCheck.get(category) ?? -Infinity;
-    if (now.getTime() - last < this.settings.FEEDBACK_CALIBRATION_INTERVAL_MS) return;
-    this.lastCalibrationCheck.set(category, now.getTime());
-    const totals = sumDays(await this.store.daysOf(category, windowDays(now, rule.windowDays)));
-    const key = `calibration:${category}`;
-    const previous = await this.store.mark(key);
-    const current = (previous?.event as EventOf<typeof Topics.ThresholdsCalibrated> | undefined)?.bands ?? rulesFor(this.policy, category).bands;
-    const result = calibrate(totals.byConfidence, current, rule);
-    if (!result.change) return;
-    const mark = await this.store.openMark(key, now, (stored) => {
-      const n = (stored?.n ?? 0) + 1;
-      const event: EventOf<typeof Topics.ThresholdsCalibrated> = {
-        category,
-        bands: result.bands,
-        evidence: result.evidence,
-        mode,
-        previousPolicyVersion: stored ? calibratedVersion(this.policy.version, category, n - 1) : this.policy.version,
-        policyVersion: calibratedVersion(this.policy.version, category, n),
-        calibratedAt: now.toISOString(),
-      };
-      // Another replica may have published these bands meanwhile.
-      const before = (stored?.event as typeof event | undefined)?.bands;
-      if (before && before.autoApprove === result.bands.autoApprove && before.autoApproveAudit === result.bands.autoApproveAudit && before.humanReview === result.bands.humanReview) return undefined;
-      return { until: now.toISOString(), event, eventId: `calibration:${category}:${n}`, n };
-    });
-    if (!mark) return;
-    await this.publisher.publish(Topics.ThresholdsCalibrated, mark.event as EventOf<typeof Topics.ThresholdsCalibrated>, { id: mark.eventId });
-    await this.store.markPublished(mark);
-    this.logger.log({ message: 'thresholds calibrated', category, mode, bands: result.bands, evidence: result.evidence });
-  }
-
-  private readonly lastCalibrationCheck = new Map<string, number>();
 
   /** The guide's weekly analysis: this week (the last 7 days) beside the 7 days before. */
   async weekly(): Promise<WeeklyReport> {

@@ -233,6 +233,12 @@ export const DEFAULT_TRUST: TrustPolicy = {
 
 export const FeedbackPolicySchema = z.strictObject({
   retraining: z.strictObject({
+    /**
+     * What raises retraining.triggered: drift (earned trust's sequential tests on outcomes where
+     * automation could act; the default), or also the guide's override rate of human-reviewed
+     * cases over the window (biased: which cases reach people depends on the thresholds).
+     */
+    on: z.enum(['drift', 'drift_and_override_rate']).default('drift'),
     overrideRateThreshold: unit,
     windowDays: z.number().int().min(1).max(90),
     minSampleSize: z.number().int().min(1).max(1_000_000),
@@ -249,7 +255,7 @@ export const FeedbackPolicySchema = z.strictObject({
 });
 export type FeedbackPolicy = z.infer<typeof FeedbackPolicySchema>;
 const DEFAULT_FEEDBACK: FeedbackPolicy = {
-  retraining: { overrideRateThreshold: 0.15, windowDays: 7, minSampleSize: 30 },
+  retraining: { on: 'drift', overrideRateThreshold: 0.15, windowDays: 7, minSampleSize: 30 },
   calibration: { mode: 'recommend', modes: {}, targetErrorRate: 0.02, confidenceLevel: 0.95, minSampleSize: 200, windowDays: 30, minChange: 0.01 },
   exercises: { rate: 0 },
   trust: DEFAULT_TRUST,

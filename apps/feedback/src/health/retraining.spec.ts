@@ -1,6 +1,6 @@
 import { retrainingCheck } from './retraining';
 
-const rule = { overrideRateThreshold: 0.15, windowDays: 7, minSampleSize: 30 };
+const rule = { on: 'drift_and_override_rate' as const, overrideRateThreshold: 0.15, windowDays: 7, minSampleSize: 30 };
 
 describe('the retraining trigger', () => {
   it('fires above the threshold once the sample is large enough', () => {
