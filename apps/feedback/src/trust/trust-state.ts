@@ -3,6 +3,7 @@ import type { FeedbackPolicy } from '@hitl/policy';
 import {
   addOutcomes,
   auditRate,
+  auditRateForSlack,
   BIN_COUNT,
   boundAt,
   certifyThreshold,
@@ -253,9 +254,13 @@ export function decide(doc: TrustDoc, rules: Rules, now: Date): TrustDoc {
       confidenceLevel: cal.confidenceLevel,
       method: 'ltt_fixed_sequence_weighted_clopper_pearson',
     },
-    auditRate: auditRate(
-      { haveOutcomes: at && cert.threshold !== null ? at.effectiveN : 0, estimatedError: at?.estimate ?? 0, autoPerDay: automatedPerDay, target: cal.targetErrorRate, confidence: cal.confidenceLevel },
-      trust.audit,
+    auditRate: Math.min(
+      trust.audit.ceiling,
+      Math.max(
+        auditRate({ haveOutcomes: at && cert.threshold !== null ? at.effectiveN : 0, estimatedError: at?.estimate ?? 0, autoPerDay: automatedPerDay, target: cal.targetErrorRate, confidence: cal.confidenceLevel }, trust.audit),
+        // Each audit's weight within what the evidence behind the threshold can carry.
+        cert.threshold !== null ? auditRateForSlack(evidenceBetween(evidenceBins, cert.threshold), cal.targetErrorRate, cal.confidenceLevel) : 0,
+      ),
     ),
     epoch: doc.epoch,
     ...(doc.stop ? { stop: doc.stop } : {}),

@@ -86,7 +86,8 @@ export function parseOptions(argv: string[]): QualityOptions & { json?: string; 
       warmup: { type: 'string' },
       'drift-from': { type: 'string' },
       'drift-category': { type: 'string', default: 'a' },
-      rate: { type: 'string', default: '25' },
+      // What the simulated reviewers keep up with here (about 5 decisions a second through the review API).
+      rate: { type: 'string', default: '5' },
       seed: { type: 'string', default: '1' },
       reviewers: { type: 'string', default: '4' },
       'think-ms': { type: 'string', default: '0' },
@@ -134,8 +135,9 @@ export async function runQuality(options: QualityOptions): Promise<QualityRun> {
   const trainingSeconds = (Date.now() - trainStart) / 1_000;
   const heldOutAccuracy = accuracy(model, heldOut);
   const total = Math.min(options.cases ?? heldOut.length, heldOut.length);
-  const warmup = options.warmup ?? Math.round(total * 0.4);
-  const driftFrom = options.driftFrom ?? Math.round(total * 0.7);
+  // A long warm-up: certifying 2 % per category and model takes several hundred outcomes of each.
+  const warmup = options.warmup ?? Math.round(total * 0.6);
+  const driftFrom = options.driftFrom ?? Math.round(total * 0.85);
   if (!(warmup < driftFrom && driftFrom <= total)) throw new Error(`need --warmup (${warmup}) < --drift-from (${driftFrom}) ≤ --cases (${total})`);
   const categories = categoriesOf(dataset.name);
   const driftCategory = options.driftCategory === 'none' || driftFrom >= total ? undefined : resolveCategory(dataset.name, options.driftCategory);
