@@ -1,17 +1,7 @@
+import { seededRandom } from './simulation';
 import { auditRate, auditRateForSlack, type AuditRule } from './audit-rate';
 import { errorUpperBound, outcomesToCertify } from './weighted-bound';
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rule: AuditRule = { floor: 0.05, ceiling: 0.5, windowDays: 7 };
 const base = { haveOutcomes: 0, estimatedError: 0, autoPerDay: 100, target: 0.01, confidence: 0.95 };
@@ -66,7 +56,7 @@ describe('auditRate', () => {
   });
 
   it('stays within [floor, ceiling] whatever the input', () => {
-    const rnd = mulberry32(9);
+    const rnd = seededRandom(9);
     for (let i = 0; i < 100; i++) {
       const r: AuditRule = { floor: rnd() * 0.1, ceiling: 0.1 + rnd() * 0.9, windowDays: 1 + Math.floor(rnd() * 30) };
       const rate = auditRate(

@@ -1,33 +1,11 @@
+import { seededRandom, binomial } from './simulation';
 import { addOutcomes, BIN_COUNT, BIN_EDGES, binOf, emptyBins, type BinEvidence, type Outcome } from './bins';
 import { isotonicCalibration, probabilityRightAt, type CalibrationStep } from './calibration';
 
 // ---- reproducible randomness (the same few lines in each simulation spec of this lib) ----------
 // Builtins are aliased once: under jest every access to a global such as `Math` goes through the
 // vm sandbox's global object and costs ~0.3 µs (30× a plain call), which would dominate the loops.
-const { imul, log, log1p, floor, sqrt, abs, max } = Math;
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = imul(t ^ (t >>> 15), t | 1);
-    t ^= t + imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-/** Binomial(n, p) by geometric skipping between successes: O(n·min(p, 1 − p)) uniforms. */
-function binomial(rnd: () => number, n: number, p: number): number {
-  if (p <= 0 || n <= 0) return 0;
-  if (p >= 1) return n;
-  if (p > 0.5) return n - binomial(rnd, n, 1 - p);
-  const logQ = log1p(-p);
-  let k = 0;
-  for (let i = -1; ; k++) {
-    i += 1 + floor(log(1 - rnd()) / logQ);
-    if (i >= n) return k;
-  }
-}
+const { floor, sqrt, abs, max } = Math;
 const report = (line: string) => {
   if (process.env.TRUST_SIM_REPORT) console.log(line);
 };
@@ -101,7 +79,7 @@ describe('isotonicCalibration', () => {
   });
 
   it('on random evidence: non-decreasing, strictly increasing between steps, each step the weighted mean of its bins, and the w-weighted L2 projection', () => {
-    const rnd = mulberry32(42);
+    const rnd = seededRandom(42);
     for (let trial = 0; trial < 300; trial++) {
       const bins: BinEvidence[] = emptyBins();
       for (let i = 0; i < BIN_COUNT; i++) {
@@ -188,7 +166,7 @@ describe('isotonicCalibration recovers a known calibration curve (simulation)', 
   const truth = (b: number) => 1 - 0.35 * (1 - b) ** 0.9;
 
   it.each([1, 2, 3])('within tolerance of the truth in every bin with enough outcomes (seed %p)', (seed) => {
-    const rnd = mulberry32(seed);
+    const rnd = seededRandom(seed);
     const bins = emptyBins();
     const mids: number[] = [];
     for (let i = binOf(0.3); i < BIN_COUNT - 1; i++) {

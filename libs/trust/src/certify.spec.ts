@@ -1,3 +1,4 @@
+import { seededRandom, binomial } from './simulation';
 import { addOutcomes, BIN_COUNT, BIN_EDGES, binOf, emptyBins, type BinEvidence, type Outcome } from './bins';
 import { boundAt, certifyThreshold, type CertificationRule } from './certify';
 import { normalQuantile } from './intervals';
@@ -6,30 +7,7 @@ import { errorUpperBound, outcomesToCertify } from './weighted-bound';
 // ---- reproducible randomness (the same few lines in each simulation spec of this lib) ----------
 // Builtins are aliased once: under jest every access to a global such as `Math` goes through the
 // vm sandbox's global object and costs ~0.3 µs (30× a plain call), which would dominate the loops.
-const { imul, log, log1p, floor, sqrt, abs } = Math;
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = imul(t ^ (t >>> 15), t | 1);
-    t ^= t + imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-/** Binomial(n, p) by geometric skipping between successes: O(n·min(p, 1 − p)) uniforms. */
-function binomial(rnd: () => number, n: number, p: number): number {
-  if (p <= 0 || n <= 0) return 0;
-  if (p >= 1) return n;
-  if (p > 0.5) return n - binomial(rnd, n, 1 - p);
-  const logQ = log1p(-p);
-  let k = 0;
-  for (let i = -1; ; k++) {
-    i += 1 + floor(log(1 - rnd()) / logQ);
-    if (i >= n) return k;
-  }
-}
+const { sqrt, abs } = Math;
 const report = (line: string) => {
   if (process.env.TRUST_SIM_REPORT) console.log(line);
 };
@@ -229,7 +207,7 @@ describe('certifyThreshold: family-wise error (simulation)', () => {
   });
 
   it(`P(certified threshold's true error > 2 %) ≤ 5 % over ${RUNS} runs`, () => {
-    const rnd = mulberry32(7);
+    const rnd = seededRandom(7);
     const cpu = process.cpuUsage();
     let failures = 0;
     let naiveFailures = 0;
@@ -287,7 +265,7 @@ describe('certifyThreshold: power (simulation)', () => {
   });
 
   it.each([11, 12, 13, 14, 15])('with 200 000 outcomes certifies a threshold close to the oracle (seed %p)', (seed) => {
-    const bins = drawBins(mulberry32(seed), model, 200_000);
+    const bins = drawBins(seededRandom(seed), model, 200_000);
     const { threshold } = certifyThreshold(bins, { targetErrorRate: 0.02, confidenceLevel: 0.95, lowestThreshold: 0.5 });
     expect(threshold).not.toBeNull();
     report(`power seed ${seed}: oracle ${oracle} (share ${shareAt(oracle).toFixed(3)}, err ${trueErrorAt(model, oracle).toFixed(4)}); certified ${threshold} (share ${shareAt(threshold!).toFixed(3)}, err ${trueErrorAt(model, threshold!).toFixed(4)})`);

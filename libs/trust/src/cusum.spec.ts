@@ -1,21 +1,11 @@
+import { seededRandom } from './simulation';
 import { normalQuantile } from './intervals';
 import { controlLimit, cusumWeight, expectedDelay, newCusum, observe, type DriftAlarm, type DriftRule } from './cusum';
 
 // ---- reproducible randomness (the same few lines in each simulation spec of this lib) ----------
 // Builtins are aliased once: under jest every access to a global such as `Math` goes through the
 // vm sandbox's global object and costs ~0.3 µs (30× a plain call), which would dominate the loops.
-const { imul, log, exp, sqrt, ceil } = Math;
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = imul(t ^ (t >>> 15), t | 1);
-    t ^= t + imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const { log, exp, sqrt, ceil } = Math;
 const report = (line: string) => {
   if (process.env.TRUST_SIM_REPORT) console.log(line);
 };
@@ -172,7 +162,7 @@ describe('false alarms (simulation)', () => {
   const STREAMS = 1000;
 
   function alarmedStreams(r: DriftRule, streams: number, seed: number): number {
-    const rnd = mulberry32(seed);
+    const rnd = seededRandom(seed);
     let alarmed = 0;
     for (let s = 0; s < streams; s++) {
       const state = newCusum(r);
@@ -205,7 +195,7 @@ describe('false alarms (simulation)', () => {
 describe('detection delay (simulation)', () => {
   /** Outcomes after the change until the first alarm; each stream first runs `warmup` stable outcomes (alarms there are ignored). */
   function delays(p0: number, q: number, streams: number, warmup: number, cap: number, seed: number): number[] {
-    const rnd = mulberry32(seed);
+    const rnd = seededRandom(seed);
     const out: number[] = [];
     for (let s = 0; s < streams; s++) {
       const state = newCusum(rule);
@@ -249,7 +239,7 @@ describe('detection delay (simulation)', () => {
   it('a worsening by odds × 3 that goes on after an alarm raises a new alarm (in ≥ 95 % of streams within 4 × expectedDelay)', () => {
     const q = oddsTimes(0.02, 3);
     const expected = expectedDelay(0.02, q, 2, rule);
-    const rnd = mulberry32(33); // 100 of 100 streams raise the second alarm
+    const rnd = seededRandom(33); // 100 of 100 streams raise the second alarm
     let again = 0;
     const STREAMS = 100;
     for (let s = 0; s < STREAMS; s++) {

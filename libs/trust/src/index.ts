@@ -5,3 +5,4 @@ export * from './calibration';
 export * from './certify';
 export * from './cusum';
 export * from './audit-rate';
+export * from './simulation';

@@ -1,39 +1,10 @@
-import { clopperPearsonInterval, normalQuantile } from './intervals';
+import { seededRandom, binomial, lowestAcceptable } from './simulation';
+import { clopperPearsonInterval } from './intervals';
 import { errorUpperBound, outcomesToCertify, type WeightedCount } from './weighted-bound';
 
 // ---- reproducible randomness (the same few lines in each simulation spec of this lib) ----------
 // Builtins are aliased once: under jest every access to a global such as `Math` goes through the
 // vm sandbox's global object and costs ~0.3 µs (30× a plain call), which would dominate the loops.
-const { imul, log, log1p, floor, sqrt } = Math;
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = imul(t ^ (t >>> 15), t | 1);
-    t ^= t + imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-/** Binomial(n, p) by geometric skipping between successes: O(n·min(p, 1 − p)) uniforms. */
-function binomial(rnd: () => number, n: number, p: number): number {
-  if (p <= 0 || n <= 0) return 0;
-  if (p >= 1) return n;
-  if (p > 0.5) return n - binomial(rnd, n, 1 - p);
-  const logQ = log1p(-p);
-  let k = 0;
-  for (let i = -1; ; k++) {
-    i += 1 + floor(log(1 - rnd()) / logQ);
-    if (i >= n) return k;
-  }
-}
-/**
- * The least simulated rate we accept for a property claimed to hold with probability `level`:
- * if the true rate were exactly `level`, the simulated rate over `runs` independent runs falls
- * below this only with probability 0.1 % (normal approximation to the binomial, z = 3.09).
- */
-const lowestAcceptable = (level: number, runs: number) => level - normalQuantile(0.999) * sqrt((level * (1 - level)) / runs);
 const report = (line: string) => {
   if (process.env.TRUST_SIM_REPORT) console.log(line);
 };
@@ -148,7 +119,7 @@ describe('outcomesToCertify', () => {
  */
 type Stratum = { cases: number; pi: number; error: number };
 function coverage(strata: Stratum[], runs: number, seed: number): { rate: number; truth: number } {
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const cpu = process.cpuUsage();
   const total = strata.reduce((s, x) => s + x.cases, 0);
   const truth = strata.reduce((s, x) => s + x.cases * x.error, 0) / total;

@@ -1,21 +1,10 @@
+import { seededRandom } from '@hitl/trust';
 import { loadPolicy } from '@hitl/policy';
 import { controlLimit, cusumWeight } from '@hitl/trust';
 import { applyOutcomes, newTrustDoc, type TrustDoc, type TrustObservation } from './trust-state';
 
 const rules = loadPolicy(undefined, {}).feedback;
 const now = new Date('2026-01-06T12:00:00.000Z');
-
-/** A seeded PRNG (mulberry32): the same stream every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let offset = 0;
 function outcomes(count: number, make: (i: number) => Partial<TrustObservation>): TrustObservation[] {
@@ -58,7 +47,7 @@ describe('earned trust of one category and model (feedback)', () => {
   });
 
   it('certifies where the model is right often enough and not below, on a stable model', () => {
-    const draw = stableModel(rng(7));
+    const draw = stableModel(seededRandom(7));
     const doc = feed(newTrustDoc('refund', 'm1'), outcomes(4000, () => draw()));
     expect(doc.published?.state).toBe('certified');
     // Above 0.99 the error is 0.2 %; 0.9–0.99 holds 5 %, so the set can reach down a little into it but not to 0.9.
@@ -74,7 +63,7 @@ describe('earned trust of one category and model (feedback)', () => {
   });
 
   it('a model that turns wrong on every case is stopped within a few audits, says why on retraining.triggered, and is not certified again while it stays wrong', () => {
-    const draw = stableModel(rng(11));
+    const draw = stableModel(seededRandom(11));
     let doc = feed(newTrustDoc('refund', 'm1'), outcomes(4000, () => draw()));
     expect(doc.published?.state).toBe('certified');
     doc = { ...doc, pending: [] };
@@ -99,7 +88,7 @@ describe('earned trust of one category and model (feedback)', () => {
   });
 
   it('a stable model raises no alarm over 20,000 further outcomes', () => {
-    const draw = stableModel(rng(3));
+    const draw = stableModel(seededRandom(3));
     let doc = feed(newTrustDoc('refund', 'm1'), outcomes(4000, () => draw()));
     doc = feed(doc, outcomes(20_000, () => draw()), 500);
     expect(doc.alarms).toBe(0);
@@ -108,7 +97,7 @@ describe('earned trust of one category and model (feedback)', () => {
   });
 
   it('a stop lifts once the evidence gathered after it certifies again', () => {
-    const draw = stableModel(rng(5));
+    const draw = stableModel(seededRandom(5));
     let doc = feed(newTrustDoc('refund', 'm1'), outcomes(4000, () => draw()));
     doc = feed(doc, outcomes(8, () => ({ wrong: true, weight: 20 })), 1);
     expect(doc.published?.state).toBe('stopped');

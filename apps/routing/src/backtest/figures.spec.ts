@@ -1,3 +1,4 @@
+import { seededRandom } from '@hitl/trust';
 import { exampleOf, Topics, type Tier } from '@hitl/contracts';
 import { changedCases, figuresOf, timeoutShares } from './figures';
 import type { RecordedCase } from './recorded-case';
@@ -98,18 +99,6 @@ describe('the figures of one policy over replayed cases', () => {
   });
 });
 
-/** A seeded PRNG (mulberry32): the same simulation every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe("the backtest's error interval (simulation)", () => {
   // Live: cases with basis ≥ 0.95 were auto-approved and audited with probability π; the rest went
   // to people (all have an outcome). A looser candidate auto-approves from 0.9: its auto set mixes
@@ -117,7 +106,7 @@ describe("the backtest's error interval (simulation)", () => {
   // true error in at least 95 % of runs; 1,000 runs give a binomial standard error of 0.7 %, so
   // 93 % (three standard errors) is the least a correct bound can show.
   function simulate(seed: number, pi: number, censusError: number, auditedError: number, weighted: boolean): number {
-    const random = rng(seed);
+    const random = seededRandom(seed);
     const runs = 1000;
     let covered = 0;
     for (let run = 0; run < runs; run++) {

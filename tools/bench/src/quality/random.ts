@@ -1,16 +1,7 @@
 import { createHash } from 'node:crypto';
 
-/** A small seeded PRNG (mulberry32): uniform in [0, 1), the same stream for the same seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
-}
+// The seeded PRNG the platform's simulations share.
+export { seededRandom } from '@hitl/trust';
 
 /** Fisher–Yates shuffle of a copy, driven by `random`. */
 export function shuffled<T>(items: readonly T[], random: () => number): T[] {
