@@ -53,6 +53,18 @@ export interface QualityOptions {
   timeoutSeconds: number;
 }
 
+export interface TrustStep {
+  /** Cases published when it arrived, and decisions finalized by then. */
+  published: number;
+  finalized: number;
+  category: string;
+  state: string;
+  threshold: number | null;
+  auditRate: number;
+  outcomes: number;
+  stop?: string;
+}
+
 export interface QualityRun {
   options: QualityOptions;
   dataset: { name: string; source: string; description: string; examples: number; train: number; heldOut: number; labels: number };
@@ -64,6 +76,8 @@ export interface QualityRun {
   reviewers: ReviewerStats;
   reviewRequests: Record<string, number>;
   duplicates: number;
+  /** Every trust.updated, at the number of cases published then and the decisions finalized then: how automation moved. */
+  trust: TrustStep[];
   seconds: { total: number; publishing: number };
 }
 
@@ -178,6 +192,8 @@ export async function runQuality(options: QualityOptions): Promise<QualityRun> {
   const observed = new Map<string, Finalized>();
   const requestReasons: Record<string, number> = {};
   let duplicates = 0;
+  const trust: TrustStep[] = [];
+  let sent = 0;
   const reviewers: SimulatedReviewer[] = [];
   let stopTail: (() => Promise<void>) | undefined;
   let publisher: EventPublisher | undefined;
@@ -188,8 +204,14 @@ export async function runQuality(options: QualityOptions): Promise<QualityRun> {
 
     const finalizedTopic = physicalTopic(Topics.DecisionFinalized, prefix);
     const requestedTopic = physicalTopic(Topics.ReviewRequested, prefix);
-    stopTail = await tailTopics(kafka, [finalizedTopic, requestedTopic], true, (record) => {
+    const trustTopic = physicalTopic(Topics.TrustUpdated, prefix);
+    stopTail = await tailTopics(kafka, [finalizedTopic, requestedTopic, trustTopic], true, (record) => {
       const message = { key: record.key, value: record.value, headers: record.headers };
+      if (record.topic === trustTopic) {
+        const t = decodeEvent(Topics.TrustUpdated, message).data;
+        trust.push({ published: sent, finalized: observed.size, category: t.category, state: t.state, threshold: t.threshold, auditRate: t.auditRate, outcomes: t.evidence.outcomes, ...(t.stop ? { stop: `${t.stop.reason}: ${t.stop.detail}` } : {}) });
+        return;
+      }
       if (record.topic === requestedTopic) {
         const reason = decodeEvent(Topics.ReviewRequested, message).data.reason;
         requestReasons[reason] = (requestReasons[reason] ?? 0) + 1;
@@ -214,7 +236,7 @@ export async function runQuality(options: QualityOptions): Promise<QualityRun> {
     const publishStart = Date.now();
     const batch = Math.max(1, Math.round(options.rate / 10));
     let lastProgress = Date.now();
-    for (let sent = 0; sent < cases.length; ) {
+    while (sent < cases.length) {
       const now = new Date().toISOString();
       const chunk = cases.slice(sent, sent + batch);
       await publisher.sendRaw(chunk.map((c) => ({ topic, message: { key: c.caseId, value: JSON.stringify({ ...c.prediction, submittedAt: now }) } })));
@@ -261,6 +283,7 @@ export async function runQuality(options: QualityOptions): Promise<QualityRun> {
     reviewers: totalStats(reviewers.map((r) => r.stats)),
     reviewRequests: requestReasons,
     duplicates,
+    trust,
     seconds: { total: (Date.now() - started) / 1_000, publishing },
   };
 }

@@ -67,6 +67,7 @@ export function renderReport(run: QualityRun): string {
   const after = report.afterDriftStableCategories;
   if (d) out.push(`  unchanged categories after the drift: ${pct(after.share)} automated, error of auto-approvals ${err(after.error)}`);
   out.push('');
+  out.push(...trustTimeline(run));
   const a = report.acceptance;
   out.push('Acceptance');
   out.push(`  ${mark(a.errorWithinTarget)} realized error of auto-approvals on fresh cases ≤ ${pct(target)} (${stable.platform.auto === 0 ? 'nothing automated' : pct(stable.platform.error.rate, 2)})`);
@@ -81,4 +82,26 @@ export function renderReport(run: QualityRun): string {
   out.push(`Review requests by reason: ${entries(run.reviewRequests)}`);
   out.push(`decision.finalized: ${int(report.phases.total - report.undecided)} of ${int(report.phases.total)}, duplicates ${run.duplicates}. Took ${run.seconds.total.toFixed(0)} s (publishing ${run.seconds.publishing.toFixed(0)} s).`);
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * How the gate moved per category (trust.updated): state and threshold at the number of cases
+ * published then, and how many decisions were final by then (the gap is the evidence not yet back).
+ */
+function trustTimeline(run: QualityRun): string[] {
+  if (!run.trust || run.trust.length === 0) return [];
+  const out = ['Trust timeline (state or threshold changes; @ cases published / decisions finalized)'];
+  for (const category of run.categories) {
+    const steps: string[] = [];
+    let last = '';
+    for (const t of run.trust.filter((s) => s.category === category)) {
+      const what = t.state === 'certified' ? `certified ≥ ${t.threshold}` : t.state === 'stopped' ? `stopped (${(t.stop ?? '').split(':')[0]})` : t.state;
+      if (what === last) continue;
+      last = what;
+      steps.push(`${what} @${int(t.published)}/${int(t.finalized)}`);
+    }
+    out.push(`  ${category}: ${steps.join(' → ') || 'no update'}`);
+  }
+  out.push('');
+  return out;
 }

@@ -2,7 +2,7 @@ import { Topics } from '@hitl/contracts';
 import { loadPolicy } from '@hitl/policy';
 import { scored } from '../fixtures.test-helper';
 import { inSample } from '@hitl/platform';
-import { openCase } from './open-case';
+import { AUDIT_PRIORITY, openCase } from './open-case';
 
 const policy = loadPolicy();
 const now = new Date('2026-01-06T10:00:00Z');
@@ -19,7 +19,7 @@ describe('opening a case: the audit of a sampled auto-approval', () => {
     expect(t.outputs.map((o) => o.topic)).toEqual([Topics.DecisionFinalized, Topics.ReviewRequested]);
     expect(t.outputs[0].data).toMatchObject({ decidedBy: 'auto', auditSampled: true });
     const least = policy.tiers.find((tier) => tier.name !== 'automatic' && tier.eligibleRoles.length > 0)!;
-    expect(t.outputs[1].data).toMatchObject({ reason: 'audit', tier: least.name, requiredApprovals: 1, eligibleRoles: least.eligibleRoles, priority: 1, round: 1 });
+    expect(t.outputs[1].data).toMatchObject({ reason: 'audit', tier: least.name, requiredApprovals: 1, eligibleRoles: least.eligibleRoles, priority: AUDIT_PRIORITY, round: 1 });
     expect(t.case.state).toBe('finalized');
   });
 

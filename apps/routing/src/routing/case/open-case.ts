@@ -3,7 +3,7 @@ import { routeScored } from '../route/route-scored';
 import { decisionFinalized, reviewRequested, type CaseOutput } from './outputs';
 import type { PredictionScored, ReviewCase } from './review-case';
 
-/** Audits go to the least tier that has reviewers, one approval, low priority, its SLA. */
+/** Audits go to the least tier that has reviewers, one approval, ahead of its routine reviews, its SLA. */
 export function auditRequest(policy: Policy, now: Date): NonNullable<ReviewCase['request']> {
   const tier = policy.tiers.find((t) => t.name !== 'automatic' && t.eligibleRoles.length > 0)!;
   return {
@@ -17,8 +17,15 @@ export function auditRequest(policy: Policy, now: Date): NonNullable<ReviewCase[
   };
 }
 
-/** Audits wait behind every case that decides something. */
-const AUDIT_PRIORITY = 1;
+/**
+ * Audits come before the routine reviews of the least tier (band or context: 25–50, see priorityOf) and after
+ * critical flags and escalations of the higher tiers. An audit decides nothing, but it is the only
+ * evidence of how automation does where it acts: one left at the bottom of a backlog blinds the
+ * drift charts while the auto-approvals it should check go on (on bench:quality with a backlog of
+ * 900 cases, a drifted category was auto-approved 140 times, all wrong, before its audits came
+ * back). Audits are few: the audit rate, at its 5 % floor once certified, of auto-approvals.
+ */
+export const AUDIT_PRIORITY = 55;
 
 export type Transition = { applied: true; case: ReviewCase; outputs: CaseOutput[] } | { applied: false; case: ReviewCase; why: string };
 
