@@ -207,6 +207,14 @@ export const TrustPolicySchema = z.strictObject({
   untilCertified: z.enum(['assist', 'guide_bands']),
   /** Outcomes of a category and model before feedback publishes its trust (and the evidence takes over). */
   minOutcomes: z.number().int().min(1).max(100_000),
+  /**
+   * Whose evidence certifies a category's threshold. category: its own outcomes alone. model: a
+   * threshold certified on the outcomes of every category of the same model version applies to a
+   * category too, unless the category's own outcomes show (lower bound past the target) that it
+   * does worse there; a category's own certification wins when it is looser. The drift charts and
+   * the circuit breaker stay per category either way.
+   */
+  pool: z.enum(['category', 'model']).default('model'),
   /** No certified threshold on the basis below this. */
   lowestThreshold: unit,
   /** The circuit breaker's red line: automation stops when the bound on the auto-approved error passes it (guide: false negatives > 3 %). */
@@ -225,6 +233,7 @@ export const DEFAULT_TRUST: TrustPolicy = {
   mode: 'apply',
   untilCertified: 'assist',
   minOutcomes: 30,
+  pool: 'model',
   lowestThreshold: 0.5,
   redLine: 0.03,
   audit: { floor: 0.05, ceiling: 0.5, windowDays: 7 },

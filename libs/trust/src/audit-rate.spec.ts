@@ -1,5 +1,5 @@
 import { seededRandom } from './simulation';
-import { auditRate, auditRateForSlack, type AuditRule } from './audit-rate';
+import { auditRate, type AuditRule } from './audit-rate';
 import { errorUpperBound, outcomesToCertify } from './weighted-bound';
 
 
@@ -103,23 +103,3 @@ describe('auditRate', () => {
     expect(wanted({ estimatedError: 0.001 })).toBeGreaterThan(299);
   });
 });
-
-describe('auditRateForSlack', () => {
-  const right = (n: number) => ({ w: n, w2: n, wrong: 0, w2wrong: 0, n });
-  it('keeps an audit light enough that two wrong ones leave the threshold certified', () => {
-    const evidence = right(600);
-    const rate = auditRateForSlack(evidence, 0.02, 0.975);
-    expect(rate).toBeGreaterThan(0);
-    expect(rate).toBeLessThan(1);
-    // Two wrong audits of weight 1/rate: still under the target; of twice that weight: not.
-    const add = (weight: number) => errorUpperBound({ w: 600 + 2 * weight, w2: 600 + 2 * weight * weight, wrong: 2 * weight, w2wrong: 2 * weight * weight, n: 602 }, 0.975).upper;
-    expect(add(1 / rate)).toBeLessThanOrEqual(0.02 + 1e-4);
-    expect(add(2 / rate)).toBeGreaterThan(0.02);
-  });
-
-  it('asks more audits of thinner evidence, and all of them when even a wrong outcome of weight 1 would not fit', () => {
-    expect(auditRateForSlack(right(400), 0.02, 0.975)).toBeGreaterThan(auditRateForSlack(right(2000), 0.02, 0.975));
-    expect(auditRateForSlack(right(190), 0.02, 0.975)).toBe(1);
-  });
-});
-

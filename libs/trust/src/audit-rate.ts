@@ -1,4 +1,4 @@
-import { errorUpperBound, outcomesToCertify, type WeightedCount } from './weighted-bound';
+import { errorUpperBound, outcomesToCertify } from './weighted-bound';
 
 export interface AuditRule {
   /** The least share of auto-approvals audited, certified or not. */
@@ -45,31 +45,6 @@ function outcomesWithErrors(error: number, target: number, confidence: number): 
     else lo = mid;
   }
   return hi;
-}
-
-/**
- * The least audit rate at which two wrong audits (each weighing 1/π) would still leave the
- * certified threshold certified: the heaviest single wrong outcome the evidence can absorb (by
- * bisection on the bound), halved, gives the largest weight an audit may carry. At a 5 % floor
- * an audit weighs 20, and with a few hundred outcomes behind a 2 % target one wrong audit took the
- * threshold back (seen on bench:quality): the rate has to keep each audit's weight within what the
- * evidence can carry. 1 when even a wrong outcome of weight 1 would not fit.
- */
-export function auditRateForSlack(evidence: WeightedCount, target: number, confidence: number, wrongAudits = 2): number {
-  const withWrong = (weight: number) => {
-    const extra = weight * wrongAudits;
-    return errorUpperBound({ w: evidence.w + extra, w2: evidence.w2 + wrongAudits * weight * weight, wrong: evidence.wrong + extra, w2wrong: (evidence.w2wrong ?? 0) + wrongAudits * weight * weight, n: evidence.n + wrongAudits }, confidence).upper <= target;
-  };
-  if (!withWrong(1)) return 1;
-  let lo = 1;
-  let hi = 2;
-  while (withWrong(hi) && hi < 1e6) [lo, hi] = [hi, hi * 2];
-  while (hi - lo > 0.01 * lo) {
-    const mid = (lo + hi) / 2;
-    if (withWrong(mid)) lo = mid;
-    else hi = mid;
-  }
-  return round4(Math.min(1, 1 / lo));
 }
 
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;

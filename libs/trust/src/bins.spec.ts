@@ -72,7 +72,7 @@ describe('binOf', () => {
 });
 
 describe('addOutcomes', () => {
-  it('adds Σw, Σw², Σw over wrong outcomes and the unweighted count, in place', () => {
+  it('adds Σw, Σw², Σw over wrong outcomes and the unweighted counts (all, wrong), in place', () => {
     const bins = emptyBins();
     const outcomes: Outcome[] = [
       { basis: 0.5, wrong: true, weight: 1 },
@@ -83,8 +83,8 @@ describe('addOutcomes', () => {
     ];
     const returned = addOutcomes(bins, outcomes);
     expect(returned).toBe(bins);
-    expect(bins[binOf(0.5)]).toEqual({ w: 2, w2: 2, wrong: 1, w2wrong: 1, n: 2 });
-    expect(bins[binOf(0.995)]).toEqual({ w: 45, w2: 825, wrong: 20, w2wrong: 400, n: 3 });
+    expect(bins[binOf(0.5)]).toEqual({ w: 2, w2: 2, wrong: 1, w2wrong: 1, n: 2, k: 1 });
+    expect(bins[binOf(0.995)]).toEqual({ w: 45, w2: 825, wrong: 20, w2wrong: 400, n: 3, k: 1 });
     const untouched = bins.filter((_, i) => i !== binOf(0.5) && i !== binOf(0.995));
     expect(untouched.every((b) => b.w === 0 && b.w2 === 0 && b.wrong === 0 && b.n === 0)).toBe(true);
   });
@@ -93,7 +93,7 @@ describe('addOutcomes', () => {
     function* gen(): Generator<Outcome> {
       for (let i = 0; i < 10; i++) yield { basis: 0.3, wrong: i < 3, weight: 2 };
     }
-    expect(addOutcomes(emptyBins(), gen())[binOf(0.3)]).toEqual({ w: 20, w2: 40, wrong: 6, w2wrong: 12, n: 10 });
+    expect(addOutcomes(emptyBins(), gen())[binOf(0.3)]).toEqual({ w: 20, w2: 40, wrong: 6, w2wrong: 12, n: 10, k: 3 });
   });
 
   it.each([0.999, 0.5, 0, -1, NaN, Infinity])('rejects weight %p (must be a finite number >= 1)', (weight) => {
@@ -120,8 +120,8 @@ describe('sumBins', () => {
     const before = JSON.stringify([a, b]);
     const total = sumBins([a, b]);
     expect(JSON.stringify([a, b])).toBe(before);
-    expect(total[binOf(0.2)]).toEqual({ w: 2, w2: 2, wrong: 1, w2wrong: 1, n: 2 });
-    expect(total[binOf(0.99)]).toEqual({ w: 14, w2: 116, wrong: 4, w2wrong: 16, n: 2 });
+    expect(total[binOf(0.2)]).toEqual({ w: 2, w2: 2, wrong: 1, w2wrong: 1, n: 2, k: 1 });
+    expect(total[binOf(0.99)]).toEqual({ w: 14, w2: 116, wrong: 4, w2wrong: 16, n: 2, k: 1 });
     expect(total).toHaveLength(BIN_COUNT);
   });
 

@@ -40,9 +40,13 @@ export interface BinEvidence {
   w2wrong: number;
   /** Outcomes actually seen (unweighted). */
   n: number;
+  /** Wrong outcomes actually seen (unweighted); absent in evidence stored before it was kept: then wrong·n/w. */
+  k?: number;
 }
 
-export const emptyBins = (): BinEvidence[] => Array.from({ length: BIN_COUNT }, () => ({ w: 0, w2: 0, wrong: 0, w2wrong: 0, n: 0 }));
+export const emptyBins = (): BinEvidence[] => Array.from({ length: BIN_COUNT }, () => ({ w: 0, w2: 0, wrong: 0, w2wrong: 0, n: 0, k: 0 }));
+
+const wrongSeen = (b: BinEvidence) => b.k ?? (b.w > 0 ? (b.wrong * b.n) / b.w : 0);
 
 /** One known outcome: a person's verdict on a case the AI could have decided alone. */
 export interface Outcome {
@@ -57,6 +61,7 @@ export function addOutcomes(bins: BinEvidence[], outcomes: Iterable<Outcome>): B
   for (const o of outcomes) {
     if (!(o.weight >= 1) || !Number.isFinite(o.weight)) throw new RangeError(`outcome weight must be a finite number >= 1, got ${o.weight}`);
     const b = bins[binOf(o.basis)];
+    const seen = wrongSeen(b);
     b.w += o.weight;
     b.w2 += o.weight * o.weight;
     b.n += 1;
@@ -64,13 +69,14 @@ export function addOutcomes(bins: BinEvidence[], outcomes: Iterable<Outcome>): B
       b.wrong += o.weight;
       b.w2wrong += o.weight * o.weight;
     }
+    b.k = seen + (o.wrong ? 1 : 0);
   }
   return bins;
 }
 
 /** The evidence of the bins whose lower edge lies in [from, to): one set of cases (e.g. those at or above a threshold). */
 export function evidenceBetween(bins: readonly BinEvidence[], from: number, to = Infinity): BinEvidence {
-  const acc: BinEvidence = { w: 0, w2: 0, wrong: 0, w2wrong: 0, n: 0 };
+  const acc: BinEvidence = { w: 0, w2: 0, wrong: 0, w2wrong: 0, n: 0, k: 0 };
   bins.forEach((b, i) => {
     if (BIN_EDGES[i] < from - 1e-12 || BIN_EDGES[i] >= to - 1e-12) return;
     acc.w += b.w;
@@ -78,6 +84,7 @@ export function evidenceBetween(bins: readonly BinEvidence[], from: number, to =
     acc.wrong += b.wrong;
     acc.w2wrong += b.w2wrong;
     acc.n += b.n;
+    acc.k! += wrongSeen(b);
   });
   return acc;
 }
@@ -92,7 +99,33 @@ export function sumBins(parts: readonly BinEvidence[][]): BinEvidence[] {
       total[i].wrong += b.wrong;
       total[i].w2wrong += b.w2wrong;
       total[i].n += b.n;
+      total[i].k! += wrongSeen(b);
     });
   }
   return total;
+}
+
+/**
+ * The evidence re-weighted within each bin (post-stratification on the basis, the ratio
+ * estimator of survey sampling): a bin's cases, Σ 1/π of its outcomes, are spread evenly over the
+ * outcomes seen in it, so its error is estimated by its unweighted share of wrong outcomes, and
+ * the bins are combined by how many cases each stands for.
+ *
+ * Why: which cases people see depends only on the basis and on when they were scored (everything
+ * while a model learns, a uniform audit sample of the automated bins once certified). Within one
+ * bin the outcomes of both periods are then samples of the same cases, and weighting an audit by
+ * 20 beside a reviewed case of the same bin weighing 1 only adds variance: on bench:quality the
+ * effective size of 1,000 reviewed outcomes and 50 audits fell from 1,050 to 190, and certified
+ * thresholds could only tighten once automation began. Within a bin the weights are now equal.
+ *
+ * Assumption: the error rate of a bin does not change within the evidence window (a change is
+ * what the drift charts look for). Bins whose outcomes all have one weight are left as they are.
+ */
+export function poststratify(bins: readonly BinEvidence[]): BinEvidence[] {
+  return bins.map((b) => {
+    if (b.n <= 0 || !(b.w > 0)) return { ...b, k: wrongSeen(b) };
+    const k = wrongSeen(b);
+    const u = b.w / b.n;
+    return { w: b.w, w2: b.n * u * u, wrong: u * k, w2wrong: u * u * k, n: b.n, k };
+  });
 }

@@ -41,18 +41,19 @@ describe('certifyThreshold', () => {
     // candidate is skipped instead of stopping the sequence; at 0.99 the 100 count with 900 more.
     const bins = addOutcomes(emptyBins(), [...right(0.9995, 98), ...wrong(0.9995, 2), ...right(0.99, 900)]);
     const result = certifyThreshold(bins, rule);
-    // The sequence from the top, then the one from where half the outcomes are (0.99 here too).
-    expect(result.tested.map((t) => [t.threshold, t.outcomes, t.passed])).toEqual([
-      [edge(0.99), 1000, true],
-      [edge(0.99), 1000, true],
-    ]);
+    // The sequence from the top; the second needs 1,518 outcomes to start (see below): not here.
+    expect(result.tested.map((t) => [t.threshold, t.outcomes, t.passed])).toEqual([[edge(0.99), 1000, true]]);
     expect(result.at!.estimate).toBeCloseTo(0.002, 12);
     expect(result.threshold).toBe(edge(0.99));
   });
 
-  it('a few errors among the first outcomes at the top stop the sequence from the top; the one from the middle of the evidence still certifies', () => {
-    // 368 outcomes at 0.9995 (2 wrong) are tried, and fail at 1 %; 900 more at 0.99 hold most of the evidence.
-    const bins = addOutcomes(emptyBins(), [...right(0.9995, 366), ...wrong(0.9995, 2), ...right(0.99, 900)]);
+  it('a few errors among the first outcomes at the top stop the sequence from the top; the second, from where errors can be absorbed, still certifies', () => {
+    // The second sequence starts at the strictest threshold with enough outcomes that 0.5 % of them
+    // wrong would certify 1 % at 97.5 %: 1,518.
+    const atHalf = (n: number) => errorUpperBound({ w: n, w2: n, wrong: n * 0.005, w2wrong: n * 0.005, n }, perSequence).upper <= 0.01;
+    expect([atHalf(1517), atHalf(1518)]).toEqual([false, true]);
+    // 368 outcomes at 0.9995 (2 wrong) are tried, and fail at 1 %; 1,500 more at 0.99 hold most of the evidence.
+    const bins = addOutcomes(emptyBins(), [...right(0.9995, 366), ...wrong(0.9995, 2), ...right(0.99, 1500)]);
     const result = certifyThreshold(bins, rule);
     expect(result.tested.map((t) => [t.threshold, t.passed])).toEqual([
       [edge(0.9995), false],
@@ -71,11 +72,11 @@ describe('certifyThreshold', () => {
     expect(certifyThreshold(mixed, rule).threshold).toBeNull();
   });
 
-  it('tests strictest first, each threshold with the outcomes at or above it, skipping bins without outcomes; the second sequence from where half the outcomes are', () => {
-    const bins = addOutcomes(emptyBins(), [...right(0.9995, 400), ...right(0.99, 300), ...right(0.95, 300), ...wrong(0.95, 1), ...right(0.7, 500)]);
+  it('tests strictest first, each threshold with the outcomes at or above it, skipping bins without outcomes; the second sequence from where 1,518 outcomes are', () => {
+    const bins = addOutcomes(emptyBins(), [...right(0.9995, 400), ...right(0.99, 300), ...right(0.95, 300), ...wrong(0.95, 1), ...right(0.7, 600)]);
     const result = certifyThreshold(bins, rule);
-    expect(result.tested.map((t) => t.threshold)).toEqual([edge(0.9995), edge(0.99), edge(0.95), edge(0.7), edge(0.95), edge(0.7)]);
-    expect(result.tested.map((t) => t.outcomes)).toEqual([400, 700, 1001, 1501, 1001, 1501]);
+    expect(result.tested.map((t) => t.threshold)).toEqual([edge(0.9995), edge(0.99), edge(0.95), edge(0.7), edge(0.7)]);
+    expect(result.tested.map((t) => t.outcomes)).toEqual([400, 700, 1001, 1601, 1601]);
     expect(result.tested.every((t) => t.passed)).toBe(true);
     expect(result.threshold).toBe(edge(0.7));
     expect(result.at!.threshold).toBe(edge(0.7));
@@ -85,15 +86,15 @@ describe('certifyThreshold', () => {
 
   it('each sequence stops at its first failure, even if a lower threshold would pass again', () => {
     const bins = addOutcomes(emptyBins(), [
-      ...right(0.9995, 2000), // passes alone
+      ...right(0.9995, 400), // passes alone
       ...right(0.95, 70),
-      ...wrong(0.95, 30), // 30 wrong of 2100: the bound is above 1 % here
+      ...wrong(0.95, 30), // 30 wrong of 500: the bound is above 1 % here
       ...right(0.7, 400),
       ...right(0.6, 100_000), // diluted by many right outcomes, 0.6 would pass on its own
     ]);
     expect(boundAt(bins, edge(0.6), perSequence).upper).toBeLessThanOrEqual(0.01);
     const result = certifyThreshold(bins, rule);
-    // From the top: 0.9995 passes, 0.95 fails, 0.7 and 0.6 are never tried. From the middle of the evidence (0.6): passes.
+    // From the top: 0.9995 passes, 0.95 fails, 0.7 and 0.6 are never tried. The second starts where 1,518 outcomes are (0.6): passes.
     expect(result.tested.map((t) => [t.threshold, t.passed])).toEqual([
       [edge(0.9995), true],
       [edge(0.95), false],

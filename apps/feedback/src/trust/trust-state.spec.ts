@@ -1,7 +1,7 @@
-import { seededRandom } from '@hitl/trust';
+import { addOutcomes, emptyBins, poststratify, seededRandom, type Outcome } from '@hitl/trust';
 import { loadPolicy } from '@hitl/policy';
 import { controlLimit, cusumWeight } from '@hitl/trust';
-import { applyOutcomes, newTrustDoc, type TrustDoc, type TrustObservation } from './trust-state';
+import { applyOutcomes, certifyFor, newTrustDoc, type TrustDoc, type TrustObservation } from './trust-state';
 
 const rules = loadPolicy(undefined, {}).feedback;
 const now = new Date('2026-01-06T12:00:00.000Z');
@@ -105,5 +105,52 @@ describe('earned trust of one category and model (feedback)', () => {
     doc = feed(doc, outcomes(4000, () => draw()));
     expect(doc.stop).toBeUndefined();
     expect(doc.published).toMatchObject({ state: 'certified', epoch: 1 });
+  });
+});
+
+describe('pooling by model (trust.pool)', () => {
+  const binsOf = (outcomes: Outcome[]) => poststratify(addOutcomes(emptyBins(), outcomes));
+  const stable = (count: number, seed: number) => {
+    const draw = stableModel(seededRandom(seed));
+    return Array.from({ length: count }, () => ({ ...draw(), weight: 1 }));
+  };
+  // The other categories of the model: 6,000 outcomes of the stable model.
+  const siblings = binsOf(stable(6000, 21));
+  const categoryOnly = { ...rules, trust: { ...rules.trust, pool: 'category' as const } };
+
+  it("certifies a category that has too few outcomes of its own on the model's, looser than its own", () => {
+    const mine = binsOf(stable(400, 22));
+    const own = certifyFor(mine, [], rules);
+    const pooled = certifyFor(mine, siblings, rules);
+    expect(pooled.pooled).toBe(true);
+    expect(pooled.threshold).not.toBeNull();
+    expect(own.threshold === null || pooled.threshold! < own.threshold).toBe(true);
+    // Policy pool: category: its own evidence alone, siblings or not.
+    expect(certifyFor(mine, siblings, categoryOnly)).toEqual({ ...own, pooled: false });
+  });
+
+  it("keeps a category's own certification when it is at least as loose", () => {
+    const mine = binsOf(stable(20_000, 23));
+    const own = certifyFor(mine, [], rules);
+    const withOthers = certifyFor(mine, binsOf(stable(300, 24)), rules);
+    expect(withOthers).toEqual({ ...own, pooled: false });
+  });
+
+  it("refuses the model's threshold to a category whose own outcomes there refute it, or that has fewer than minOutcomes there", () => {
+    const pooledThreshold = certifyFor(binsOf(stable(400, 22)), siblings, rules).threshold!;
+    // 300 outcomes at or above the pooled threshold, 10 % of them wrong: the lower bound is past 2 %.
+    const worse = binsOf(Array.from({ length: 300 }, (_, i) => ({ basis: Math.min(0.9999, pooledThreshold + 0.001), wrong: i % 10 === 0, weight: 1 })));
+    expect(certifyFor(worse, siblings, rules)).toMatchObject({ pooled: false, threshold: null });
+    const few = binsOf(Array.from({ length: rules.trust.minOutcomes - 1 }, () => ({ basis: Math.min(0.9999, pooledThreshold + 0.001), wrong: false, weight: 1 })));
+    expect(certifyFor(few, siblings, rules)).toMatchObject({ pooled: false });
+  });
+
+  it("never lifts a stop on the other categories' evidence: only the category's own outcomes after it do", () => {
+    const draw = stableModel(seededRandom(25));
+    let doc = feed(newTrustDoc('refund', 'm1'), outcomes(4000, () => draw()));
+    doc = feed(doc, outcomes(8, () => ({ wrong: true, weight: 20 })), 1);
+    expect(doc.published?.state).toBe('stopped');
+    for (let i = 0; i < 10; i++) doc = applyOutcomes(doc, outcomes(40, () => draw()), rules, now, siblings) ?? doc;
+    expect(doc.published).toMatchObject({ state: 'stopped', threshold: null });
   });
 });

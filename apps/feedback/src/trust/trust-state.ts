@@ -3,7 +3,6 @@ import type { FeedbackPolicy } from '@hitl/policy';
 import {
   addOutcomes,
   auditRate,
-  auditRateForSlack,
   BIN_COUNT,
   boundAt,
   certifyThreshold,
@@ -14,8 +13,10 @@ import {
   isotonicCalibration,
   newCusum,
   observe,
+  poststratify,
   sumBins,
   type BinEvidence,
+  type Certification,
   type CusumState,
   type DriftAlarm,
   type Outcome,
@@ -30,7 +31,7 @@ export interface TrustObservation extends Outcome {
   at: string;
 }
 
-type DayBins = { w: number[]; w2: number[]; wrong: number[]; w2wrong?: number[]; n: number[] };
+type DayBins = { w: number[]; w2: number[]; wrong: number[]; w2wrong?: number[]; n: number[]; k?: number[] };
 
 /** Where trust stands for one category and model: the evidence, the drift charts, what was last published. */
 export interface TrustDoc {
@@ -77,18 +78,21 @@ export function newTrustDoc(category: string, modelVersion: string): TrustDoc {
 const dayOf = (iso: string) => iso.slice(0, 10);
 
 function toBins(day: DayBins): BinEvidence[] {
-  return Array.from({ length: BIN_COUNT }, (_, i) => ({ w: day.w[i] ?? 0, w2: day.w2[i] ?? 0, wrong: day.wrong[i] ?? 0, w2wrong: day.w2wrong?.[i] ?? 0, n: day.n[i] ?? 0 }));
+  return Array.from({ length: BIN_COUNT }, (_, i) => ({ w: day.w[i] ?? 0, w2: day.w2[i] ?? 0, wrong: day.wrong[i] ?? 0, w2wrong: day.w2wrong?.[i] ?? 0, n: day.n[i] ?? 0, ...(day.k ? { k: day.k[i] ?? 0 } : {}) }));
 }
 
 function fromBins(bins: BinEvidence[]): DayBins {
   const round = (x: number) => Math.round(x * 1e6) / 1e6;
-  return { w: bins.map((b) => round(b.w)), w2: bins.map((b) => round(b.w2)), wrong: bins.map((b) => round(b.wrong)), w2wrong: bins.map((b) => round(b.w2wrong)), n: bins.map((b) => b.n) };
+  return { w: bins.map((b) => round(b.w)), w2: bins.map((b) => round(b.w2)), wrong: bins.map((b) => round(b.wrong)), w2wrong: bins.map((b) => round(b.w2wrong)), n: bins.map((b) => b.n), k: bins.map((b) => round(b.k ?? 0)) };
 }
 
-/** The window's evidence: the days of the epoch within the last `windowDays`. */
+/**
+ * The window's evidence: the days of the epoch within the last `windowDays`, post-stratified on
+ * the basis (libs/trust poststratify: within a bin every outcome of the window weighs the same).
+ */
 export function windowBins(doc: TrustDoc, now: Date, windowDays: number): BinEvidence[] {
   const from = dayOf(new Date(now.getTime() - (windowDays - 1) * 86_400_000).toISOString());
-  return sumBins(Object.entries(doc.days).filter(([day]) => day >= from).map(([, d]) => toBins(d)));
+  return poststratify(sumBins(Object.entries(doc.days).filter(([day]) => day >= from).map(([, d]) => toBins(d))));
 }
 
 type Rules = FeedbackPolicy;
@@ -99,7 +103,7 @@ type Rules = FeedbackPolicy;
  * nothing changed. A drift alarm or a bound past the red line stops automation and starts a new
  * epoch; a new certification on the new epoch's evidence lifts the stop.
  */
-export function applyOutcomes(current: TrustDoc, observations: TrustObservation[], rules: Rules, now: Date): TrustDoc | undefined {
+export function applyOutcomes(current: TrustDoc, observations: TrustObservation[], rules: Rules, now: Date, siblings: BinEvidence[] = []): TrustDoc | undefined {
   const fresh = observations.filter((o) => o.offset > (current.marks[o.source] ?? -1));
   if (fresh.length === 0 && current.pending.length === 0 && current.published) return undefined;
   const doc: TrustDoc = structuredClone(current);
@@ -120,7 +124,7 @@ export function applyOutcomes(current: TrustDoc, observations: TrustObservation[
   }
   pruneDays(doc, now, rules.calibration.windowDays);
   if (alarm) raiseAlarm(doc, alarm.alarm, alarm.at, rules, now);
-  return decide(doc, rules, now);
+  return decide(doc, rules, now, siblings);
 }
 
 function referenceAt(reference: TrustDoc['reference'], basis: number): number | undefined {
@@ -202,11 +206,32 @@ function raiseAlarm(doc: TrustDoc, alarm: DriftAlarm, at: TrustObservation, rule
   doc.cusum.expectedWrong = 0;
 }
 
+/**
+ * The certification of a category's evidence, or — pooled by model (trust.pool) — the one
+ * certified on the evidence of every category of its model version (`siblings`: the others'
+ * windows, summed) when that is looser and the category's own outcomes at the pooled threshold,
+ * at least `minOutcomes` of them, do not refute it (their lower bound is within the target). The pooled test is one more fixed
+ * sequence on other data: the guarantee it gives is on the model's auto-approvals as a whole;
+ * a category is then held to it by its own drift charts and circuit breaker.
+ */
+export function certifyFor(bins: BinEvidence[], siblings: BinEvidence[], rules: Rules): Certification & { pooled: boolean } {
+  const { calibration: cal, trust } = rules;
+  const rule = { targetErrorRate: cal.targetErrorRate, confidenceLevel: cal.confidenceLevel, lowestThreshold: trust.lowestThreshold };
+  const own = certifyThreshold(bins, rule);
+  if (trust.pool !== 'model' || !siblings.some((b) => b.n > 0)) return { ...own, pooled: false };
+  const pooled = certifyThreshold(sumBins([bins, siblings]), rule);
+  if (pooled.threshold === null || (own.threshold !== null && own.threshold <= pooled.threshold)) return { ...own, pooled: false };
+  // The category's own outcomes there: enough to have a say (minOutcomes), and not refuting it.
+  const mine = evidenceBetween(bins, pooled.threshold);
+  if (mine.n < trust.minOutcomes || errorLowerBound(mine, cal.confidenceLevel) > cal.targetErrorRate) return { ...own, pooled: false };
+  return { ...pooled, pooled: true };
+}
+
 /** What trust says now; a new version is published when it differs from the last one. */
-export function decide(doc: TrustDoc, rules: Rules, now: Date): TrustDoc {
+export function decide(doc: TrustDoc, rules: Rules, now: Date, siblings: BinEvidence[] = []): TrustDoc {
   const { calibration: cal, trust } = rules;
   const bins = windowBins(doc, now, cal.windowDays);
-  const certification = certifyThreshold(bins, { targetErrorRate: cal.targetErrorRate, confidenceLevel: cal.confidenceLevel, lowestThreshold: trust.lowestThreshold });
+  const certification = certifyFor(bins, siblings, rules);
   const outcomes = bins.reduce((sum, b) => sum + b.n, 0);
   const previous = doc.published;
   // The stop button: the evidence says the error where automation last acted is past the red line
@@ -222,14 +247,15 @@ export function decide(doc: TrustDoc, rules: Rules, now: Date): TrustDoc {
   }
   // A stop lifts once the new epoch's evidence certifies a threshold again.
   const fresh = doc.stop ? windowBins(doc, now, cal.windowDays) : bins;
-  let cert = doc.stop ? certifyThreshold(fresh, { targetErrorRate: cal.targetErrorRate, confidenceLevel: cal.confidenceLevel, lowestThreshold: trust.lowestThreshold }) : certification;
+  // A stop lifts on the category's own evidence only: the others' would lift it at once.
+  let cert = doc.stop ? certifyFor(fresh, [], rules) : certification;
   // A stop by the breaker lifts with a new certification; an admin's stop only by an admin.
   if (doc.stop && doc.stop.reason !== 'manual' && cert.threshold !== null) delete doc.stop;
   if (cert.threshold !== null) delete doc.lifted;
   else if (doc.lifted && !doc.stop) {
     // An admin's lift: the last certified threshold holds until the evidence certifies another (above) or the bound refutes it.
     const bound = boundAt(bins, doc.lifted.threshold, cal.confidenceLevel);
-    cert = { threshold: doc.lifted.threshold, at: { threshold: doc.lifted.threshold, outcomes: bound.outcomes, estimate: bound.estimate, upper: bound.upper, effectiveN: bound.effectiveN, passed: false }, tested: [] };
+    cert = { threshold: doc.lifted.threshold, at: { threshold: doc.lifted.threshold, outcomes: bound.outcomes, estimate: bound.estimate, upper: bound.upper, effectiveN: bound.effectiveN, passed: false }, tested: [], pooled: false };
   }
   const total = doc.stop ? fresh.reduce((sum, b) => sum + b.n, 0) : outcomes;
   if (!previous && !doc.stop && total < trust.minOutcomes) return doc;
@@ -252,16 +278,9 @@ export function decide(doc: TrustDoc, rules: Rules, now: Date): TrustDoc {
       errorUpperBound: round6(at?.upper ?? 1),
       targetErrorRate: cal.targetErrorRate,
       confidenceLevel: cal.confidenceLevel,
-      method: 'ltt_fixed_sequence_weighted_clopper_pearson',
+      method: cert.pooled ? 'ltt_fixed_sequence_poststratified_clopper_pearson_pooled_by_model' : 'ltt_fixed_sequence_poststratified_clopper_pearson',
     },
-    auditRate: Math.min(
-      trust.audit.ceiling,
-      Math.max(
-        auditRate({ haveOutcomes: at && cert.threshold !== null ? at.effectiveN : 0, estimatedError: at?.estimate ?? 0, autoPerDay: automatedPerDay, target: cal.targetErrorRate, confidence: cal.confidenceLevel }, trust.audit),
-        // Each audit's weight within what the evidence behind the threshold can carry.
-        cert.threshold !== null ? auditRateForSlack(evidenceBetween(evidenceBins, cert.threshold), cal.targetErrorRate, cal.confidenceLevel) : 0,
-      ),
-    ),
+    auditRate: auditRate({ haveOutcomes: at && cert.threshold !== null ? at.effectiveN : 0, estimatedError: at?.estimate ?? 0, autoPerDay: automatedPerDay, target: cal.targetErrorRate, confidence: cal.confidenceLevel }, trust.audit),
     epoch: doc.epoch,
     ...(doc.stop ? { stop: doc.stop } : {}),
   };
