@@ -20,6 +20,8 @@ describe('earned trust: certified automation, drift, the stop button', () => {
   const t = (topic: (typeof ALL_TOPICS)[number]) => physicalTopic(topic, prefix);
   const run = secureRandom(3).toLowerCase();
   const category = `trust-${run}`;
+  // Another category of the same model, with few outcomes of its own (trust.pool: model).
+  const sibling = `trust2-${run}`;
   const model = `digits-${run}`;
   const services: RunningService[] = [];
   let publisher: EventPublisher;
@@ -29,22 +31,22 @@ describe('earned trust: certified automation, drift, the stop button', () => {
   // Target 10 % so that a few dozen outcomes certify (with none wrong, 29 certify 10 % at 95 %).
   const policy = () =>
     policyFileWith((p) => {
-      p.categories = { ...p.categories, [category]: { untilCertified: 'assist' } };
+      p.categories = { ...p.categories, [category]: { untilCertified: 'assist' }, [sibling]: { untilCertified: 'assist' } };
       p.feedback.calibration = { ...p.feedback.calibration, targetErrorRate: 0.1 };
       // The red line high, so that the drift chart, not the bound, is what stops a model gone wrong here
       // (the bound's stop is covered in apps/feedback/src/trust/trust-state.spec.ts).
       p.feedback.trust = { ...p.feedback.trust, minOutcomes: 10, redLine: 0.3, audit: { floor: 1, ceiling: 1, windowDays: 7 }, drift: { falseAlarmRate: 0.01, horizon: 1000, oddsRatios: [2, 20] } };
     });
 
-  const submit = async (probability: number) => {
+  const submit = async (probability: number, of = category) => {
     const id = `et-${run}-${++seq}`;
-    await publisher.publish(Topics.PredictionSubmitted, prediction(id, { category, modelVersion: model, probability, value: 20, riskLevel: 'low', recommendation: 'approve', tags: [] }));
+    await publisher.publish(Topics.PredictionSubmitted, prediction(id, { category: of, modelVersion: model, probability, value: 20, riskLevel: 'low', recommendation: 'approve', tags: [] }));
     return id;
   };
   const requests = (caseId: string) => collector.on(t(Topics.ReviewRequested)).filter((m) => m.key === caseId).map((m) => m.json<Requested>());
   const finals = (caseId: string) => collector.on(t(Topics.DecisionFinalized)).filter((m) => m.key === caseId).map((m) => m.json<Finalized>());
   const scored = (caseId: string) => collector.on(t(Topics.PredictionScored)).filter((m) => m.key === caseId).map((m) => m.json<Scored>())[0];
-  const trust = () => collector.on(t(Topics.TrustUpdated)).filter((m) => m.key === category).map((m) => m.json<Trust>());
+  const trust = (of = category) => collector.on(t(Topics.TrustUpdated)).filter((m) => m.key === of).map((m) => m.json<Trust>());
   const decide = (r: Requested, action: 'approve' | 'override') =>
     publisher.publish(Topics.ReviewDecided, {
       caseId: r.caseId,
@@ -114,6 +116,21 @@ describe('earned trust: certified automation, drift, the stop button', () => {
     expect(requests(confident)).toEqual([expect.objectContaining({ reason: 'audit', auditProbability: 1 })]);
     expect(scored(unsure).score.trust).toMatchObject({ state: 'certified', threshold: 0.99, automate: false });
     expect(requests(unsure)[0].reason).toBe('band');
+  });
+
+  it("a category with too few outcomes of its own is certified on its model's (trust.pool: model), as its own do not refute it", async () => {
+    // 12 approvals at 0.99: alone they bound the error at 26 % (one-sided, 97.5 %), far above the
+    // 10 % target; with the first category's 40 they certify 0.99.
+    const few = await Promise.all(Array.from({ length: 12 }, () => submit(0.99, sibling)));
+    await waitFor(() => few.every((id) => requests(id).length > 0), { timeoutMs: 60_000, description: 'a review request for each' });
+    for (const id of few) expect(scored(id).score.trust).toMatchObject({ state: 'learning', automate: false });
+    for (const id of few) await decide(requests(id)[0], 'approve');
+    const pooled = await waitFor(() => trust(sibling).find((u) => u.state === 'certified'), { timeoutMs: 60_000, description: 'the sibling certified' });
+    expect(pooled).toMatchObject({ category: sibling, modelVersion: model, threshold: 0.99, evidence: { method: 'ltt_fixed_sequence_poststratified_clopper_pearson_pooled_by_model' } });
+    expect(pooled.evidence.outcomes).toBeGreaterThanOrEqual(52);
+    expect(pooled.evidence.errorUpperBound).toBeLessThanOrEqual(0.1);
+    // The first category stands on its own evidence.
+    expect(trust().find((u) => u.state === 'certified')!.evidence.method).toBe('ltt_fixed_sequence_poststratified_clopper_pearson');
   });
 
   it('a model that turns wrong: an overturned audit takes the threshold back at once, the drift chart stops automation and says why', async () => {

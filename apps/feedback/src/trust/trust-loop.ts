@@ -6,7 +6,8 @@ import type { Policy } from '@hitl/policy';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Connection } from 'mongoose';
 import { POLICY } from '../tokens';
-import { applyControl, applyOutcomes, newTrustDoc, trustKey, type TrustDoc, type TrustObservation } from './trust-state';
+import { sumBins, type BinEvidence } from '@hitl/trust';
+import { applyControl, applyOutcomes, newTrustDoc, trustKey, windowBins, type TrustDoc, type TrustObservation } from './trust-state';
 
 export type KeyedObservation = TrustObservation & { category: string; modelVersion: string };
 
@@ -47,9 +48,25 @@ export class TrustLoop {
     for (const [key, group] of groups) {
       const { category, modelVersion } = group[0];
       const now = this.clock();
-      const doc = (await this.writes.change(key, (current) => applyOutcomes(current ?? newTrustDoc(category, modelVersion), group, this.policy.feedback, now))) ?? (await this.writes.read(key));
+      const siblings = await this.siblingEvidence(category, modelVersion, now);
+      const doc = (await this.writes.change(key, (current) => applyOutcomes(current ?? newTrustDoc(category, modelVersion), group, this.policy.feedback, now, siblings))) ?? (await this.writes.read(key));
       if (doc) await this.publishPending(doc);
     }
+  }
+
+  /**
+   * The window's evidence of the model's other categories that are not stopped, summed
+   * (trust.pool: model), for the certification pooled by model; none when each category stands alone. Read as stored: a
+   * sibling's latest outcomes still in flight count at its next update.
+   */
+  private async siblingEvidence(category: string, modelVersion: string, now: Date): Promise<BinEvidence[]> {
+    if (this.policy.feedback.trust.pool !== 'model') return [];
+    const ofModel = new RegExp(`^trust:.*\\|${modelVersion.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    const stored = await this.docs.find({ _id: { $regex: ofModel } }).toArray();
+    // A stopped category is left out: after a drift alarm its evidence is the model going wrong
+    // there (on bench:quality it took the other two categories' certification with it).
+    const others = stored.map((d) => this.codec.decode(d as unknown as EncodedDocument)).filter((d) => d.category !== category && d.modelVersion === modelVersion && !d.stop);
+    return others.length === 0 ? [] : sumBins(others.map((d) => windowBins(d, now, this.policy.feedback.calibration.windowDays)));
   }
 
   /** An admin's stop or lift (trust.control); published as the trust.updated it leads to. */
