@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# npm stop: SIGTERM the services (they drain their consumers), then stop Kafka and FerretDB.
+# npm stop: SIGTERM the services (they drain their consumers), then stop Kafka and FerretDB
+# (HITL_KEEP_STACK=1: the services only).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/env.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib/env.sh"
@@ -16,4 +17,4 @@ for pid in "${pids[@]}"; do
   kill -0 "$pid" 2>/dev/null && { warn "pid $pid still running after 30 s: SIGKILL"; kill -KILL "$pid"; }
 done
 bash "$ROOT/scripts/traces.sh" stop
-bash "$ROOT/scripts/stack.sh" stop
+[[ "${HITL_KEEP_STACK:-0}" == 1 ]] || bash "$ROOT/scripts/stack.sh" stop

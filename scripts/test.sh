@@ -5,8 +5,10 @@
 #   3. unit       pure rules, no infrastructure
 #   4. stack      start Kafka + FerretDB unless running or KAFKA_BROKERS / MONGODB_URI are set
 #   5. infra      integration and end-to-end tests through the real broker and database
-#   6. crash      if this script started the stack: kill -9 it, restart, check nothing was lost
-#   7. stack      stopped again if this script started it
+#   6. newcomer   the README's commands with the machine's own node first on PATH (npm start,
+#                 demo -- --guide, topics, tail, report:weekly, backtest:record, npm stop)
+#   7. crash      if this script started the stack: kill -9 it, restart, check nothing was lost
+#   8. stack      stopped again if this script started it
 # Usage: scripts/test.sh [--unit-only] [extra jest args for the infra tests...]
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib/env.sh
@@ -74,6 +76,11 @@ elif (( ! UNIT_ONLY )); then
     step "the data path again on the other Kafka client (KAFKA_CLIENT=$other)"
     KAFKA_CLIENT=$other npx jest --selectProjects integration e2e --runInBand --json --outputFile="$REPORTS/other-client.json" \
       --testPathPatterns 'libs/messaging/src/|apps/scoring/src/|apps/routing/src/routing/|e2e/services|e2e/chaos'
+  fi
+
+  if (( $# == 0 )); then
+    step "the README's commands as a newcomer runs them (the machine's node first on PATH)"
+    bash "$ROOT/scripts/newcomer.sh"
   fi
 
   if (( STARTED_STACK )); then
