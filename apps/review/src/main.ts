@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { AppModule } from './app.module';
 import { loadUsers } from './auth/users';
+import { bodyParseErrors } from './http/body-errors';
 import { reviewEnvSchema } from './review-settings';
 
 const policy = readOrExit('review', () => loadPolicy());
@@ -22,6 +23,7 @@ void runService({
     express.set('trust proxy', 'loopback, linklocal, uniquelocal'); // the client's address behind a Kubernetes ingress
     express.useBodyParser('json', { limit: '100kb' });
     express.useBodyParser('urlencoded', { extended: false, limit: '20kb' });
+    express.use(bodyParseErrors);
     const document = SwaggerModule.createDocument(
       app,
       new DocumentBuilder()

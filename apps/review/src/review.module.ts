@@ -57,7 +57,11 @@ export class ReviewModule {
         },
         { provide: AUTHENTICATOR, useValue: new PasswordAuthenticator(users) },
         // Without a configured secret, a random one: sessions then end on restart (npm start's case).
-        { provide: Sessions, useValue: new Sessions(settings.REVIEW_SESSION_SECRET ?? randomBytes(32).toString('hex'), settings.REVIEW_SESSION_TTL_MINUTES) },
+        {
+          provide: Sessions,
+          useFactory: (db: Connection) => new Sessions(settings.REVIEW_SESSION_SECRET ?? randomBytes(32).toString('hex'), settings.REVIEW_SESSION_TTL_MINUTES, db.collection<{ _id: string; expiresAt: Date }>('ended_sessions')),
+          inject: [DB_CONNECTION],
+        },
         { provide: AUDIT_TRAIL, useFactory: chainedTrail, inject: [AuditLog] },
         { provide: 'POLICY', useValue: policy },
         SessionGuard,

@@ -71,19 +71,31 @@ export interface WithPageOptions {
   /** Names the screenshot taken on failure; default: jest's current test name. */
   name?: string;
   context?: BrowserContextOptions;
+  /** Console errors the test expects (e.g. the 404 of a page it opens on purpose); any other fails it. */
+  expectedConsoleErrors?: RegExp;
 }
 
 /**
- * Runs `fn` with a page in a fresh browser context and closes the context afterwards. When
- * `fn` fails, a full-page screenshot is saved (its path goes to stderr) before the error is
- * rethrown unchanged.
+ * Runs `fn` with a page in a fresh browser context and closes the context afterwards. The test
+ * fails if the page logged a console error or threw (a CSP violation, a failed resource), unless
+ * `expectedConsoleErrors` matches it. When `fn` fails, a full-page screenshot is saved (its path
+ * goes to stderr) before the error is rethrown unchanged.
  */
 export async function withPage<T>(browser: Browser, fn: (page: Page) => Promise<T>, options: WithPageOptions = {}): Promise<T> {
   const context = await browser.newContext(options.context);
   try {
     const page = await context.newPage();
+    // What the browser's console would show a developer: a script error, a refused resource (a
+    // Content-Security-Policy violation, a 404 such as a missing favicon). None is expected.
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !options.expectedConsoleErrors?.test(message.text())) problems.push(`console: ${message.text()} (${message.location().url})`);
+    });
+    page.on('pageerror', (error) => problems.push(`script error: ${error.message}`));
     try {
-      return await fn(page);
+      const result = await fn(page);
+      if (problems.length > 0) throw new Error(`the page reported problems:\n${problems.join('\n')}`);
+      return result;
     } catch (error) {
       const path = screenshotPath(options.name ?? currentTestName() ?? 'withPage');
       await page.screenshot({ path, fullPage: true }).then(

@@ -9,7 +9,7 @@ import { REVIEW_SETTINGS, type ReviewSettings } from '../review-settings';
 import type { Principal } from './authenticator';
 import { LoginService, LoginThrottledException } from './login.service';
 import { SESSION_COOKIE, Sessions } from './session';
-import { CurrentUser, SessionGuard } from './session.guard';
+import { CurrentUser, SessionGuard, tokenOf } from './session.guard';
 
 @ApiTags('auth')
 @Controller('api/auth')
@@ -38,9 +38,11 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Log out: ends the session on the server (the token and cookie are refused from now on by every replica) and clears the cookie' })
   @UseGuards(SessionGuard)
   @ApiCookieAuth()
   async logout(@CurrentUser() user: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+    await this.sessions.end(tokenOf(req));
     await this.logins.logout(user, originOf(req));
     res.clearCookie(SESSION_COOKIE, { path: '/' });
   }

@@ -12,14 +12,14 @@ export function tokenOf(req: Request): string | undefined {
   return (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
 }
 
-/** 401 without a valid session; otherwise the principal is on the request for @CurrentUser(). */
+/** 401 without a valid session (expired, ended by logout, or none); otherwise the principal is on the request for @CurrentUser(). */
 @Injectable()
 export class SessionGuard implements CanActivate {
   constructor(private readonly sessions: Sessions) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<WithPrincipal>();
-    const principal = this.sessions.verify(tokenOf(req));
+    const principal = await this.sessions.verify(tokenOf(req));
     if (!principal) throw new UnauthorizedException('log in first: no valid session (cookie hitl_session or Authorization: Bearer)');
     req.principal = principal;
     return true;

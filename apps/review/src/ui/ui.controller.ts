@@ -19,6 +19,9 @@ import { casePage, dashboardPage, layout, loginPage, myFeedbackPage, queuePage, 
 
 const PAGE_SIZE = 25;
 
+/** A check mark in a rounded square: the workbench's colour. */
+const FAVICON_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1f4e79"/><path d="M8 17l5 5 11-12" fill="none" stroke="#fff" stroke-width="3.5" stroke-linecap="round" stroke-linejoin="round"/></svg>';
+
 /**
  * The reviewer's web UI: server-rendered pages (no build step, usable without a mouse, fast on
  * any device) that the small script in ./assets enhances with the live queue and the keys.
@@ -46,6 +49,14 @@ export class UiController {
   @Header('cache-control', 'no-cache')
   styles(): string {
     return CLIENT_CSS;
+  }
+
+  /** The tab's icon (pages link it; a browser that asks for /favicon.ico gets it too, not a 404). */
+  @Get(['favicon.svg', 'favicon.ico'])
+  @Header('content-type', 'image/svg+xml')
+  @Header('cache-control', 'public, max-age=86400')
+  favicon(): string {
+    return FAVICON_SVG;
   }
 
   @Get('login')
@@ -77,7 +88,8 @@ export class UiController {
 
   @Post('logout')
   async logout(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const user = this.sessions.verify(tokenOf(req));
+    const user = await this.sessions.verify(tokenOf(req));
+    await this.sessions.end(tokenOf(req));
     if (user) await this.logins.logout(user, originOf(req));
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.redirect(303, '/login');
@@ -85,7 +97,7 @@ export class UiController {
 
   @Get()
   async queue(@Query() raw: Record<string, string>, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const user = this.userOr(req, res);
+    const user = await this.userOr(req, res);
     if (!user) return;
     const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ''));
     const parsed = QueueQuery.safeParse({ limit: PAGE_SIZE, ...cleaned });
@@ -105,7 +117,7 @@ export class UiController {
 
   @Get('cases/:caseId')
   async casePage(@Param('caseId') caseId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const user = this.userOr(req, res);
+    const user = await this.userOr(req, res);
     if (!user) return;
     try {
       const detail = detailOf(await this.review.detail(user, caseId), new Date());
@@ -127,7 +139,7 @@ export class UiController {
    */
   @Get('dashboard')
   async dashboard(@Query('days') rawDays: string | undefined, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const user = this.userOr(req, res);
+    const user = await this.userOr(req, res);
     if (!user) return;
     const days = Math.min(90, Math.max(1, Number.parseInt(rawDays ?? '7', 10) || 7));
     const [health, reviewers, rollout, series, loop, trust] = await Promise.all([
@@ -150,7 +162,7 @@ export class UiController {
    */
   @Get('traces/:caseId')
   async trace(@Param('caseId') caseId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const user = this.userOr(req, res);
+    const user = await this.userOr(req, res);
     if (!user) return;
     const tags = encodeURIComponent(JSON.stringify({ 'hitl.case_id': caseId }));
     let traces: JaegerTraces | undefined;
@@ -169,7 +181,7 @@ export class UiController {
   /** The reviewer's own page: catches, calibration exercises, and what their feedback changed. */
   @Get('me')
   async me(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const user = this.userOr(req, res);
+    const user = await this.userOr(req, res);
     if (!user) return;
     const detail = await this.fromFeedback<ReviewerDetail>(`/api/reviewers/${encodeURIComponent(user.id)}?days=30`);
     res.status(detail.body ? 200 : 502).type('html').send(myFeedbackPage(user, detail.body, detail.problem).value);
@@ -185,8 +197,8 @@ export class UiController {
   }
 
   /** The logged-in reviewer, or a redirect to the login page. */
-  private userOr(req: Request, res: Response): Principal | null {
-    const user = this.sessions.verify(tokenOf(req));
+  private async userOr(req: Request, res: Response): Promise<Principal | null> {
+    const user = await this.sessions.verify(tokenOf(req));
     if (!user) res.redirect(303, '/login');
     return user;
   }
