@@ -2,7 +2,7 @@ import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { physicalTopic, type TopicName } from '@hitl/contracts';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message } from 'kafkajs';
 import { buildDeadLetter } from './dead-letter';
-import { errorCode, errorMessage, type ErrorClass } from './errors';
+import { countBy, errorCode, errorMessage, type ErrorClass } from './errors';
 import { decodeChunk, type BatchHandlerFn, type EventHandlerFn, type IncomingEvent } from './incoming';
 import { keepAlive, manualConsumer, runManual, stopDraining } from './manual-consumer';
 import type { ResolvedMessagingOptions } from './options';
@@ -252,7 +252,7 @@ export class EventConsumer {
       }),
     );
     await this.deadLetters.sendRaw(records);
-    this.options.metrics.deadLettered(topic, failures.length);
+    for (const [code, count] of countBy(failures.map(({ error }) => errorCode(error)))) this.options.metrics.deadLettered(topic, count, code);
     for (const { message, error } of failures) {
       this.options.logger.warn('dead-lettered', { topic, partition, offset: message.offset, code: errorCode(error), error: errorMessage(error) });
     }

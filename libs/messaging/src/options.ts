@@ -16,7 +16,8 @@ export interface MessagingMetrics {
   handled(topic: string, count: number, seconds: number, ok: boolean): void;
   /** Extra attempts a handler needed. */
   retried(topic: string, count: number): void;
-  deadLettered(topic: string, count: number): void;
+  /** Messages sent to `<topic>.dlq`, by the code of why (their `dlq_error_code` header). */
+  deadLettered(topic: string, count: number, code: string): void;
   produced(topic: string, count: number): void;
   /** Messages of the partition not yet consumed by this group, as of the last batch (kafkajs' offsetLag). */
   lag(topic: string, partition: number, lag: number): void;

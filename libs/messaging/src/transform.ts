@@ -5,7 +5,7 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer
 import { Partitioners } from 'kafkajs';
 import { pause } from './backoff';
 import { buildDeadLetter } from './dead-letter';
-import { classifyError, errorCode, errorMessage } from './errors';
+import { classifyError, countBy, errorCode, errorMessage } from './errors';
 import { decodeChunk, type IncomingEvent } from './incoming';
 import { keepAlive, manualConsumer, runManual, stopDraining } from './manual-consumer';
 import type { ResolvedMessagingOptions } from './options';
@@ -169,6 +169,7 @@ export class TransactionalTransformer<K extends TopicName> {
     const started = performance.now();
     // How many events the committed attempt dead-lettered, for the metrics.
     let rejectedCount = 0;
+    let rejectedCodes: string[] = [];
     let stale = false;
     const outcome = await withSpan(span, ROOT_CONTEXT, () =>
       runWithRetry(
@@ -181,6 +182,7 @@ export class TransactionalTransformer<K extends TopicName> {
           const rejected = failures.map(({ event, error }) => toDeadLetter(byOffset.get(event.offset)!, error));
           await this.commitTransaction(topic, partition, through, outputs, [...invalid, ...rejected]);
           rejectedCount = rejected.length;
+          rejectedCodes = failures.map(({ error }) => errorCode(error));
         },
         this.options.retry,
         { signal: this.abort.signal, heartbeat },
@@ -191,7 +193,7 @@ export class TransactionalTransformer<K extends TopicName> {
     if (outcome.ok) {
       const metrics = this.options.metrics;
       metrics.handled(topic, valid.length - rejectedCount, (performance.now() - started) / 1_000, true);
-      if (rejectedCount + invalid.length > 0) metrics.deadLettered(topic, rejectedCount + invalid.length);
+      for (const [code, count] of countBy([...decoded.invalid.map(({ error }) => errorCode(error)), ...rejectedCodes])) metrics.deadLettered(topic, count, code);
       if (outcome.attempts > 1) metrics.retried(topic, outcome.attempts - 1);
     }
     if (!outcome.ok) {

@@ -28,7 +28,7 @@ describe('routing through the real broker and database', () => {
   beforeAll(async () => {
     const kafka = testKafka();
     await createTopics(kafka, ALL_TOPICS.flatMap((topic) => [t(topic), dlqTopicOf(t(topic))]), 3);
-    collector = await TopicCollector.start(kafka, [t(Topics.DecisionFinalized), t(Topics.ReviewRequested), t(Topics.RevisionRequested), dlqTopicOf(t(Topics.ReviewDecided))]);
+    collector = await TopicCollector.start(kafka, [t(Topics.DecisionFinalized), t(Topics.ReviewRequested), t(Topics.RevisionRequested), dlqTopicOf(t(Topics.ReviewDecided)), dlqTopicOf(t(Topics.PredictionScored))]);
     publisher = new EventPublisher(kafka, resolveOptions({ brokers: testBrokers(), clientId: 'hitl/test', topicPrefix: prefix }));
     await publisher.connect();
     routing = RunningService.start('routing', env);
@@ -135,6 +135,30 @@ describe('routing through the real broker and database', () => {
     expect(dead().map((m) => m.json<{ decisionId: string }>().decisionId)).toEqual(['live-decision']);
   });
 
+  it('drops no prediction in silence: an exact copy is a counted no-op; a changed one after the decision, or a round nobody asked for, goes to the dead-letter topic with its code', async () => {
+    const id = `resent-${Date.now().toString(36)}`;
+    const first = scored(id, { overall: 0.97, band: 'auto_approve', category: 'refund', value: 40, riskLevel: 'low' });
+    await publisher.publish(Topics.PredictionScored, first);
+    expect(await waitFinal(id)).toMatchObject({ decidedBy: 'auto' });
+    const scrape = async () => (await fetch(`${routing.url}/metrics`)).text();
+    const duplicates = async () => Number(/^hitl_predictions_duplicate_total\{[^}]*\} (\S+)$/m.exec(await scrape())?.[1] ?? 0);
+    const before = await duplicates();
+    await publisher.publish(Topics.PredictionScored, first); // the producer sent it twice
+    await publisher.publish(Topics.PredictionScored, { ...first, prediction: { ...first.prediction, recommendation: 'deny' } });
+    await publisher.publish(Topics.PredictionScored, { ...first, prediction: { ...first.prediction, round: 2 } });
+    const dead = () => collector.on(dlqTopicOf(t(Topics.PredictionScored))).filter((m) => m.key === id);
+    await waitFor(() => dead().length >= 2, { description: 'the two refused predictions in the DLQ' });
+    expect(dead().map((m) => [m.json<{ prediction: { recommendation: string; round: number } }>().prediction.round, m.headers.dlq_error_code, m.headers.dlq_error])).toEqual([
+      [1, 'PREDICTION_ALREADY_DECIDED', expect.stringMatching(/the case was finalized \(approve\)/)],
+      [2, 'REVISION_NOT_REQUESTED', expect.stringMatching(/no revision was asked for that round/)],
+    ]);
+    expect(await duplicates()).toBe(before + 1);
+    // One decision, never a second.
+    expect(finalized(id)).toHaveLength(1);
+    const metrics = await scrape();
+    for (const code of ['PREDICTION_ALREADY_DECIDED', 'REVISION_NOT_REQUESTED']) expect(metrics).toMatch(new RegExp(`^hitl_dead_letters_total\\{[^}]*code="${code}"[^}]*\\} 1$`, 'm'));
+  });
+
   it('GET /metrics: Prometheus counters of what the tests above consumed, produced and dead-lettered, handler latency, lag, HTTP, process', async () => {
     // The unknown-case decision of the test above is dead-lettered: wait until routing counted it.
     const scrape = async () => (await fetch(`${routing.url}/metrics`)).text();
@@ -148,7 +172,7 @@ describe('routing through the real broker and database', () => {
     const value = (text: string, series: { name: string; labels: Record<string, string> }) =>
       samples(text).find((x) => x.name === series.name && Object.entries({ ...series.labels, service: 'hitl-routing' }).every(([k, v]) => x.labels[k] === v))?.value;
     const label = (name: string, labels: Record<string, string>) => ({ name, labels });
-    await waitFor(async () => (value(await scrape(), label('hitl_dead_letters_total', { topic: t(Topics.ReviewDecided) })) ?? 0) >= 1, { description: 'the dead letter counted' });
+    await waitFor(async () => (value(await scrape(), label('hitl_dead_letters_total', { topic: t(Topics.ReviewDecided), code: 'UNKNOWN_CASE' })) ?? 0) >= 1, { description: 'the dead letter counted' });
     const response = await fetch(`${routing.url}/metrics`);
     expect(response.headers.get('content-type')).toContain('text/plain');
     const text = await response.text();

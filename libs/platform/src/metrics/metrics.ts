@@ -23,7 +23,7 @@ export class ServiceMetrics {
     const consumed = new Counter({ name: 'hitl_messages_consumed_total', help: 'Messages a handler finished (outcome ok) or dead-lettered after its attempts (outcome dead_letter), per topic.', labelNames: ['topic', 'outcome'], registers });
     const latency = new Histogram({ name: 'hitl_handler_duration_seconds', help: 'Duration of one handler call (one message, or one batch), retries included.', labelNames: ['topic'], buckets: LATENCY_BUCKETS, registers });
     const retries = new Counter({ name: 'hitl_handler_retries_total', help: 'Extra attempts handlers needed, per topic.', labelNames: ['topic'], registers });
-    const deadLetters = new Counter({ name: 'hitl_dead_letters_total', help: 'Messages sent to <topic>.dlq, per source topic.', labelNames: ['topic'], registers });
+    const deadLetters = new Counter({ name: 'hitl_dead_letters_total', help: 'Messages sent to <topic>.dlq, per source topic and code of why (the dlq_error_code header).', labelNames: ['topic', 'code'], registers });
     const produced = new Counter({ name: 'hitl_messages_produced_total', help: 'Events sent and acknowledged, per topic.', labelNames: ['topic'], registers });
     const lag = new Gauge({ name: 'hitl_consumer_lag', help: "Messages of the partition this service's group has not consumed yet, as of its last batch.", labelNames: ['topic', 'partition'], registers });
     this.http = new Histogram({ name: 'hitl_http_request_duration_seconds', help: 'HTTP requests by method, route and status.', labelNames: ['method', 'route', 'status'], buckets: LATENCY_BUCKETS, registers });
@@ -33,7 +33,7 @@ export class ServiceMetrics {
         latency.observe({ topic }, seconds);
       },
       retried: (topic, count) => retries.inc({ topic }, count),
-      deadLettered: (topic, count) => deadLetters.inc({ topic }, count),
+      deadLettered: (topic, count, code) => deadLetters.inc({ topic, code }, count),
       produced: (topic, count) => produced.inc({ topic }, count),
       lag: (topic, partition, value) => lag.set({ topic, partition: String(partition) }, Number.isFinite(value) ? value : 0),
     };

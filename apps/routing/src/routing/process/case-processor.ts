@@ -51,6 +51,8 @@ export class CaseProcessor {
     private readonly store: CaseStore,
     private readonly policy: Policy,
     private readonly clock: () => Date = () => new Date(),
+    /** Counts an exact duplicate of a prediction the case already has (a no-op). */
+    private readonly onDuplicate: () => void = () => undefined,
   ) {}
 
   async process(input: RoutingInput): Promise<ProcessResult> {
@@ -99,8 +101,42 @@ export class CaseProcessor {
 
   private transition(existing: ReviewCase | undefined, input: RoutingInput): Transition {
     const now = this.clock();
-    if (input.topic === Topics.PredictionScored) return openCase(input.data, this.policy, now, existing);
+    if (input.topic === Topics.PredictionScored) {
+      const refused = existing ? refusedPrediction(existing, input.data) : undefined;
+      if (refused === 'duplicate') this.onDuplicate();
+      else if (refused) throw new NonRetriableError(refused.message, refused.code);
+      return openCase(input.data, this.policy, now, existing);
+    }
     if (!existing) throw new NonRetriableError(`no case ${input.data.caseId} for ${input.topic} ${input.id}`, 'UNKNOWN_CASE');
     return input.topic === Topics.ReviewDecided ? decide(existing, input.data, this.policy, now) : escalate(existing, input.data, this.policy, now);
   }
+}
+
+/** Why a prediction for an existing case is not taken: the dead-letter code a producer sees on prediction.scored.dlq. */
+export type PredictionRefusal = 'duplicate' | { code: 'PREDICTION_ALREADY_DECIDED' | 'REVISION_NOT_REQUESTED' | 'STALE_ROUND' | 'PREDICTION_ID_REUSED'; message: string };
+
+/**
+ * A prediction for a case that exists is taken only as the refined prediction of the round the
+ * case waits for (request-info). Otherwise: an exact copy of the prediction the case already holds
+ * is a duplicate (a no-op, counted); anything else is refused with its own code, to the
+ * dead-letter topic, so the producer can see it was dropped and why.
+ */
+export function refusedPrediction(existing: ReviewCase, scored: PredictionScored): PredictionRefusal | undefined {
+  const round = scored.prediction.round;
+  if (existing.state === 'awaiting_revision' && round === existing.round + 1) return undefined;
+  if (round === existing.round && canonical(scored.prediction) === canonical(existing.scored.prediction)) return 'duplicate';
+  const id = scored.prediction.predictionId;
+  if (round > existing.round)
+    return {
+      code: 'REVISION_NOT_REQUESTED',
+      message: `prediction ${id} round ${round}: no revision was asked for that round (the case is ${existing.state} in round ${existing.round}${existing.state === 'awaiting_revision' ? `; round ${existing.round + 1} is the one asked for` : ''})`,
+    };
+  if (round < existing.round) return { code: 'STALE_ROUND', message: `prediction ${id} round ${round}: the case is already in round ${existing.round}` };
+  if (existing.state === 'finalized') return { code: 'PREDICTION_ALREADY_DECIDED', message: `prediction ${id} round ${round}: the case was finalized (${existing.finalized?.outcome ?? 'decided'}); a changed prediction needs a new prediction id` };
+  return { code: 'PREDICTION_ID_REUSED', message: `prediction ${id} round ${round}: a different prediction with this id and round is already being decided (${existing.state})` };
+}
+
+/** JSON with sorted keys: the same prediction however its fields were ordered. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
 }
