@@ -8,7 +8,7 @@ import { EscalationHandlers } from './escalation/escalation.handlers';
 import { Escalator, POLICY } from './escalation/escalator';
 import { registerTimerMetrics } from './escalation/timer-metrics';
 import { TimerStore } from './escalation/timer-store';
-import { Notifier, type DeliveryAttempt, type Webhook } from './notify/notifier';
+import { Notifier, type DeliveryAttempt, type PendingDelivery, type Webhook } from './notify/notifier';
 
 /** The escalation service: durable timers and the escalation ladder (issue 6). Only wiring lives here. */
 @Module({})
@@ -29,7 +29,7 @@ export class AppModule {
               initialBackoffMs: settings.ESCALATION_WEBHOOK_BACKOFF_MS,
               timeoutMs: settings.ESCALATION_WEBHOOK_TIMEOUT_MS,
               onAttempt: (delivered) => attempts.inc({ outcome: delivered ? 'delivered' : 'failed' }),
-            });
+            }, db.collection<PendingDelivery>('webhook_outbox'));
           },
           inject: [DB_CONNECTION, ServiceMetrics],
         },

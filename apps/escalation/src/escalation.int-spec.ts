@@ -12,26 +12,29 @@ import { join } from 'node:path';
 interface Received {
   headers: IncomingHttpHeaders;
   body: string;
+  /** What the receiver answered. */
+  status: number;
 }
 
-/** A webhook receiver: records every request; answers 500 to the first `failures` per delivery. */
-async function receiver(failures = 0): Promise<{ server: Server; url: string; received: Received[] }> {
+/** A webhook receiver: records every request; answers 500 to the first `failures` per delivery, and to all while `down`. */
+async function receiver(failures = 0): Promise<{ server: Server; url: string; received: Received[]; down: boolean }> {
   const received: Received[] = [];
   const seen = new Map<string, number>();
+  const state = { down: false };
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
-      received.push({ headers: req.headers, body });
       const delivery = String(req.headers['x-hitl-delivery']);
       const n = (seen.get(delivery) ?? 0) + 1;
       seen.set(delivery, n);
-      res.statusCode = n <= failures ? 500 : 200;
+      res.statusCode = state.down || n <= failures ? 500 : 200;
+      received.push({ headers: req.headers, body, status: res.statusCode });
       res.end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received };
+  return Object.assign(state, { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received });
 }
 
 type Fired = EventOf<typeof Topics.EscalationFired>;
@@ -49,6 +52,8 @@ describe('escalation through the real broker and database', () => {
   const SECRET = 'a-long-enough-test-secret';
   let good: Awaited<ReturnType<typeof receiver>>;
   let flaky: Awaited<ReturnType<typeof receiver>>;
+  // The senior investigator's receiver (critical flags escalate to that role at once), taken down at will.
+  let investigator: Awaited<ReturnType<typeof receiver>>;
   const env = {
     ESCALATION_WEBHOOKS_FILE: webhooksFile,
     ESCALATION_WEBHOOK_BACKOFF_MS: '300',
@@ -88,7 +93,11 @@ describe('escalation through the real broker and database', () => {
   beforeAll(async () => {
     good = await receiver();
     flaky = await receiver(2);
-    writeFileSync(webhooksFile, `webhooks:\n  - role: team_lead\n    url: ${good.url}\n    secret: ${SECRET}\n  - role: "*"\n    url: ${flaky.url}\n    secret: ${SECRET}\n    format: slack\n`);
+    investigator = await receiver();
+    writeFileSync(
+      webhooksFile,
+      `webhooks:\n  - role: team_lead\n    url: ${good.url}\n    secret: ${SECRET}\n  - role: "*"\n    url: ${flaky.url}\n    secret: ${SECRET}\n    format: slack\n  - role: senior_investigator\n    url: ${investigator.url}\n    secret: ${SECRET}\n`,
+    );
     const kafka = testKafka();
     await createTopics(kafka, ALL_TOPICS.flatMap((topic) => [t(topic), dlqTopicOf(t(topic))]), 3);
     collector = await TopicCollector.start(kafka, [t(Topics.EscalationFired)]);
@@ -101,6 +110,7 @@ describe('escalation through the real broker and database', () => {
     await Promise.all(running.map((s) => s.process.stop()));
     good?.server.close();
     flaky?.server.close();
+    investigator?.server.close();
     await publisher?.disconnect();
     await collector?.stop();
   });
@@ -229,6 +239,38 @@ describe('escalation through the real broker and database', () => {
     await waitFor(() => ids.every((id) => fired(id).length >= 3), { timeoutMs: 60_000, description: 'every ladder after the restart' });
     await barrier();
     for (const id of ids) expect({ id, levels: fired(id).map((e) => e.level).sort() }).toEqual({ id, levels: [1, 2, 3] });
+  });
+
+  it('a webhook delivery still pending when the service is killed (SIGKILL) is resumed by the next one: same delivery id, delivered once', async () => {
+    const caseId = `resume-${secureRandom(3)}`;
+    investigator.down = true;
+    await publisher.publish(Topics.ReviewRequested, request(caseId, { triggers: [{ kind: 'critical_flag', name: 'fraud_suspected' }] }));
+    const mine = () => investigator.received.filter((r) => r.body.includes(caseId));
+    await waitFor(() => mine().length >= 1, { timeoutMs: 30_000, description: 'a first, failed attempt' });
+    for (const service of running.splice(0)) {
+      service.process.kill('SIGKILL');
+      await service.process.waitForExit(10_000);
+    }
+    const failedBefore = mine().length;
+    expect(mine().every((r) => r.status === 500)).toBe(true);
+    investigator.down = false;
+    await start();
+    const delivered = await waitFor(() => mine().find((r) => r.status === 200), { timeoutMs: 30_000, description: 'the delivery resumed after the restart' });
+    const ids = new Set(mine().map((r) => String(r.headers['x-hitl-delivery'])));
+    expect(ids).toEqual(new Set([String(delivered.headers['x-hitl-delivery'])]));
+    expect(mine().filter((r) => r.status === 200)).toHaveLength(1);
+    expect(mine().length).toBeGreaterThan(failedBefore);
+    const client = await MongoClient.connect(databaseUri);
+    try {
+      const db = client.db();
+      const delivery = String(delivered.headers['x-hitl-delivery']);
+      await waitFor(async () => (await db.collection('webhook_outbox').countDocuments({ _id: delivery } as never)) === 0, { description: 'the delivery out of the outbox' });
+      const log = await db.collection('webhook_deliveries').find({ delivery } as never).toArray();
+      expect(log.filter((l) => l.delivered)).toHaveLength(1);
+      expect(log.filter((l) => !l.delivered).length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await client.close();
+    }
   });
 
   it('two replicas against the same data: each deadline fires once', async () => {

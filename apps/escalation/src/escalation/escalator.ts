@@ -43,6 +43,7 @@ export class Escalator implements OnApplicationBootstrap, OnApplicationShutdown 
 
   onApplicationBootstrap(): void {
     this.schedule(0);
+    this.notifier.start();
   }
 
   /**

@@ -34,6 +34,21 @@ describe('the escalation ladder', () => {
     expect(immediate.id).toBe(`c1:1:${kind}:${name}`);
   });
 
+  it.each(['disagreement', 'max_rounds'] as const)("routing's higher review for %s is recorded at once, with the same reason, once per request; other requests fire nothing", (reason) => {
+    const at = new Date('2026-01-06T10:00:01Z');
+    const higher = request({ reason, eligibleRoles: ['senior_reviewer', 'team_lead'], tier: 'single_approver', explanation: 'two reviewers disagree' });
+    const fired = immediateFor(higher, policy, at);
+    expect(fired).toEqual([
+      {
+        id: `c1:1@2026-01-06T10:00:00.000Z:${reason}`,
+        event: { caseId: 'c1', level: 1, escalateTo: 'senior_reviewer', reason, firedAt: '2026-01-06T10:00:01.000Z', round: 1, detail: 'two reviewers disagree (to senior_reviewer, team_lead, tier single_approver)' },
+      },
+    ]);
+    expect(immediateFor(higher, policy, new Date('2026-01-06T10:05:00Z'))[0].id).toBe(fired[0].id);
+    expect(immediateFor(request({ reason, requestedAt: '2026-01-06T11:00:00.000Z' }), policy, at)[0].id).not.toBe(fired[0].id);
+    for (const other of ['band', 'tier', 'audit', 'shadow', 'revision', 'escalation'] as const) expect(immediateFor(request({ reason: other }), policy, at)).toEqual([]);
+  });
+
   it('manual escalation takes the next rung, and stays at the top once there', () => {
     expect(manualEscalation('c1', 1, 0, 'd1', 'above me', policy, new Date()).event).toMatchObject({ level: 1, escalateTo: 'team_lead', reason: 'manual', detail: 'above me' });
     expect(manualEscalation('c1', 1, 2, 'd2', undefined, policy, new Date()).event).toMatchObject({ level: 3, escalateTo: 'on_call_manager' });

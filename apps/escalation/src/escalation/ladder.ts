@@ -55,11 +55,34 @@ export function ladderFor(e: ReviewRequested, policy: Policy, timeScale = 1): De
 }
 
 /**
- * The guide's immediate escalations: a critical flag (fraud_suspected, safety_concern,
- * legal_risk) or a context trigger (legal action, media exposure, VIP) goes at once to the role
- * the policy names, whatever the confidence. One per trigger, with a stable id.
+ * The escalations a review request fires at once: the guide's critical flags (fraud_suspected,
+ * safety_concern, legal_risk) and context triggers (legal action, media exposure, VIP), each to
+ * the role the policy names whatever the confidence; and routing's higher reviews (disagreement,
+ * max_rounds). Each with a stable id.
  */
 export function immediateFor(e: ReviewRequested, policy: Policy, now: Date): Immediate[] {
+  return [...higherReview(e, now), ...triggered(e, policy, now)];
+}
+
+/**
+ * Routing's own escalations: a disagreement (two people, or a person and the AI where the policy
+ * asks for a second person) or a case past its revision rounds goes to a higher review. Recorded
+ * and notified here with the same reason, so the case history, the escalation rate and the
+ * webhooks see every escalation (DESIGN: only this service emits escalation.fired). One per
+ * request (its id names the request): a redelivered request fires nothing new.
+ */
+function higherReview(e: ReviewRequested, now: Date): Immediate[] {
+  if (e.reason !== 'disagreement' && e.reason !== 'max_rounds') return [];
+  return [
+    {
+      id: `${e.caseId}:${requestKeyOf(e)}:${e.reason}`,
+      event: { caseId: e.caseId, level: 1, escalateTo: e.eligibleRoles[0], reason: e.reason, firedAt: now.toISOString(), round: e.round, detail: `${e.explanation} (to ${e.eligibleRoles.join(', ')}, tier ${e.tier})`.slice(0, 2_000) },
+    },
+  ];
+}
+
+/** Critical flags and context triggers the policy names: each escalates to its role at once. */
+function triggered(e: ReviewRequested, policy: Policy, now: Date): Immediate[] {
   return (e.triggers ?? []).flatMap((trigger) => {
     const rule =
       trigger.kind === 'critical_flag'

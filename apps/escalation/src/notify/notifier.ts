@@ -74,59 +74,134 @@ export interface NotifierOptions {
 }
 
 /**
+ * A delivery not done yet: to one receiver, of one escalation. Kept until it is delivered or has
+ * used its attempts, so a replica that stops (or is killed) leaves it to the others, or to itself
+ * after a restart.
+ */
+export interface PendingDelivery {
+  /** `<escalation id>#<webhook index>`: also the X-HITL-Delivery header (receivers dedupe on it). */
+  _id: string;
+  escalationId: string;
+  url: string;
+  event: EscalationFired;
+  /** Attempts made so far. */
+  attempts: number;
+  /** Epoch ms: not tried before. */
+  nextAt: number;
+  /** Epoch ms: a replica is trying it until then (a crashed one's lease runs out). */
+  leaseUntil: number;
+}
+
+/**
  * Sends each escalation to the webhooks of its role: body signed with HMAC-SHA256, retried with
  * exponential backoff, every attempt written to a delivery log. Runs beside the ladder and never
  * in its way: `notify` returns at once, and a failing receiver only costs its own retries.
- * Retries pending when a replica stops are not resumed (the log shows them undelivered).
+ * Durable: each delivery is stored (`webhook_outbox`) before it is tried and removed once
+ * delivered or out of attempts; every replica looks for due ones every second, claiming each by
+ * a lease (compare-and-set), so deliveries pending when a replica stops or is killed are resumed
+ * by one that runs. A receiver may get a delivery twice (a crash between its answer and the
+ * record): the delivery id in X-HITL-Delivery is the same.
  */
 export class Notifier {
   private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
+  private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly hooks: Webhook[],
     private readonly log: Collection<DeliveryAttempt>,
     private readonly options: NotifierOptions,
+    private readonly outbox: Collection<PendingDelivery>,
+    private readonly pollMs = 1_000,
   ) {}
+
+  /** Starts looking for due deliveries (those left by a stopped replica included). */
+  start(): void {
+    if (this.hooks.length === 0) return;
+    const loop = () => {
+      if (this.stopped) return;
+      this.track(this.pass()).finally(() => {
+        if (!this.stopped) this.timer = setTimeout(loop, this.pollMs);
+      });
+    };
+    loop();
+  }
 
   notify(id: string, event: EscalationFired): void {
     for (const [i, hook] of this.hooks.entries()) {
       if (hook.role !== '*' && hook.role !== event.escalateTo) continue;
-      const delivery = this.deliver(`${id}#${i}`, id, hook, event).finally(() => this.inFlight.delete(delivery));
-      this.inFlight.add(delivery);
+      const pending: PendingDelivery = { _id: `${id}#${i}`, escalationId: id, url: hook.url, event, attempts: 0, nextAt: Date.now(), leaseUntil: 0 };
+      // Stored first, then tried at once; a redelivered escalation finds it stored already.
+      this.track(
+        this.outbox.insertOne(pending).then(
+          () => this.attempt(pending),
+          () => undefined,
+        ),
+      );
     }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.timer);
     await Promise.allSettled([...this.inFlight]);
   }
 
-  private async deliver(delivery: string, id: string, hook: Webhook, event: EscalationFired): Promise<void> {
-    const body = payloadOf(hook, id, event);
-    for (let attempt = 1; attempt <= this.options.maxAttempts && !this.stopped; attempt++) {
-      const timestamp = String(Date.now());
-      let status: number | undefined;
-      let error: string | undefined;
-      try {
-        const response = await fetch(hook.url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-hitl-delivery': delivery, 'x-hitl-timestamp': timestamp, 'x-hitl-signature': signature(hook.secret, timestamp, body) },
-          body,
-          signal: AbortSignal.timeout(this.options.timeoutMs),
-        });
-        status = response.status;
-        await response.arrayBuffer();
-      } catch (e) {
-        error = e instanceof Error ? e.message : String(e);
-      }
-      const delivered = status !== undefined && status >= 200 && status < 300;
-      await this.log
-        .insertOne({ _id: `${delivery}@${attempt}`, delivery, escalationId: id, url: hook.url, attempt, at: new Date().toISOString(), ...(status !== undefined ? { status } : {}), ...(error ? { error } : {}), delivered })
-        .catch(() => undefined); // a redelivered escalation may log the same attempt twice
-      this.options.onAttempt?.(delivered);
-      if (delivered) return;
-      await new Promise((resolve) => setTimeout(resolve, this.options.initialBackoffMs * 2 ** (attempt - 1)));
+  private track(work: Promise<void>): Promise<void> {
+    const tracked = work.catch(() => undefined).finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+    return tracked;
+  }
+
+  /** Every due delivery not leased by a running replica, each claimed before it is tried. */
+  private async pass(): Promise<void> {
+    const now = Date.now();
+    const due = await this.outbox.find({ nextAt: { $lte: now }, leaseUntil: { $lte: now } }).limit(100).toArray();
+    for (const pending of due) {
+      if (this.stopped) return;
+      await this.attempt(pending);
     }
+  }
+
+  /** One attempt, under a lease; then delivered (removed), out of attempts (removed), or due again after the backoff. */
+  private async attempt(pending: PendingDelivery): Promise<void> {
+    if (this.stopped) return;
+    const leaseUntil = Date.now() + this.options.timeoutMs + 5_000;
+    const claimed = await this.outbox.updateOne({ _id: pending._id, attempts: pending.attempts, leaseUntil: pending.leaseUntil }, { $set: { leaseUntil } });
+    if (claimed.modifiedCount !== 1) return; // another replica has it, or it moved on
+    const attempt = pending.attempts + 1;
+    const hook = this.hooks.find((h) => h.url === pending.url && (h.role === '*' || h.role === pending.event.escalateTo));
+    if (!hook) {
+      await this.record(pending, attempt, { error: 'no webhook with this url is configured for the role any more' }, false);
+      await this.outbox.deleteOne({ _id: pending._id });
+      return;
+    }
+    const body = payloadOf(hook, pending.escalationId, pending.event);
+    const timestamp = String(Date.now());
+    let status: number | undefined;
+    let error: string | undefined;
+    try {
+      const response = await fetch(hook.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hitl-delivery': pending._id, 'x-hitl-timestamp': timestamp, 'x-hitl-signature': signature(hook.secret, timestamp, body) },
+        body,
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+      status = response.status;
+      await response.arrayBuffer();
+    } catch (e) {
+      error = e instanceof Error ? e.message : String(e);
+    }
+    const delivered = status !== undefined && status >= 200 && status < 300;
+    await this.record(pending, attempt, { ...(status !== undefined ? { status } : {}), ...(error ? { error } : {}) }, delivered);
+    this.options.onAttempt?.(delivered);
+    if (delivered || attempt >= this.options.maxAttempts) await this.outbox.deleteOne({ _id: pending._id });
+    else await this.outbox.updateOne({ _id: pending._id }, { $set: { attempts: attempt, nextAt: Date.now() + this.options.initialBackoffMs * 2 ** (attempt - 1), leaseUntil: 0 } });
+  }
+
+  private async record(pending: PendingDelivery, attempt: number, outcome: { status?: number; error?: string }, delivered: boolean): Promise<void> {
+    await this.log
+      .insertOne({ _id: `${pending._id}@${attempt}`, delivery: pending._id, escalationId: pending.escalationId, url: pending.url, attempt, at: new Date().toISOString(), ...outcome, delivered })
+      .catch(() => undefined); // an attempt made again after a crash logs once
   }
 }

@@ -163,4 +163,14 @@ describe('escalation', () => {
     expect(escalate(t.case, fired, policy, now).applied).toBe(false);
     expect(applied(decide(t.case, decision('e1', 'tl', 'team_lead', 'approve'), policy, now)).case.state).toBe('finalized');
   });
+
+  it.each(['disagreement', 'max_rounds'] as const)('only records a %s escalation: its higher review is the request already open', (reason) => {
+    const c = open('e2', 'refund');
+    const t = applied(escalate(c, { caseId: 'e2', level: 1, escalateTo: 'senior_reviewer', reason, firedAt: now.toISOString() }, policy, now));
+    expect(t.outputs).toEqual([]);
+    expect({ request: t.case.request, level: t.case.escalationLevel }).toEqual({ request: c.request, level: c.escalationLevel });
+    expect(t.case.history.at(-1)).toMatchObject({ what: `escalation recorded: ${reason}, to senior_reviewer` });
+    // The ladder's first rung still re-routes afterwards.
+    expect(applied(escalate(t.case, { caseId: 'e2', level: 1, escalateTo: 'team_lead', reason: 'timeout', firedAt: now.toISOString() }, policy, now)).outputs).toHaveLength(1);
+  });
 });

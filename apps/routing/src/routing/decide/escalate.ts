@@ -7,9 +7,15 @@ import { decide } from './decide';
 
 /**
  * escalation.fired re-routes an open case: the role it names may now act too, and the
- * request's priority rises with the level. A level already applied is a duplicate.
+ * request's priority rises with the level. A level already applied is a duplicate. A
+ * disagreement or max_rounds escalation is routing's own higher review: only recorded.
  */
 export function escalate(c: ReviewCase, fired: EscalationFired, policy: Policy, now: Date): Transition {
+  // Routing's own higher reviews (a disagreement, a case past its revision rounds), recorded and
+  // notified by the escalation service: the request that escalated is already the one open.
+  if (fired.reason === 'disagreement' || fired.reason === 'max_rounds') {
+    return { applied: true, case: { ...c, history: [...c.history, { at: now.toISOString(), what: `escalation recorded: ${fired.reason}, to ${fired.escalateTo}` }] }, outputs: [] };
+  }
   if (c.state === 'finalized') return refuse(c, `escalation level ${fired.level} (${fired.reason}) after finalization recorded, not applied`, now);
   if (c.state === 'awaiting_revision') return refuse(c, `escalation level ${fired.level} recorded: the case waits for the producer`, now);
   if (fired.level <= c.escalationLevel) return refuse(c, `escalation level ${fired.level} already applied`, now);
