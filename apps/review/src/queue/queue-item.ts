@@ -107,7 +107,7 @@ export interface QueueItem {
 }
 
 /** What the case remembers of its decision.finalized (latencyMs is not known for an audit's). */
-export type FinalDecision = Pick<DecisionFinalized, 'outcome' | 'decidedBy' | 'approvers' | 'finalizedAt'> & { latencyMs?: number };
+export type FinalDecision = Pick<DecisionFinalized, 'outcome' | 'decidedBy' | 'approvers' | 'dissenters' | 'finalizedAt'> & { latencyMs?: number };
 
 /**
  * The auto-approval an audit checks, as its request tells it: routing sends the audit request
@@ -292,7 +292,7 @@ export function onEscalated(item: QueueItem | undefined, eventId: string, e: Esc
 export function onFinalized(item: QueueItem | undefined, eventId: string, e: DecisionFinalized): QueueItem | undefined {
   // A case decided without a review request (auto-approved) never was in the queue.
   if (!item || item.applied.includes(eventId)) return undefined;
-  const finalized = { outcome: e.outcome, decidedBy: e.decidedBy, approvers: e.approvers, finalizedAt: e.finalizedAt, latencyMs: e.latencyMs };
+  const finalized = { outcome: e.outcome, decidedBy: e.decidedBy, approvers: e.approvers, ...(e.dissenters ? { dissenters: e.dissenters } : {}), finalizedAt: e.finalizedAt, latencyMs: e.latencyMs };
   // An audit of an auto-approval stays in the queue after the decision: it is the audit's work.
   if (item.reason === 'audit' && item.status === 'open') return { ...item, finalized, applied: remember(item, eventId) };
   return {

@@ -194,7 +194,11 @@ function auditNote(audit: NonNullable<Detail['audit']>): Html {
 /** The status line of a case nobody can act on any more. */
 function closedStatus(d: Detail): Html {
   if (d.audit) return html`<strong>Audit ${d.audit.verdict ? 'given' : label(d.status)}</strong> — the auto-approval “${d.audit.autoApproved.outcome}” stands${d.audit.verdict ? (d.audit.verdict.upheld ? '; verdict: upheld' : `; verdict: overturned → ${d.audit.verdict.outcome ?? ''}`) : ''}`;
-  return html`<strong>${label(d.status)}</strong>${d.finalized ? ` — ${d.finalized.outcome} by ${d.finalized.decidedBy}` : ''}`;
+  const f = d.finalized;
+  if (!f) return html`<strong>${label(d.status)}</strong>`;
+  if (f.decidedBy === 'auto') return html`<strong>${label(d.status)}</strong> — ${f.outcome}, decided by the AI`;
+  const names = (refs: { reviewerId: string; role: string }[]) => refs.map((r) => `${r.reviewerId} (${label(r.role)})`).join(', ');
+  return html`<strong>${label(d.status)}</strong> — ${f.outcome}, backed by <span id="backers">${names(f.approvers)}</span>${f.dissenters && f.dissenters.length > 0 ? html`; dissent: <span id="dissenters">${names(f.dissenters)}</span>` : ''}`;
 }
 
 export function casePage(user: Principal, d: Detail, neighbours: { prev?: string; next?: string }): Html {

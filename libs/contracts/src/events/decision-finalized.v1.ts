@@ -10,7 +10,12 @@ export const DecisionFinalizedV1Schema = z
     predictionId: idField,
     outcome: outcomeField,
     decidedBy: DecidedBySchema,
-    approvers: z.array(ReviewerRefSchema).max(20).describe('Who decided; empty when decidedBy is auto.'),
+    approvers: z.array(ReviewerRefSchema).max(20).describe('Who backed the final outcome (their vote was this outcome); empty when decidedBy is auto.'),
+    dissenters: z
+      .array(ReviewerRefSchema)
+      .max(20)
+      .optional()
+      .describe('Who voted on the case for another outcome and was outvoted (e.g. the reviewer an arbiter overruled); absent when nobody dissented.'),
     band: BandSchema,
     tier: TierSchema,
     policyVersion: versionField,
@@ -35,7 +40,7 @@ export const DecisionFinalizedV1Schema = z
       ctx.addIssue({ code: 'custom', path: ['approvers'], message: 'Must name the approvers when decidedBy is human' });
     }
     // Dual approval means two distinct people; a repeated reviewer is a routing bug.
-    const ids = approvers.map((a) => a?.reviewerId);
+    const ids = [...approvers, ...(Array.isArray(e.dissenters) ? e.dissenters : [])].map((a) => a?.reviewerId);
     if (new Set(ids).size !== ids.length) {
       ctx.addIssue({ code: 'custom', path: ['approvers'], message: 'Must not name a reviewer twice' });
     }
@@ -43,7 +48,7 @@ export const DecisionFinalizedV1Schema = z
   .meta({
     title: 'decision.finalized v1',
     description:
-      'The final decision of a case, exactly one per prediction. Rules: approvers is empty when decidedBy is auto and names each human approver once when decidedBy is human.',
+      'The final decision of a case, exactly one per prediction. Rules: approvers is empty when decidedBy is auto and names each human who backed the outcome once when decidedBy is human; dissenters names those outvoted; nobody is named twice.',
   });
 
 export type DecisionFinalizedV1 = z.infer<typeof DecisionFinalizedV1Schema>;

@@ -49,7 +49,7 @@ export function reviewRequested(c: ReviewCase, explanation: string): CaseOutput 
 }
 
 /** Latency runs from the producer's submittedAt of the first round to the final decision. */
-export function decisionFinalized(c: ReviewCase, outcome: string, decidedBy: 'auto' | 'human', approvers: { reviewerId: string; role: string }[], at: Date): CaseOutput {
+export function decisionFinalized(c: ReviewCase, outcome: string, decidedBy: 'auto' | 'human', approvers: { reviewerId: string; role: string }[], at: Date, dissenters: { reviewerId: string; role: string }[] = []): CaseOutput {
   return {
     topic: Topics.DecisionFinalized,
     data: {
@@ -58,6 +58,7 @@ export function decisionFinalized(c: ReviewCase, outcome: string, decidedBy: 'au
       outcome,
       decidedBy,
       approvers,
+      ...(dissenters.length > 0 ? { dissenters } : {}),
       band: c.band,
       tier: c.tier,
       policyVersion: c.scored.policyVersion,

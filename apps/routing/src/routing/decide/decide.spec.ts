@@ -113,7 +113,12 @@ describe('dual approval', () => {
     expect(split.outputs[0]).toMatchObject({ topic: Topics.ReviewRequested, data: { reason: 'disagreement', eligibleRoles: ['senior_reviewer'], requiredApprovals: 1 } });
     expect(decide(split.case, decision('d1', 'mia', 'senior_reviewer', 'approve'), policy, now)).toMatchObject({ applied: false, why: 'mia cannot arbitrate a disagreement they are part of' });
     const final = applied(decide(split.case, decision('d1', 'sam', 'senior_reviewer', 'override'), policy, now));
-    expect(final.outputs[0]).toMatchObject({ topic: Topics.DecisionFinalized, data: { outcome: 'deny', approvers: [{ reviewerId: 'mia' }, { reviewerId: 'carl' }, { reviewerId: 'sam' }] } });
+    // Those who backed the outcome, apart from the one who was outvoted.
+    expect(final.outputs[0]).toMatchObject({ topic: Topics.DecisionFinalized, data: { outcome: 'deny', approvers: [{ reviewerId: 'carl' }, { reviewerId: 'sam' }], dissenters: [{ reviewerId: 'mia', role: 'manager' }] } });
+    expect(final.case.history.at(-1)!.what).toMatch(/carl and sam backed deny; mia dissented/);
+    // An agreeing quorum has no dissenters.
+    const agreed = applied(decide(first.case, decision('d1', 'carl', 'compliance_officer', 'approve'), policy, now));
+    expect(agreed.outputs[0].data).not.toHaveProperty('dissenters');
   });
 
   it('sends an override of a confident AI in a high-risk tier to an arbiter even when the approvers agree', () => {

@@ -39,16 +39,20 @@ function toSecondPerson(c: ReviewCase, votes: ReviewerVote[], voters: string[], 
   return { applied: true, case: next, outputs: [reviewRequested(next, why)] };
 }
 
+/** Those whose vote was the final outcome back it; the others were outvoted (e.g. by an arbiter). */
 function finalize(c: ReviewCase, outcome: string, votes: ReviewerVote[], now: Date, what: string): Transition {
-  const approvers = votes.map((v) => ({ reviewerId: v.reviewerId, role: v.role }));
+  const ref = (v: ReviewerVote) => ({ reviewerId: v.reviewerId, role: v.role });
+  const approvers = votes.filter((v) => v.outcome === outcome).map(ref);
+  const dissenters = votes.filter((v) => v.outcome !== outcome).map(ref);
+  const backing = `${approvers.map((a) => a.reviewerId).join(' and ')} backed ${outcome}${dissenters.length > 0 ? `; ${dissenters.map((d) => d.reviewerId).join(' and ')} dissented` : ''}`;
   const done: ReviewCase = {
     ...c,
     state: 'finalized',
     votes,
     finalized: { outcome, decidedBy: 'human', at: now.toISOString() },
-    history: [...c.history, { at: now.toISOString(), what }],
+    history: [...c.history, { at: now.toISOString(), what: `${what} (${backing})` }],
   };
-  return { applied: true, case: done, outputs: [decisionFinalized(done, outcome, 'human', approvers, now)] };
+  return { applied: true, case: done, outputs: [decisionFinalized(done, outcome, 'human', approvers, now, dissenters)] };
 }
 
 function toArbiter(c: ReviewCase, votes: ReviewerVote[], voters: string[], policy: Policy, now: Date, why: string): Transition {
