@@ -61,6 +61,8 @@ describe('the reviewer workbench in a browser', () => {
       const row = page.locator(`tr[data-case="${caseId}"]`);
       await row.waitFor();
       await page.screenshot({ path: screenshotPath('reviewer-queue'), fullPage: true });
+      // Due (the tier's limit) and, apart from it, the ladder's next step: 30 minutes to the team lead.
+      await row.locator('.next-escalation').getByText(/^escalates to team lead at \d{4}-\d\d-\d\d \d\d:\d\d UTC$/).waitFor();
       await row.getByRole('link').click();
       await page.waitForURL(new RegExp(`/cases/${caseId}$`));
       // The guide's review screen: context, AI recommendation with factors, reasoning, actions.
@@ -69,9 +71,17 @@ describe('the reviewer workbench in a browser', () => {
       await page.getByText('a voucher resolved similar cases', { exact: false }).first().waitFor();
       expect(await page.getByRole('meter').count()).toBe(4);
       await page.getByText('You are working on this case until').waitFor(); // opening it claimed it
+      await page.locator('#next-escalation').getByText(/^escalates to team lead at .* if nobody acts$/).waitFor();
       await page.screenshot({ path: screenshotPath('reviewer-case'), fullPage: true });
       await page.getByRole('button', { name: /^Approve/ }).click();
       await page.getByText('Decision sent: approve → offer_voucher').waitFor();
+      // Once routing has finalized it, the screen says so in place, without a reload: who decided
+      // what, the approvals, the history with the decision; the claim's controls are gone.
+      await page.locator('#claim-status').getByText('offer_voucher, backed by sam (support lead)').waitFor();
+      await page.locator('#history').getByText('finalized: offer_voucher').waitFor();
+      await page.locator('#case-sub').getByText('(1/1 approvals)').waitFor();
+      expect(await page.locator('#release').count()).toBe(0);
+      expect(await page.getByText('You are working on this case until').count()).toBe(0);
       await page.screenshot({ path: screenshotPath('reviewer-approved'), fullPage: true });
     });
     const [decision] = await waitFor(() => (finalized(caseId).length > 0 ? finalized(caseId) : undefined), { description: `decision.finalized for ${caseId}` });

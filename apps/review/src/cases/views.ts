@@ -14,6 +14,8 @@ export function summaryOf(item: QueueItem, now: Date) {
     priority: item.priority,
     dueAt: item.dueAt,
     overdue: Date.parse(item.dueAt) < now.getTime(),
+    /** The ladder's next step if nobody acts: when, to whom (null past the last rung). */
+    nextEscalation: item.escalatesAt && item.escalatesTo && item.status === 'open' ? { at: item.escalatesAt, to: item.escalatesTo } : null,
     escalated: item.escalated,
     /** Shadow stage: decided without the AI's view (null: not shown). */
     blind,

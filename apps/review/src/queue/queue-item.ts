@@ -64,7 +64,11 @@ export interface QueueItem {
   /** Who voted in this round: separation of duties for the second approval and for the arbiter. */
   voters: string[];
   priority: number;
+  /** The tier's time limit for a decision. */
   dueAt: string;
+  /** The escalation ladder's next step, if nobody acts (none past the last rung, nor for audits). */
+  escalatesAt?: string;
+  escalatesTo?: string;
   requestedAt: string;
   reason: ReviewRequested['reason'];
   explanation: string;
@@ -184,6 +188,8 @@ export function onRequested(item: QueueItem | undefined, eventId: string, e: Rev
     approvals: 0,
     priority: e.priority,
     dueAt: e.dueAt,
+    escalatesAt: e.escalatesAt,
+    escalatesTo: e.escalatesTo,
     requestedAt: e.requestedAt,
     reason: e.reason,
     explanation: e.explanation,

@@ -107,10 +107,32 @@ export const CLIENT_JS = String.raw`'use strict';
         }).catch(function (err) { result.textContent = err.message; result.className = 'error'; check(); });
       });
     });
+    // The server's view of the case again, in place: status (who decided what), approvals,
+    // history; the claim's controls go once nobody can act on it.
+    var refresh = function () {
+      fetch(location.pathname, { credentials: 'same-origin' }).then(function (r) { return r.ok ? r.text() : null; }).then(function (text) {
+        if (!text) return;
+        var fresh = new DOMParser().parseFromString(text, 'text/html');
+        ['case-sub', 'claim-status', 'history', 'audit-note'].forEach(function (id) {
+          var now = document.getElementById(id), next = fresh.getElementById(id);
+          if (now && next) now.replaceWith(next);
+        });
+        status = document.getElementById('claim-status');
+        var rel = document.getElementById('release');
+        if (rel && !fresh.getElementById('release')) rel.remove();
+      });
+    };
     stream(function (c) {
       if (c.caseId !== caseId) return;
-      if (c.status !== 'open') live.textContent = 'This case is now ' + c.status.replace('_', ' ') + '.';
-      else if (c.claimedBy && me && c.claimedBy !== me) live.textContent = 'Someone else claimed this case.';
+      if (c.status !== 'open') {
+        live.textContent = 'This case is now ' + c.status.replace('_', ' ') + '.';
+        done = true;
+        disableAll();
+        refresh();
+      } else {
+        if (c.claimedBy && me && c.claimedBy !== me) live.textContent = 'Someone else claimed this case.';
+        refresh();
+      }
     });
     document.addEventListener('keydown', function (e) {
       if (e.key === 'Escape' && typing(e.target)) { e.target.blur(); return; }

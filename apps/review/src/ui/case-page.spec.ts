@@ -1,8 +1,9 @@
 import type { Principal } from '../auth/authenticator';
 import { detailOf } from '../cases/views';
-import { onDecided, onRequested, type QueueItem, type ReviewDecided } from '../queue/queue-item';
+import { exampleOf, Topics } from '@hitl/contracts';
+import { onDecided, onFinalized, onRequested, type QueueItem, type ReviewDecided } from '../queue/queue-item';
 import { reviewRequest } from '../review-client.test-helper';
-import { casePage } from './pages';
+import { casePage, money } from './pages';
 
 const now = new Date('2026-01-06T10:00:00Z');
 const sam: Principal = { id: 'sam', name: 'Sam Support', roles: ['support_lead'] };
@@ -50,5 +51,36 @@ describe('the case screen of an audit of an auto-approval', () => {
     expect(html).not.toContain('Audit of an auto-approval');
     expect(html).toContain('Approve “approve_refund” <kbd>');
     expect(html).toContain('id="info-question"');
+  });
+});
+
+describe('the case screen, as a person reads it', () => {
+  it('writes amounts as their currency does', () => {
+    expect([money(127.5), money(24_000), money(1200, 'EUR'), money(1200, 'JPY'), money(12.5, 'XYZ'), money(undefined)]).toEqual(['$127.50', '$24,000.00', '€1,200.00', '¥1,200', 'XYZ\u00a012.50', '']);
+  });
+
+  it('labels the approve button with the recommendation, unless the recommendation is approve itself', () => {
+    expect(page(onRequested(undefined, 'ev-1', reviewRequest('c1', { recommendation: 'approve' }), now)!)).toContain('id="approve" aria-keyshortcuts="a">Approve <kbd>');
+    expect(page(onRequested(undefined, 'ev-1', reviewRequest('c1', { recommendation: 'fulfil' }), now)!)).toContain('Approve “fulfil” <kbd>');
+  });
+
+  it('once finalized, says who backed the outcome and who dissented, and the history ends with it', () => {
+    const open = onRequested(undefined, 'ev-1', reviewRequest('c1', { recommendation: 'approve_refund' }), now)!;
+    const done = onFinalized(open, 'ev-2', {
+      ...exampleOf(Topics.DecisionFinalized),
+      caseId: 'c1',
+      outcome: 'deny_refund',
+      decidedBy: 'human',
+      approvers: [
+        { reviewerId: 'casey', role: 'manager' },
+        { reviewerId: 'riley', role: 'senior_reviewer' },
+      ],
+      dissenters: [{ reviewerId: 'quinn', role: 'compliance_officer' }],
+      finalizedAt: '2026-01-06T10:05:00.000Z',
+    })!;
+    const html = page(done, { reason: 'finalized' });
+    expect(html).toMatch(/<strong>finalized<\/strong> — deny_refund, backed by <span id="backers">casey \(manager\), riley \(senior reviewer\)<\/span>; dissent: <span id="dissenters">quinn \(compliance officer\)<\/span>/);
+    expect(html).toMatch(/finalized: deny_refund<\/li>\s*<\/ol>/);
+    expect(html).not.toContain('id="release"');
   });
 });

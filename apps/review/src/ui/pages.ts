@@ -15,7 +15,15 @@ const FACTOR_LABELS: Record<string, string> = {
 };
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
-const money = (value?: number, currency = 'USD') => (value === undefined ? '' : `${currency === 'USD' ? '$' : `${currency} `}${value.toLocaleString('en-US', { maximumFractionDigits: 2 })}`);
+/** An amount as its currency writes it ($127.50, €1,200.00, ¥1,200); an unknown code as "XYZ 12.5". */
+export const money = (value?: number, currency = 'USD') => {
+  if (value === undefined) return '';
+  try {
+    return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(value);
+  } catch {
+    return `${currency} ${value.toLocaleString('en-US', { maximumFractionDigits: 2 })}`;
+  }
+};
 const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 const label = (s: string) => s.replace(/_/g, ' ');
 
@@ -93,7 +101,7 @@ export function queueTable(rows: Summary[], total: number, offset: number, limit
       ${r.blind ? html`<td colspan="2"><span class="badge" title="shadow stage: decide without the AI's view">blind</span></td>` : html`<td>${r.recommendation}</td>
       <td><span class="band ${r.band}">${pct(r.confidence!)}</span> <small>${label(r.band!)}</small></td>`}
       <td>${label(r.tier)}<div class="sub">${label(r.reason)}</div></td>
-      <td>${r.overdue ? html`<strong>overdue</strong> ` : ''}<time datetime="${r.dueAt}">${when(r.dueAt)}</time></td>
+      <td>${r.overdue ? html`<strong>overdue</strong> ` : ''}<time datetime="${r.dueAt}">${when(r.dueAt)}</time>${r.nextEscalation ? html`<div class="sub next-escalation">escalates to ${label(r.nextEscalation.to)} at <time datetime="${r.nextEscalation.at}">${when(r.nextEscalation.at)}</time></div>` : ''}</td>
       <td>${r.approvals}</td>
       <td>${r.claimedBy ? r.claimedBy.name : html`<span class="free">free</span>`}</td>
     </tr>`,
@@ -162,7 +170,7 @@ function blindPanel(): Html {
 /** An audit's verdict is on the AI: approve says it was right, override says it was wrong and what was right. */
 function approveOrOverride(recommendation: string, audit = false): Html {
   return html`  <div class="buttons">
-    <form data-action="approve"><button type="submit" class="primary" id="approve" aria-keyshortcuts="a">Approve “${recommendation}”${audit ? ': the AI was right' : ''} <kbd>a</kbd></button></form>
+    <form data-action="approve"><button type="submit" class="primary" id="approve" aria-keyshortcuts="a">${recommendation.toLowerCase() === 'approve' ? 'Approve' : `Approve “${recommendation}”`}${audit ? ': the AI was right' : ''} <kbd>a</kbd></button></form>
   </div>
   <form data-action="override" class="act">
     <h3>${audit ? 'Override: the AI was wrong' : 'Override'} <kbd>o</kbd></h3>
@@ -210,7 +218,7 @@ export function casePage(user: Principal, d: Detail, neighbours: { prev?: string
     html`<article class="case" data-case="${d.caseId}" data-can-act="${canAct ? 'yes' : 'no'}" data-claimed-by="${d.claimedBy?.id ?? ''}" data-prev="${neighbours.prev ?? ''}" data-next="${neighbours.next ?? ''}">
 <header class="case-head">
   <h1>${label(d.category)}${d.value !== undefined ? html` <span class="value">${money(d.value, d.currency)}</span>` : ''}</h1>
-  <p class="sub">${d.caseId} · round ${d.round} · ${label(d.tier)} (${d.approvals} approvals) · priority ${d.priority} · due <time datetime="${d.dueAt}">${when(d.dueAt)}</time>${d.overdue ? html` <strong>overdue</strong>` : ''}${d.escalated ? html` <span class="badge esc">escalated</span>` : ''}</p>
+  <p class="sub" id="case-sub">${d.caseId} · round ${d.round} · ${label(d.tier)} (${d.approvals} approvals) · priority ${d.priority} · due <time datetime="${d.dueAt}">${when(d.dueAt)}</time> (the tier's limit)${d.overdue ? html` <strong>overdue</strong>` : ''}${d.nextEscalation ? html` · <span id="next-escalation">escalates to ${label(d.nextEscalation.to)} at <time datetime="${d.nextEscalation.at}">${when(d.nextEscalation.at)}</time> if nobody acts</span>` : ''}${d.escalated ? html` <span class="badge esc">escalated</span>` : ''}</p>
   <p id="claim-status" class="claim" role="status">${d.status !== 'open' ? closedStatus(d) : d.claimedBy ? (mineClaim ? html`You are working on this case until <time datetime="${d.claimedBy.until}">${when(d.claimedBy.until)}</time>.` : html`<strong>Claimed by ${d.claimedBy.name}</strong> until ${when(d.claimedBy.until)}.`) : 'Not claimed.'}</p>
   ${canAct ? html`<button type="button" id="release">Release the case</button>` : ''}
   <p id="live" class="live" role="status" aria-live="polite"></p>
@@ -257,10 +265,11 @@ ${d.blind || !d.score ? blindPanel() : aiPanel(d, d.score)}
 <div class="grid">
 <section class="panel" aria-labelledby="hist-h">
   <h2 id="hist-h">History</h2>
-  <ol class="history">
+  <ol class="history" id="history">
   ${d.requests.map((r) => html`<li><time datetime="${r.requestedAt}">${when(r.requestedAt)}</time> round ${r.round}: review requested from ${r.eligibleRoles.map(label).join(', ')} (${label(r.tier)}, ${label(r.reason)})</li>`)}
   ${d.decisions.map((v) => html`<li><time datetime="${v.decidedAt}">${when(v.decidedAt)}</time> round ${v.round}: ${v.reviewerId} (${label(v.role)}) ${label(v.action)}${v.outcome ? ` → ${v.outcome}` : ''}${v.reason ? html`: <q>${v.reason}</q>` : ''}</li>`)}
   ${d.escalations.map((e) => html`<li><time datetime="${e.firedAt}">${when(e.firedAt)}</time> escalated to ${label(e.escalateTo)} (level ${e.level}, ${e.reason})</li>`)}
+  ${d.finalized && d.finalized.decidedBy === 'human' && !d.audit ? html`<li><time datetime="${d.finalized.finalizedAt}">${when(d.finalized.finalizedAt)}</time> finalized: ${d.finalized.outcome}</li>` : ''}
   </ol>
 </section>
 <section class="panel" aria-labelledby="sim-h">

@@ -1,5 +1,6 @@
 import type { Policy } from '@hitl/policy';
 import { routeScored } from '../route/route-scored';
+import { nextEscalation } from './next-escalation';
 import { decisionFinalized, reviewRequested, type CaseOutput } from './outputs';
 import type { PredictionScored, ReviewCase } from './review-case';
 
@@ -83,6 +84,7 @@ export function openCase(scored: PredictionScored, policy: Policy, now: Date, ex
       reason: existing ? 'revision' : request.reason,
       requestedAt: at,
       dueAt: new Date(now.getTime() + slaMinutes * 60_000).toISOString(),
+      ...nextEscalation(policy, now, 0),
     },
   };
   return { applied: true, case: c, outputs: [reviewRequested(c, route.explanation)] };

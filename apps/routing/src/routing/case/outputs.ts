@@ -21,6 +21,7 @@ export function reviewRequested(c: ReviewCase, explanation: string): CaseOutput 
       reason: request.reason,
       priority: request.priority,
       dueAt: request.dueAt,
+      ...(request.escalatesAt ? { escalatesAt: request.escalatesAt, escalatesTo: request.escalatesTo } : {}),
       round: c.round,
       recommendation: prediction.recommendation,
       score,

@@ -38,7 +38,11 @@ export interface CaseRequest {
   eligibleRoles: string[];
   reason: ReviewRequested['reason'];
   priority: number;
+  /** The tier's time limit for a decision (its SLA). */
   dueAt: string;
+  /** When the escalation ladder takes its next step if nobody acts, and to which role (none past the last rung). */
+  escalatesAt?: string;
+  escalatesTo?: string;
   requestedAt: string;
 }
 

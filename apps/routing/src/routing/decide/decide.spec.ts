@@ -169,6 +169,20 @@ describe('escalation', () => {
     expect(applied(decide(t.case, decision('e1', 'tl', 'team_lead', 'approve'), policy, now)).case.state).toBe('finalized');
   });
 
+  it("says when the ladder takes its next step, and to whom, apart from the tier's limit: 30 min to the team lead at first, then what the escalation service said", () => {
+    const c = open('e3', 'refund');
+    // Single approval: its limit is 60 minutes; the ladder's first rung is at 30.
+    expect(c.request).toMatchObject({ dueAt: new Date(now.getTime() + 60 * 60_000).toISOString(), escalatesAt: new Date(now.getTime() + 30 * 60_000).toISOString(), escalatesTo: 'team_lead' });
+    const second = new Date(now.getTime() + 60 * 60_000).toISOString();
+    const first = applied(escalate(c, { caseId: 'e3', level: 1, escalateTo: 'team_lead', reason: 'timeout', firedAt: now.toISOString(), dueAt: second }, policy, now));
+    expect(first.case.request).toMatchObject({ dueAt: c.request!.dueAt, escalatesAt: second, escalatesTo: 'department_head' });
+    expect(first.outputs[0].data).toMatchObject({ dueAt: c.request!.dueAt, escalatesAt: second, escalatesTo: 'department_head' });
+    // Past the last rung: no next step.
+    const last = applied(escalate(first.case, { caseId: 'e3', level: 3, escalateTo: 'on_call_manager', reason: 'timeout', firedAt: now.toISOString() }, policy, now));
+    expect(last.case.request).not.toHaveProperty('escalatesAt');
+    expect(last.outputs[0].data).not.toHaveProperty('escalatesAt');
+  });
+
   it.each(['disagreement', 'max_rounds'] as const)('only records a %s escalation: its higher review is the request already open', (reason) => {
     const c = open('e2', 'refund');
     const t = applied(escalate(c, { caseId: 'e2', level: 1, escalateTo: 'senior_reviewer', reason, firedAt: now.toISOString() }, policy, now));

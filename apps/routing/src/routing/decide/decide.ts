@@ -3,6 +3,7 @@ import { rulesFor, type Policy } from '@hitl/policy';
 import { refuse, type Transition } from '../case/open-case';
 import { decisionFinalized, reviewRequested } from '../case/outputs';
 import type { CaseRequest, ReviewCase, ReviewDecided, ReviewerVote } from '../case/review-case';
+import { nextEscalation } from '../case/next-escalation';
 import { priorityOf } from '../route/priority';
 
 function nextTier(tier: Tier): Tier {
@@ -19,6 +20,8 @@ function newRequest(c: ReviewCase, policy: Policy, now: Date, fields: Pick<CaseR
     priority: priorityOf(fields.tier, c.band, c.scored.triggers, c.escalationLevel + bump),
     requestedAt: now.toISOString(),
     dueAt: new Date(now.getTime() + Math.max(1, slaOf(policy, fields.tier)) * 60_000).toISOString(),
+    // A new request (arbiter, second person, max rounds, next round) starts a new ladder.
+    ...nextEscalation(policy, now, 0),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Policy } from '@hitl/policy';
+import { roleAt, type Policy } from '@hitl/policy';
 import { refuse, type Transition } from '../case/open-case';
 import { reviewRequested, type CaseOutput } from '../case/outputs';
 import type { EscalationFired, ReviewCase } from '../case/review-case';
@@ -20,7 +20,7 @@ export function escalate(c: ReviewCase, fired: EscalationFired, policy: Policy, 
   if (c.state === 'awaiting_revision') return refuse(c, `escalation level ${fired.level} recorded: the case waits for the producer`, now);
   if (fired.level <= c.escalationLevel) return refuse(c, `escalation level ${fired.level} already applied`, now);
   if (fired.round !== undefined && fired.round !== c.round) return refuse(c, `escalation for round ${fired.round} ignored in round ${c.round}`, now);
-  const request = c.request!;
+  const { escalatesAt: _at, escalatesTo: _to, ...request } = c.request!;
   const why = `escalated to ${fired.escalateTo} (level ${fired.level}, ${fired.reason})`;
   const next: ReviewCase = {
     ...c,
@@ -31,11 +31,10 @@ export function escalate(c: ReviewCase, fired: EscalationFired, policy: Policy, 
       reason: 'escalation',
       priority: priorityOf(request.tier, c.band, c.scored.triggers, fired.level),
       requestedAt: now.toISOString(),
-      // The next step of the ladder if the escalation service said when; else the tier's SLA again.
-      dueAt:
-        fired.dueAt && Date.parse(fired.dueAt) >= now.getTime()
-          ? fired.dueAt
-          : new Date(now.getTime() + Math.max(1, policy.tiers.find((t) => t.name === request.tier)!.slaMinutes) * 60_000).toISOString(),
+      // The tier's time limit stays that of the request; the ladder's next step is when the
+      // escalation service said (it knows its own time scale), to the policy's next rung.
+      dueAt: request.dueAt,
+      ...nextStep(policy, fired),
     },
     history: [...c.history, { at: now.toISOString(), what: why }],
   };
@@ -53,4 +52,11 @@ export function escalate(c: ReviewCase, fired: EscalationFired, policy: Policy, 
   }
   if ((current.parked ?? []).length === 0) delete current.parked;
   return { applied: true, case: current, outputs };
+}
+
+/** The ladder's step after this one: when the escalation service said, to the rung the policy names. */
+function nextStep(policy: Policy, fired: EscalationFired): Pick<NonNullable<ReviewCase['request']>, 'escalatesAt' | 'escalatesTo'> {
+  const rung = policy.escalation.ladder[fired.level];
+  if (!rung || !fired.dueAt) return {};
+  return { escalatesAt: fired.dueAt, escalatesTo: roleAt(rung.escalateTo, new Date(fired.dueAt), policy.escalation.businessHours) };
 }
