@@ -230,7 +230,7 @@ describe('every review.requested reason, end to end through the services, the re
     services.review = RunningService.start('review', { ...env, MONGODB_URI: freshDatabaseUri('review'), REVIEW_FEEDBACK_URL: feedbackUrl });
     await Promise.all(Object.values(services).map((s) => s.waitUntilListening(90_000)));
     await Promise.all(Object.values(services).map((s) => s.waitUntilReady(90_000)));
-    for (const id of ['sam', 'jamie', 'alex', 'morgan', 'casey', 'dana', 'riley', 'robin', 'taylor']) as[id] = await Reviewer.login(id);
+    for (const id of ['sam', 'jamie', 'alex', 'morgan', 'quinn', 'casey', 'ivy', 'dana', 'riley', 'robin', 'taylor']) as[id] = await Reviewer.login(id);
     // Published first: nobody acts on it, so the time-based ladder escalates it while the other
     // reasons are driven (its test comes last).
     await submit(caseId('timeout'), MID, { category: 'rr_timeout' });
@@ -271,21 +271,29 @@ describe('every review.requested reason, end to end through the services, the re
     expectNoDeadLetters();
   });
 
-  it('critical_flag, then escalation: fraud_suspected goes to dual approval and escalates at once; both approvers override', async () => {
+  it('critical_flag, then escalation: fraud_suspected goes to dual approval and escalates at once; the quorum is a manager, a compliance officer and the investigator it was escalated to', async () => {
     const id = caseId('flag');
     await submit(id, MID, { category: 'rr_flag', tags: ['fraud_suspected'] });
-    expect(await publishedRequest(id, 'critical_flag')).toMatchObject({ tier: 'dual_approval', requiredApprovals: 2, triggers: [expect.objectContaining({ name: 'fraud_suspected' })] });
-    // The immediate escalation: routing re-routes the request with reason escalation, the investigator added.
-    expect((await publishedRequest(id, 'escalation')).eligibleRoles).toContain('senior_investigator');
+    expect(await publishedRequest(id, 'critical_flag')).toMatchObject({ tier: 'dual_approval', requiredApprovals: 2, requiredRoles: ['manager', 'compliance_officer'], triggers: [expect.objectContaining({ name: 'fraud_suspected' })] });
+    // The immediate escalation: routing re-routes the request with reason escalation, the investigator added, and required.
+    expect(await publishedRequest(id, 'escalation')).toMatchObject({ eligibleRoles: expect.arrayContaining(['senior_investigator']), requiredRoles: ['manager', 'compliance_officer', 'senior_investigator'] });
     const detail = await as.morgan.waitForRequest(id, 'escalation');
     expect(detail.requests.map((r) => r.reason)).toEqual(['critical_flag', 'escalation']);
     expect((await as.morgan.act(id, 'override', { outcome: 'deny', reason: 'Device fingerprint matches a known fraud ring' })).status).toBe(200);
+    // Another manager cannot give the second approval: four eyes means a manager and a compliance officer.
+    await as.quinn.waitInQueue(id, 'rr_flag');
+    const refused = await as.quinn.act(id, 'override', { outcome: 'deny', reason: 'Agree' });
+    expect(refused).toMatchObject({ status: 403, body: { message: expect.stringMatching(/four eyes: .* still needs a vote from compliance officer and senior investigator/) } });
     await as.casey.waitInQueue(id, 'rr_flag');
     expect((await as.casey.act(id, 'override', { outcome: 'deny', reason: 'Same ring; refund denied' })).status).toBe(200);
-    expect(await oneFinal(id)).toMatchObject({ decidedBy: 'human', outcome: 'deny' });
+    // Two approvals, but not the investigator's: the case waits for them, and says so.
+    expect((await as.morgan.detail(id)).body).toMatchObject({ status: 'open', missingVotes: ['senior_investigator'] });
+    await as.ivy.waitInQueue(id, 'rr_flag');
+    expect((await as.ivy.act(id, 'override', { outcome: 'deny', reason: 'Confirmed: the same ring' })).status).toBe(200);
+    expect(await oneFinal(id)).toMatchObject({ decidedBy: 'human', outcome: 'deny', approvers: [{ reviewerId: 'morgan' }, { reviewerId: 'casey' }, { reviewerId: 'ivy' }] });
     await expectVote(as.morgan, id, { reviewerId: 'morgan', action: 'override', outcome: 'deny' });
     await expectVote(as.morgan, id, { reviewerId: 'casey', action: 'override', outcome: 'deny' });
-    await expectFeedback('rr_flag', { override_rate: { value: 1, sample: 2 } });
+    await expectFeedback('rr_flag', { override_rate: { value: 1, sample: 3 } });
     expectNoDeadLetters();
   });
 

@@ -109,6 +109,28 @@ describe('the reviewer workbench in a browser', () => {
     expect(collector.on(topic(Topics.ReviewDecided)).filter((m) => m.key === caseId)).toEqual([]);
   });
 
+  it("four eyes as the guide writes it: after a manager approves the large refund, the screen says a compliance officer's vote is missing, and another manager cannot give it", async () => {
+    const caseId = `${ids}large-refund`;
+    await withPage(browser, async (page) => {
+      await logIn(page, 'morgan');
+      await page.goto(`${services.review.url}/cases/${caseId}`);
+      await page.getByText('Still missing: a vote from manager and compliance officer.').waitFor();
+      await page.getByText('You are working on this case until').waitFor();
+      await page.getByRole('button', { name: /^Approve/ }).click();
+      await page.getByText(/^Decision sent: approve/).waitFor();
+      // The screen catches up in place: one approval of two, the compliance officer's still missing.
+      await page.locator('#missing-votes').getByText('Still missing: a vote from compliance officer.').waitFor();
+      await page.locator('#case-sub').getByText('(1/2 approvals)').waitFor();
+    });
+    await withPage(browser, async (page) => {
+      await logIn(page, 'quinn');
+      await page.goto(`${services.review.url}/cases/${caseId}`);
+      await page.getByText('Still missing: a vote from compliance officer.').waitFor();
+      await page.getByText(/four eyes: case .* still needs a vote from compliance officer; your roles: manager/).first().waitFor();
+      expect(await page.getByRole('button', { name: /^Approve/ }).count()).toBe(0);
+    });
+  });
+
   it('a support lead does not see an executive-tier case, in the queue or by its address', async () => {
     const exec = `${ids}legal-action`;
     await withPage(browser, async (page) => {

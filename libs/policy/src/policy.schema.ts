@@ -101,6 +101,12 @@ export const TierPolicySchema = z.strictObject({
   /** Roles that may review at this tier (empty for automatic). */
   eligibleRoles: z.array(role).default([]),
   requiredApprovals: z.number().int().min(0).max(5),
+  /**
+   * Roles the quorum must include, one approval each (the guide's dual approval: one manager and
+   * one compliance officer, not any two of them). The other approvals, if requiredApprovals asks
+   * for more, may come from any eligible role.
+   */
+  requiredRoles: z.array(role).default([]),
   /** Minutes a review of this tier may wait (its dueAt) before the escalation ladder starts. */
   slaMinutes: z.number().int().min(0),
   /**
@@ -304,7 +310,16 @@ const PolicyObject = z.strictObject({
   }),
   criticalFlags: z.array(CriticalFlagSchema),
   contextTriggers: z.array(ContextTriggerSchema),
-  escalation: z.strictObject({ ladder: z.array(LadderStepSchema).min(1), businessHours: BusinessHoursSchema.optional() }),
+  escalation: z.strictObject({
+    ladder: z.array(LadderStepSchema).min(1),
+    businessHours: BusinessHoursSchema.optional(),
+    /**
+     * Escalations whose target role must be among those who decide the case (one approval of
+     * theirs joins the quorum): a fraud case escalated to the senior investigator is not decided
+     * by two managers without them. Timeouts and manual escalations only widen who may act.
+     */
+    targetMustDecide: z.array(z.enum(['critical', 'context'])).default(['critical', 'context']),
+  }),
   /** The feedback loop: when human overrides call for the model to be looked at again. */
   feedback: FeedbackPolicySchema.default(DEFAULT_FEEDBACK),
   /** Every role a user may hold; each role named anywhere else must be declared here. */
@@ -321,6 +336,11 @@ export const PolicySchema = PolicyObject.superRefine((policy, ctx) => {
     if (trigger.tags.length === 0 && trigger.keywords.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['contextTriggers', i], message: `${trigger.name} needs tags or keywords, or it can never fire` });
     }
+  });
+  policy.tiers.forEach((tier, i) => {
+    const outside = tier.requiredRoles.filter((r) => !tier.eligibleRoles.includes(r));
+    if (outside.length > 0) ctx.addIssue({ code: 'custom', path: ['tiers', i, 'requiredRoles'], message: `${outside.join(', ')} must be among the tier's eligibleRoles` });
+    if (tier.requiredRoles.length > tier.requiredApprovals) ctx.addIssue({ code: 'custom', path: ['tiers', i, 'requiredRoles'], message: `${tier.requiredRoles.length} required roles need at least as many requiredApprovals (${tier.requiredApprovals})` });
   });
   policy.escalation.ladder.forEach((step, i, ladder) => {
     if (i > 0 && step.afterMinutes <= ladder[i - 1].afterMinutes) {

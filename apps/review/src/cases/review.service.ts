@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/authenticator';
 import { AUDIT_TRAIL, type AuditTrail, type RequestOrigin } from '../audit-trail';
 import { revealOf } from '../queue/exercises';
-import { activeClaim, finalOf, onDecided, type QueueItem } from '../queue/queue-item';
+import { activeClaim, approvalsLeft, finalOf, missingRoles, onDecided, type QueueItem } from '../queue/queue-item';
 import { QueueStore } from '../queue/queue-store';
 import { REVIEW_SETTINGS, type ReviewSettings } from '../review-settings';
 import type { ApproveBody, DecideBody, EscalateBody, OverrideBody, QueueQuery, RequestInfoBody } from './bodies';
@@ -164,7 +164,7 @@ export class ReviewService {
     let missing = false;
     await this.store.change(caseId, (item) => {
       missing = !item;
-      problem = item ? (visibility(item, user, caseId) ?? actRefusal(item, user, now, act.body.role) ?? blindRefusal(item, act.action) ?? auditRefusal(item, act.action)) : undefined;
+      problem = item ? (visibility(item, user, caseId) ?? actRefusal(item, user, now, act.body.role, act.action) ?? blindRefusal(item, act.action) ?? auditRefusal(item, act.action)) : undefined;
       if (problem || !item) return undefined;
       const current = item;
       const mine = activeClaim(current, now)?.by === user.id ? current.claim! : undefined;
@@ -261,7 +261,7 @@ function visibility(item: QueueItem | undefined, user: Principal, caseId: string
 export const ACTING_STALE_MS = 60_000;
 
 /** Why the caller cannot act on the case now (409 for the case's state, 403 for separation of duties). */
-export function actRefusal(item: QueueItem, user: Principal, now: Date, wantedRole?: string): HttpException | undefined {
+export function actRefusal(item: QueueItem, user: Principal, now: Date, wantedRole?: string, action?: Action['action']): HttpException | undefined {
   if (item.status === 'finalized') return new ConflictException(finalizedRefusal(item));
   if (item.status === 'deciding') return new ConflictException(`case ${item._id} is already decided; waiting for the final decision`);
   if (item.status === 'waiting_producer') return new ConflictException(`case ${item._id} is waiting for the producer's answer to a request for information`);
@@ -274,6 +274,11 @@ export function actRefusal(item: QueueItem, user: Principal, now: Date, wantedRo
   }
   if (wantedRole !== undefined && !actingRole(item, user, wantedRole)) {
     return new ForbiddenException(`you cannot act as ${wantedRole} on case ${item._id}: eligible roles are ${item.eligibleRoles.join(', ')}`);
+  }
+  // The quorum's roles: once the approvals left are all needed for missing roles, only those vote.
+  const missing = item.reason === 'disagreement' || action === 'escalate' || action === 'request_info' ? [] : missingRoles(item);
+  if (missing.length > 0 && approvalsLeft(item) <= missing.length && !missing.some((r) => user.roles.includes(r) && (wantedRole === undefined || wantedRole === r))) {
+    return new ForbiddenException(`four eyes: case ${item._id} still needs a vote from ${missing.map((r) => r.replace(/_/g, ' ')).join(' and ')}; your roles: ${user.roles.join(', ')}`);
   }
   const claim = activeClaim(item, now);
   if (claim && claim.by !== user.id) return new ConflictException(`case ${item._id} is claimed by ${claim.name} until ${claim.until}`);
@@ -293,7 +298,9 @@ function finalizedRefusal(item: QueueItem): string {
 
 function actingRole(item: QueueItem, user: Principal, wanted?: string): string | undefined {
   if (wanted !== undefined) return user.roles.includes(wanted) && item.eligibleRoles.includes(wanted) ? wanted : undefined;
-  return user.roles.find((r) => item.eligibleRoles.includes(r));
+  // A role the quorum still needs first: a manager who is also a compliance officer fills the gap.
+  const missing = missingRoles(item);
+  return user.roles.find((r) => missing.includes(r) && item.eligibleRoles.includes(r)) ?? user.roles.find((r) => item.eligibleRoles.includes(r));
 }
 
 function earliest(...times: (string | undefined)[]): string {

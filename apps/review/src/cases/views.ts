@@ -1,4 +1,4 @@
-import { activeClaim, auditVerdictOf, finalOf, type QueueItem } from '../queue/queue-item';
+import { activeClaim, auditVerdictOf, finalOf, missingRoles, type QueueItem } from '../queue/queue-item';
 import type { CaseDetail } from './review.service';
 
 /** A queue row: enough to choose what to work on next. */
@@ -46,6 +46,8 @@ export function detailOf(detail: CaseDetail, now: Date) {
     status: item.status,
     requiredApprovals: item.requiredApprovals,
     eligibleRoles: item.eligibleRoles,
+    /** Roles the quorum still needs a vote from (one manager and one compliance officer…). */
+    missingVotes: item.status === 'open' ? missingRoles(item) : [],
     context: blind ? { ...item.context, reasoning: null } : item.context,
     score: blind ? null : item.score,
     triggerDetails: item.triggers,

@@ -59,6 +59,8 @@ export interface QueueItem {
   category: string;
   eligibleRoles: string[];
   requiredApprovals: number;
+  /** Roles the quorum must include, one approval each (see missingRoles). */
+  requiredRoles?: string[];
   /** Approvals and overrides in the current stage (a new request, e.g. an arbiter's, starts a stage). */
   approvals: number;
   /** Who voted in this round: separation of duties for the second approval and for the arbiter. */
@@ -185,6 +187,7 @@ export function onRequested(item: QueueItem | undefined, eventId: string, e: Rev
     category: e.context.category,
     eligibleRoles: e.eligibleRoles,
     requiredApprovals: e.requiredApprovals,
+    requiredRoles: e.requiredRoles,
     approvals: 0,
     priority: e.priority,
     dueAt: e.dueAt,
@@ -272,14 +275,26 @@ export function withVote(item: QueueItem, vote: Vote): QueueItem {
     const finalized = item.reason === 'audit' ? (finalOf(item) ?? null) : (item.finalized ?? null);
     return { ...item, votes, approvals, voters: [...item.voters, vote.reviewerId], status: 'finalized', claim: null, finalized };
   }
+  const next = { ...item, votes };
   return {
-    ...item,
-    votes,
+    ...next,
     approvals,
     voters: item.voters.includes(vote.reviewerId) ? item.voters : [...item.voters, vote.reviewerId],
-    status: approvals >= item.requiredApprovals ? 'deciding' : 'open',
+    // Routing decides once the approvals are in and every role the quorum needs has voted.
+    status: approvals >= item.requiredApprovals && missingRoles(next).length === 0 ? 'deciding' : 'open',
     claim: released,
   };
+}
+
+/** Roles the quorum still needs a vote from, in the current round (as routing counts them). */
+export function missingRoles(item: Pick<QueueItem, 'requiredRoles' | 'votes' | 'round'>): string[] {
+  const voted = item.votes.filter((v) => v.round === item.round && (v.action === 'approve' || v.action === 'override')).map((v) => v.role);
+  return (item.requiredRoles ?? []).filter((r) => !voted.includes(r));
+}
+
+/** Approvals the round still needs, whatever their roles. */
+export function approvalsLeft(item: Pick<QueueItem, 'requiredApprovals' | 'votes' | 'round'>): number {
+  return item.requiredApprovals - item.votes.filter((v) => v.round === item.round && (v.action === 'approve' || v.action === 'override')).length;
 }
 
 export function onEscalated(item: QueueItem | undefined, eventId: string, e: EscalationFired): QueueItem | undefined {

@@ -107,19 +107,25 @@ export const CLIENT_JS = String.raw`'use strict';
         }).catch(function (err) { result.textContent = err.message; result.className = 'error'; check(); });
       });
     });
-    // The server's view of the case again, in place: status (who decided what), approvals,
-    // history; the claim's controls go once nobody can act on it.
-    var refresh = function () {
+    // The server's view of the case again, in place: approvals, history, whose vote is missing;
+    // once nobody can act on it, its status (who decided what) too, and the claim's controls go.
+    // While it is open the claim line stays this page's own (claimed, released).
+    var refresh = function (closed) {
       fetch(location.pathname, { credentials: 'same-origin' }).then(function (r) { return r.ok ? r.text() : null; }).then(function (text) {
         if (!text) return;
         var fresh = new DOMParser().parseFromString(text, 'text/html');
-        ['case-sub', 'claim-status', 'history', 'audit-note'].forEach(function (id) {
+        var ids = ['case-sub', 'history', 'audit-note'].concat(closed ? ['claim-status'] : []);
+        ids.forEach(function (id) {
           var now = document.getElementById(id), next = fresh.getElementById(id);
           if (now && next) now.replaceWith(next);
         });
         status = document.getElementById('claim-status');
+        var gap = document.getElementById('missing-votes'), nextGap = fresh.getElementById('missing-votes');
+        if (gap && nextGap) gap.replaceWith(nextGap);
+        else if (gap) gap.remove();
+        else if (nextGap && status) status.after(nextGap);
         var rel = document.getElementById('release');
-        if (rel && !fresh.getElementById('release')) rel.remove();
+        if (rel && closed) rel.remove();
       });
     };
     stream(function (c) {
@@ -128,10 +134,10 @@ export const CLIENT_JS = String.raw`'use strict';
         live.textContent = 'This case is now ' + c.status.replace('_', ' ') + '.';
         done = true;
         disableAll();
-        refresh();
+        refresh(true);
       } else {
         if (c.claimedBy && me && c.claimedBy !== me) live.textContent = 'Someone else claimed this case.';
-        refresh();
+        refresh(false);
       }
     });
     document.addEventListener('keydown', function (e) {

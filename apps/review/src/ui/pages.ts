@@ -220,6 +220,7 @@ export function casePage(user: Principal, d: Detail, neighbours: { prev?: string
   <h1>${label(d.category)}${d.value !== undefined ? html` <span class="value">${money(d.value, d.currency)}</span>` : ''}</h1>
   <p class="sub" id="case-sub">${d.caseId} · round ${d.round} · ${label(d.tier)} (${d.approvals} approvals) · priority ${d.priority} · due <time datetime="${d.dueAt}">${when(d.dueAt)}</time> (the tier's limit)${d.overdue ? html` <strong>overdue</strong>` : ''}${d.nextEscalation ? html` · <span id="next-escalation">escalates to ${label(d.nextEscalation.to)} at <time datetime="${d.nextEscalation.at}">${when(d.nextEscalation.at)}</time> if nobody acts</span>` : ''}${d.escalated ? html` <span class="badge esc">escalated</span>` : ''}</p>
   <p id="claim-status" class="claim" role="status">${d.status !== 'open' ? closedStatus(d) : d.claimedBy ? (mineClaim ? html`You are working on this case until <time datetime="${d.claimedBy.until}">${when(d.claimedBy.until)}</time>.` : html`<strong>Claimed by ${d.claimedBy.name}</strong> until ${when(d.claimedBy.until)}.`) : 'Not claimed.'}</p>
+  ${d.missingVotes.length > 0 ? html`<p id="missing-votes" class="claim">Still missing: a vote from ${d.missingVotes.map(label).join(' and ')}.</p>` : ''}
   ${canAct ? html`<button type="button" id="release">Release the case</button>` : ''}
   <p id="live" class="live" role="status" aria-live="polite"></p>
   ${d.audit ? auditNote(d.audit) : ''}

@@ -40,6 +40,11 @@ export const ReviewRequestedV1Schema = z
     tier: TierSchema,
     requiredApprovals: z.number().int().min(1).max(10).describe('Distinct approvers needed (2 for dual approval).'),
     eligibleRoles: z.array(slugField).min(1).max(20).describe('Roles that may act on this request.'),
+    requiredRoles: z
+      .array(slugField)
+      .max(20)
+      .optional()
+      .describe('Roles the quorum must include, one approval each (e.g. one manager and one compliance officer; an escalation target that must decide); absent: any eligible roles.'),
     reason: ReviewReasonSchema.describe('Why a person must look (one request per reason, e.g. disagreement).'),
     priority: z.number().int().min(PRIORITY_MIN).max(PRIORITY_MAX).describe('0 routine .. 100 most urgent.'),
     dueAt: timestampField.describe("The tier's time limit for a decision (its SLA: 60 minutes for single approval by default). Escalation runs on its own ladder: see escalatesAt."),

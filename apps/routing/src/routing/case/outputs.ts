@@ -18,6 +18,7 @@ export function reviewRequested(c: ReviewCase, explanation: string): CaseOutput 
       tier: request.tier,
       requiredApprovals: request.requiredApprovals,
       eligibleRoles: request.eligibleRoles,
+      ...(request.requiredRoles?.length ? { requiredRoles: request.requiredRoles } : {}),
       reason: request.reason,
       priority: request.priority,
       dueAt: request.dueAt,

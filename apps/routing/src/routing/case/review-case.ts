@@ -36,6 +36,8 @@ export interface CaseRequest {
   tier: Tier;
   requiredApprovals: number;
   eligibleRoles: string[];
+  /** Roles the quorum must include, one approval each (the tier's, and targets of escalations that must decide). */
+  requiredRoles?: string[];
   reason: ReviewRequested['reason'];
   priority: number;
   /** The tier's time limit for a decision (its SLA). */

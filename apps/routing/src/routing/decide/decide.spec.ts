@@ -94,6 +94,34 @@ describe('dual approval', () => {
     expect(second.outputs[0]).toMatchObject({ topic: Topics.DecisionFinalized, data: { approvers: [{ reviewerId: 'mia' }, { reviewerId: 'carl' }] } });
   });
 
+  it("the guide's quorum: one manager and one compliance officer, not two managers", () => {
+    const c = dual();
+    expect(c.request!.requiredRoles).toEqual(['manager', 'compliance_officer']);
+    const first = applied(decide(c, decision('d1', 'mia', 'manager', 'approve'), policy, now));
+    expect(first.case.history.at(-1)!.what).toBe('mia voted approve; 1 more needed, from compliance_officer');
+    expect(decide(first.case, decision('d1', 'max', 'manager', 'approve'), policy, now)).toMatchObject({ applied: false, why: 'max (manager) cannot give this approval: the quorum still needs compliance_officer' });
+    const second = applied(decide(first.case, decision('d1', 'carl', 'compliance_officer', 'approve'), policy, now));
+    expect(second.case.state).toBe('finalized');
+  });
+
+  it('an escalation target that must decide joins the quorum: a fraud case escalated to the senior investigator is not decided without them', () => {
+    const c = dual();
+    const fired = { caseId: 'd1', level: 1, escalateTo: 'senior_investigator', reason: 'critical' as const, firedAt: now.toISOString() };
+    const escalated = applied(escalate(c, fired, policy, now)).case;
+    expect(escalated.request!.requiredRoles).toEqual(['manager', 'compliance_officer', 'senior_investigator']);
+    let x = applied(decide(escalated, decision('d1', 'mia', 'manager', 'approve'), policy, now)).case;
+    x = applied(decide(x, decision('d1', 'carl', 'compliance_officer', 'approve'), policy, now)).case;
+    // Two approvals, as the tier asks, but not the investigator's: still open, and only they may vote now.
+    expect(x.state).toBe('awaiting_second_approval');
+    expect(decide(x, decision('d1', 'max', 'manager', 'approve'), policy, now)).toMatchObject({ applied: false, why: expect.stringMatching(/the quorum still needs senior_investigator/) });
+    const done = applied(decide(x, decision('d1', 'ivy', 'senior_investigator', 'approve'), policy, now));
+    expect(done.case.state).toBe('finalized');
+    expect(done.outputs[0].data).toMatchObject({ approvers: [{ reviewerId: 'mia' }, { reviewerId: 'carl' }, { reviewerId: 'ivy' }] });
+    // A timeout only widens who may act.
+    const timeout = applied(escalate(c, { ...fired, reason: 'timeout', escalateTo: 'team_lead' }, policy, now)).case;
+    expect(timeout.request!.requiredRoles).toEqual(['manager', 'compliance_officer']);
+  });
+
   it('refuses the same reviewer twice', () => {
     const first = applied(decide(dual(), decision('d1', 'mia', 'manager', 'approve'), policy, now));
     const again = decide(first.case, decision('d1', 'mia', 'manager', 'approve'), policy, now);

@@ -97,6 +97,24 @@ function requestInfo(c: ReviewCase, d: ReviewDecided, policy: Policy, now: Date)
   };
 }
 
+/** Required roles (the tier's quorum, escalation targets that must decide) with no vote yet. */
+export function missingRoles(request: ReviewCase['request'], votes: { role: string }[]): string[] {
+  return (request?.requiredRoles ?? []).filter((r) => !votes.some((v) => v.role === r));
+}
+
+/**
+ * The quorum's roles: once the approvals left are all needed for roles still missing, only a
+ * vote in one of those roles counts (two managers do not make a dual approval that needs a
+ * compliance officer). An arbiter decides alone.
+ */
+function quorumRefusal(c: ReviewCase, d: ReviewDecided): string | undefined {
+  if (c.state === 'awaiting_arbiter' || (d.action !== 'approve' && d.action !== 'override')) return undefined;
+  const missing = missingRoles(c.request, c.votes);
+  const left = (c.request?.requiredApprovals ?? 1) - c.votes.length;
+  if (missing.length === 0 || missing.includes(d.role) || left > missing.length) return undefined;
+  return `${d.reviewerId} (${d.role}) cannot give this approval: the quorum still needs ${missing.join(' and ')}`;
+}
+
 /** Decisions a case keeps for roles not eligible yet (a forged flood stays bounded). */
 const MAX_PARKED = 10;
 
@@ -127,6 +145,8 @@ export function decide(c: ReviewCase, d: ReviewDecided, policy: Policy, now: Dat
     return { applied: true, case: { ...c, history: [...c.history, { at: now.toISOString(), what: `${d.reviewerId} escalated: ${d.reason}` }] }, outputs: [] };
   }
   if (d.action === 'request_info') return requestInfo(c, d, policy, now);
+  const quorum = quorumRefusal(c, d);
+  if (quorum) return refuse(c, quorum, now);
 
   const vote: ReviewerVote = {
     decisionId: d.decisionId,
@@ -144,8 +164,11 @@ export function decide(c: ReviewCase, d: ReviewDecided, policy: Policy, now: Dat
   if (c.state === 'awaiting_arbiter') return finalize(c, vote.outcome, votes, now, `arbiter ${d.reviewerId} decided ${vote.outcome}`);
 
   const required = c.request?.requiredApprovals ?? 1;
-  if (votes.length < required) {
-    const next: ReviewCase = { ...c, state: 'awaiting_second_approval', votes, voters, history: [...c.history, { at: now.toISOString(), what: `${d.reviewerId} voted ${vote.outcome}; ${required - votes.length} more needed` }] };
+  const missing = missingRoles(c.request, votes);
+  if (votes.length < required || missing.length > 0) {
+    const more = Math.max(required - votes.length, missing.length);
+    const what = `${d.reviewerId} voted ${vote.outcome}; ${more} more needed${missing.length > 0 ? `, from ${missing.join(' and ')}` : ''}`;
+    const next: ReviewCase = { ...c, state: 'awaiting_second_approval', votes, voters, history: [...c.history, { at: now.toISOString(), what }] };
     return { applied: true, case: next, outputs: [] };
   }
   const outcomes = new Set(votes.map((v) => v.outcome));

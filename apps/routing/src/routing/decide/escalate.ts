@@ -28,6 +28,8 @@ export function escalate(c: ReviewCase, fired: EscalationFired, policy: Policy, 
     request: {
       ...request,
       eligibleRoles: [...new Set([...request.eligibleRoles, fired.escalateTo])],
+      // A critical flag's or context trigger's role decides too (escalation.targetMustDecide).
+      ...((policy.escalation.targetMustDecide as string[]).includes(fired.reason) ? { requiredRoles: [...new Set([...(request.requiredRoles ?? []), fired.escalateTo])] } : {}),
       reason: 'escalation',
       priority: priorityOf(request.tier, c.band, c.scored.triggers, fired.level),
       requestedAt: now.toISOString(),

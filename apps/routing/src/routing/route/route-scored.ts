@@ -102,6 +102,7 @@ export function routeScored(scored: PredictionScored, policy: Policy): Route {
       tier,
       requiredApprovals: Math.max(1, tierRules.requiredApprovals),
       eligibleRoles: roles,
+      ...(tierRules.requiredRoles.length > 0 ? { requiredRoles: tierRules.requiredRoles } : {}),
       reason,
       priority: priorityOf(tier, band, triggers),
       slaMinutes: tierRules.slaMinutes,
