@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
-import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { LoginBody } from '../cases/bodies';
 import { originOf } from '../http/origin';
-import { LoginErrors, ZodBody } from '../http/openapi';
+import { LoginErrors, SessionErrors, ZodBody } from '../http/openapi';
 import { ZodPipe } from '../http/zod.pipe';
 import { REVIEW_SETTINGS, type ReviewSettings } from '../review-settings';
 import type { Principal } from './authenticator';
@@ -38,6 +38,8 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'The session ended; the cookie is cleared' })
+  @SessionErrors()
   @ApiOperation({ summary: 'Log out: ends the session on the server (the token and cookie are refused from now on by every replica) and clears the cookie' })
   @UseGuards(SessionGuard)
   @ApiCookieAuth()
@@ -48,6 +50,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @SessionErrors()
   @UseGuards(SessionGuard)
   @ApiCookieAuth()
   @ApiOkResponse({ description: 'The logged-in reviewer and their roles' })

@@ -43,3 +43,8 @@ export function LoginErrors(): MethodDecorator {
   };
   return applyDecorators(...Object.entries(all).map(([status, description]) => ApiResponse({ status: Number(status), description, schema: ErrorBody })));
 }
+
+/** The error answer of an endpoint that only needs a session (logout, who am I). */
+export function SessionErrors(): MethodDecorator {
+  return ApiResponse({ status: 401, description: 'no valid session (none, expired, or ended by logout)', schema: ErrorBody });
+}
