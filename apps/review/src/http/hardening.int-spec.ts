@@ -1,5 +1,5 @@
 import { ALL_TOPICS, dlqTopicOf, physicalTopic } from '@hitl/contracts';
-import { createTopics, freshDatabaseUri, RunningService, testBrokers, testKafka, testTopicPrefix } from '@hitl/testing';
+import { createTopics, freshDatabaseUri, RunningService, testBrokers, testKafka, testTopicPrefix, waitFor } from '@hitl/testing';
 
 // The review app's responses as a browser or an attacker meets them (real broker and FerretDB):
 // the standard security headers on every route it serves, sessions that end on the server at
@@ -7,16 +7,20 @@ import { createTopics, freshDatabaseUri, RunningService, testBrokers, testKafka,
 describe('hardened responses', () => {
   const prefix = testTopicPrefix();
   let review: RunningService;
+  // A second replica on the same database and session secret: sessions ended on one end on both.
+  let other: RunningService;
 
   beforeAll(async () => {
     await createTopics(testKafka(), ALL_TOPICS.flatMap((topic) => [physicalTopic(topic, prefix), dlqTopicOf(physicalTopic(topic, prefix))]), 1);
-    review = RunningService.start('review', { KAFKA_BROKERS: testBrokers().join(','), TOPIC_PREFIX: prefix, MONGODB_URI: freshDatabaseUri('review_hardening') });
-    await review.waitUntilListening();
-    await review.waitUntilReady();
+    const env = { KAFKA_BROKERS: testBrokers().join(','), TOPIC_PREFIX: prefix, MONGODB_URI: freshDatabaseUri('review_hardening'), REVIEW_SESSION_SECRET: 'a-session-secret-of-at-least-32-characters!' };
+    review = RunningService.start('review', env);
+    other = RunningService.start('review', env);
+    for (const r of [review, other]) await r.waitUntilListening();
+    for (const r of [review, other]) await r.waitUntilReady();
   });
 
   afterAll(async () => {
-    await review?.process.stop();
+    await Promise.all([review?.process.stop(), other?.process.stop()]);
   });
 
   const login = async (username = 'sam'): Promise<string> => {
@@ -88,6 +92,16 @@ describe('hardened responses', () => {
     expect((await headersOf('POST', '/api/auth/logout', { token })).status).toBe(401);
     const other = await login();
     expect((await headersOf('GET', '/api/auth/me', { token: other })).status).toBe(200);
+  });
+
+  it('ends the session on the other replicas too, within about a second (each reloads the ended ids every second)', async () => {
+    const token = await login();
+    const meOn = async (r: RunningService) => (await fetch(`${r.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } })).status;
+    expect(await meOn(other)).toBe(200);
+    expect((await headersOf('POST', '/api/auth/logout', { token })).status).toBe(204);
+    const started = Date.now();
+    await waitFor(async () => (await meOn(other)) === 401, { timeoutMs: 5_000, intervalMs: 100, description: 'the other replica to refuse the ended session' });
+    process.stdout.write(`session ended on the other replica after ${Date.now() - started} ms\n`);
   });
 
   it("ends the session at the page's logout too", async () => {
