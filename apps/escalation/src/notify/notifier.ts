@@ -199,9 +199,13 @@ export class Notifier {
     else await this.outbox.updateOne({ _id: pending._id }, { $set: { attempts: attempt, nextAt: Date.now() + this.options.initialBackoffMs * 2 ** (attempt - 1), leaseUntil: 0 } });
   }
 
+  /**
+   * One log entry per attempt number. An attempt a killed replica made but could not count is
+   * made again under the same number by the next one: its outcome replaces the first (the
+   * delivered one must not be lost to the failed one it repeats).
+   */
   private async record(pending: PendingDelivery, attempt: number, outcome: { status?: number; error?: string }, delivered: boolean): Promise<void> {
-    await this.log
-      .insertOne({ _id: `${pending._id}@${attempt}`, delivery: pending._id, escalationId: pending.escalationId, url: pending.url, attempt, at: new Date().toISOString(), ...outcome, delivered })
-      .catch(() => undefined); // an attempt made again after a crash logs once
+    const entry: DeliveryAttempt = { _id: `${pending._id}@${attempt}`, delivery: pending._id, escalationId: pending.escalationId, url: pending.url, attempt, at: new Date().toISOString(), ...outcome, delivered };
+    await this.log.replaceOne({ _id: entry._id }, entry, { upsert: true }).catch(() => undefined); // the log is a record, never in the way
   }
 }
