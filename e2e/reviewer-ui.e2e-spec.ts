@@ -211,7 +211,9 @@ describe('the reviewer workbench in a browser', () => {
           const auto = await page.locator('tr[data-metric="auto_approval_rate"] td.value').textContent();
           const override = await page.locator('tr[data-metric="override_rate"] td.value').textContent();
           const falseNegative = await page.locator('tr[data-metric="false_negative_rate"] td.value').textContent();
-          return auto?.endsWith('%') && override?.endsWith('%') && falseNegative === '100.0%';
+          // The overturned audit makes it non-zero; the keyboard test may have upheld another audit
+          // (audits top the queue), so not necessarily 100 %.
+          return auto?.endsWith('%') && override?.endsWith('%') && /^\d+\.\d%$/.test(falseNegative ?? '') && falseNegative !== '0.0%';
         },
         { timeoutMs: 60_000, description: 'auto-approval, override and false-negative (the overturned audit) rates on the dashboard' },
       );
