@@ -2,44 +2,47 @@ import { seededRandom } from './simulation';
 import { auditRate, type AuditRule } from './audit-rate';
 import { errorUpperBound, outcomesToCertify } from './weighted-bound';
 
-
 const rule: AuditRule = { floor: 0.05, ceiling: 0.5, windowDays: 7 };
-const base = { haveOutcomes: 0, estimatedError: 0, autoPerDay: 100, target: 0.01, confidence: 0.95 };
+const base = { haveOutcomes: 0, autoPerDay: 100, target: 0.01, confidence: 0.95 };
 /** With floor 0, ceiling 1 and 10 000 automated cases in the window, rate · 10 000 is the number of outcomes still wanted (the rate is rounded to 4 decimals). */
 const open: AuditRule = { floor: 0, ceiling: 1, windowDays: 1 };
 const wanted = (input: Partial<typeof base>) => Math.round(auditRate({ ...base, autoPerDay: 10_000, ...input }, open) * 10_000);
+/** The bound at n outcomes of which a share `error` is wrong. */
+const boundWith = (n: number, error: number, confidence: number) => errorUpperBound({ w: n, w2: n, wrong: error * n, n }, confidence).upper;
 
 describe('auditRate', () => {
-  it('with no outcomes and no error seen, asks for the 299 outcomes that certify 1 % at 95 % within the window', () => {
+  it('asks for the outcomes that certify 1 % at 95 % with half a percent of them wrong (1,146), not only the 299 that do when none is', () => {
     expect(outcomesToCertify(0.01, 0.95)).toBe(299);
-    expect(wanted({})).toBe(299);
-    // 299 in 10 days of 299 automated cases a day: 10 %.
-    expect(auditRate({ ...base, autoPerDay: 299 }, { floor: 0.01, ceiling: 1, windowDays: 10 })).toBe(0.1);
-    // 299 in 7 days of 100: 299/700 = 0.42714 (rounded to 4 decimals).
-    expect(auditRate(base, rule)).toBe(0.4271);
+    expect(wanted({})).toBe(1146);
+    expect(boundWith(1146, 0.005, 0.95)).toBeLessThanOrEqual(0.01);
+    expect(boundWith(1145, 0.005, 0.95)).toBeGreaterThan(0.01);
+    // 1,146 in 10 days of 1,146 automated cases a day: 10 %.
+    expect(auditRate({ ...base, autoPerDay: 1146 }, { floor: 0.01, ceiling: 1, windowDays: 10 })).toBe(0.1);
+    // 1,146 in 7 days of 1,000: 1146/7000 = 0.16371 (rounded to 4 decimals).
+    expect(auditRate({ ...base, autoPerDay: 1000 }, rule)).toBe(0.1637);
   });
 
   it('counts only the outcomes still missing', () => {
-    expect(wanted({ haveOutcomes: 100 })).toBe(199);
-    expect(wanted({ haveOutcomes: 298 })).toBe(1);
-    expect(auditRate({ ...base, haveOutcomes: 100 }, rule)).toBe(0.2843); // 199/700
+    expect(wanted({ haveOutcomes: 146 })).toBe(1000);
+    expect(wanted({ haveOutcomes: 1145 })).toBe(1);
+    expect(auditRate({ ...base, haveOutcomes: 446, autoPerDay: 1000 }, rule)).toBe(0.1); // 700/7000
   });
 
   it('is the floor once the outcomes are there', () => {
-    for (const have of [299, 300, 10_000]) expect(auditRate({ ...base, haveOutcomes: have }, rule)).toBe(rule.floor);
+    for (const have of [1146, 1147, 10_000]) expect(auditRate({ ...base, haveOutcomes: have }, rule)).toBe(rule.floor);
     // ... and never less than the floor, however little is missing.
-    expect(auditRate({ ...base, haveOutcomes: 298 }, rule)).toBe(rule.floor);
+    expect(auditRate({ ...base, haveOutcomes: 1145 }, rule)).toBe(rule.floor);
   });
 
   it('rises as fewer outcomes are there', () => {
     let previous = -1;
-    for (let have = 400; have >= 0; have -= 10) {
-      const rate = auditRate({ ...base, haveOutcomes: have, autoPerDay: 20 }, rule);
+    for (let have = 1300; have >= 0; have -= 10) {
+      const rate = auditRate({ ...base, haveOutcomes: have, autoPerDay: 200 }, rule);
       expect(rate).toBeGreaterThanOrEqual(previous);
       previous = rate;
     }
-    expect(auditRate({ ...base, haveOutcomes: 0, autoPerDay: 200 }, rule)).toBe(0.2136); // 299/1400
-    expect(auditRate({ ...base, haveOutcomes: 200, autoPerDay: 200 }, rule)).toBe(0.0707); // 99/1400
+    expect(auditRate({ ...base, haveOutcomes: 0, autoPerDay: 1000 }, rule)).toBe(0.1637);
+    expect(auditRate({ ...base, haveOutcomes: 1000, autoPerDay: 1000 }, rule)).toBe(rule.floor); // 146/7000 < floor
   });
 
   it('rises as the automated volume falls, up to the ceiling; no volume at all → the ceiling', () => {
@@ -50,8 +53,8 @@ describe('auditRate', () => {
       previous = rate;
     }
     expect(auditRate({ ...base, autoPerDay: 100_000 }, rule)).toBe(rule.floor);
-    expect(auditRate({ ...base, autoPerDay: 300 }, rule)).toBe(0.1424); // 299/2100
-    expect(auditRate({ ...base, autoPerDay: 5 }, rule)).toBe(rule.ceiling);
+    expect(auditRate({ ...base, autoPerDay: 1000 }, rule)).toBe(0.1637);
+    expect(auditRate({ ...base, autoPerDay: 100 }, rule)).toBe(rule.ceiling); // 1146/700 > 0.5
     expect(auditRate({ ...base, autoPerDay: 0 }, rule)).toBe(rule.ceiling);
   });
 
@@ -61,11 +64,10 @@ describe('auditRate', () => {
       const r: AuditRule = { floor: rnd() * 0.1, ceiling: 0.1 + rnd() * 0.9, windowDays: 1 + Math.floor(rnd() * 30) };
       const rate = auditRate(
         {
-          haveOutcomes: Math.floor(rnd() * 2000),
-          estimatedError: rnd() < 0.3 ? 0 : rnd() * 0.05,
+          haveOutcomes: Math.floor(rnd() * 4000),
           autoPerDay: rnd() < 0.1 ? 0 : rnd() * 5000,
           target: [0.005, 0.01, 0.02, 0.05][Math.floor(rnd() * 4)],
-          confidence: [0.9, 0.95, 0.99][Math.floor(rnd() * 3)],
+          confidence: [0.9, 0.95, 0.975, 0.99][Math.floor(rnd() * 4)],
         },
         r,
       );
@@ -76,30 +78,20 @@ describe('auditRate', () => {
   });
 
   /*
-   * With some error seen, the outcomes asked for must certify the target at that error, as the
-   * doc says ("enough to collect, within the window, the outcomes that certify the target"): the
-   * bound at n outcomes of which a share e is wrong must be ≤ target, and (the fewest) at n − 1
-   * it must not be. The error planned for is at most half the target.
+   * The outcomes asked for are the fewest that certify the target when half the target of them
+   * are wrong, as the doc says: the bound at n is ≤ target, at n − 1 it is not; always more than
+   * the zero-error count.
    */
   it.each([
-    [0.01, 0.95, 0.001],
-    [0.01, 0.95, 0.0025],
-    [0.01, 0.95, 0.005],
-    [0.02, 0.95, 0.005],
-    [0.02, 0.95, 0.01],
-    [0.01, 0.99, 0.0025],
-  ])('target %p at %p with %p seen wrong: asks for the fewest outcomes that certify', (target, confidence, error) => {
-    const n = wanted({ target, confidence, estimatedError: error });
-    expect(errorUpperBound({ w: n, w2: n, wrong: error * n, n }, confidence).upper).toBeLessThanOrEqual(target);
-    expect(errorUpperBound({ w: n - 1, w2: n - 1, wrong: error * (n - 1), n: n - 1 }, confidence).upper).toBeGreaterThan(target);
-    expect(n).toBeGreaterThanOrEqual(outcomesToCertify(target, confidence));
-  });
-
-  it('plans for at most half the target, and for none when the estimate is not positive', () => {
-    expect(wanted({ estimatedError: 0.03 })).toBe(wanted({ estimatedError: 0.005 }));
-    expect(wanted({ estimatedError: 0.5 })).toBe(wanted({ estimatedError: 0.005 }));
-    expect(wanted({ estimatedError: -0.01 })).toBe(299);
-    expect(wanted({ estimatedError: 0.004 })).toBeLessThan(wanted({ estimatedError: 0.005 }));
-    expect(wanted({ estimatedError: 0.001 })).toBeGreaterThan(299);
+    [0.01, 0.95],
+    [0.01, 0.975],
+    [0.02, 0.95],
+    [0.02, 0.975],
+    [0.05, 0.99],
+  ])('target %p at %p: the fewest outcomes that certify with half the target of them wrong', (target, confidence) => {
+    const n = wanted({ target, confidence });
+    expect(boundWith(n, target / 2, confidence)).toBeLessThanOrEqual(target);
+    expect(boundWith(n - 1, target / 2, confidence)).toBeGreaterThan(target);
+    expect(n).toBeGreaterThan(outcomesToCertify(target, confidence));
   });
 });

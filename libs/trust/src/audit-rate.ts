@@ -11,15 +11,19 @@ export interface AuditRule {
 
 /**
  * The share of auto-approvals to audit: enough to collect, within the window, the outcomes
- * that certify the target (`outcomesToCertify`: 299 for 1 % at 95 % when none is wrong; more
- * when some are), given how many auto-approvals a day the category and model see; the floor
- * once the audits already there are enough. Every audit is recorded with this probability and
- * weighted by its inverse, so changing the rate biases no estimate.
+ * that would certify the target with a share of them wrong up to half the target (the
+ * evidence the certification's second point needs, libs/trust certify.ts: about 1,000 for 2 %
+ * at 97.5 %; `outcomesToCertify` — 299 for 1 % at 95 % — when none is wrong), given how many
+ * auto-approvals a day the category and model see; the floor once the outcomes already there
+ * are enough. Every audit is recorded with this probability and weighted by its inverse, so
+ * changing the rate biases no estimate.
+ *
+ * Half the target, not the error seen: planned on a small error seen at a strict threshold, the
+ * audits stopped at the few hundred outcomes that keep that threshold, and the evidence to try
+ * a looser one never came (on bench:quality thresholds stayed near 0.99 where 0.95 held 1.3 %).
  */
-export function auditRate(input: { haveOutcomes: number; estimatedError: number; autoPerDay: number; target: number; confidence: number }, rule: AuditRule): number {
-  const planning = Math.min(input.target / 2, Math.max(0, input.estimatedError));
-  // With the error seen so far (at most half the target), how many outcomes bound it under the target.
-  const needed = planning > 0 ? outcomesWithErrors(planning, input.target, input.confidence) : outcomesToCertify(input.target, input.confidence);
+export function auditRate(input: { haveOutcomes: number; autoPerDay: number; target: number; confidence: number }, rule: AuditRule): number {
+  const needed = outcomesWithErrors(input.target / 2, input.target, input.confidence);
   const missing = Math.max(0, needed - input.haveOutcomes);
   if (missing === 0) return rule.floor;
   const volume = input.autoPerDay * rule.windowDays;

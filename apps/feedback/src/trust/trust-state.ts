@@ -255,7 +255,7 @@ export function decide(doc: TrustDoc, rules: Rules, now: Date, siblings: BinEvid
   else if (doc.lifted && !doc.stop) {
     // An admin's lift: the last certified threshold holds until the evidence certifies another (above) or the bound refutes it.
     const bound = boundAt(bins, doc.lifted.threshold, cal.confidenceLevel);
-    cert = { threshold: doc.lifted.threshold, at: { threshold: doc.lifted.threshold, outcomes: bound.outcomes, estimate: bound.estimate, upper: bound.upper, effectiveN: bound.effectiveN, passed: false }, tested: [], pooled: false };
+    cert = { threshold: doc.lifted.threshold, at: { threshold: doc.lifted.threshold, outcomes: bound.outcomes, estimate: bound.estimate, upper: bound.upper, effectiveN: bound.effectiveN, passed: false, confidence: cal.confidenceLevel }, tested: [], pooled: false };
   }
   const total = doc.stop ? fresh.reduce((sum, b) => sum + b.n, 0) : outcomes;
   if (!previous && !doc.stop && total < trust.minOutcomes) return doc;
@@ -280,7 +280,8 @@ export function decide(doc: TrustDoc, rules: Rules, now: Date, siblings: BinEvid
       confidenceLevel: cal.confidenceLevel,
       method: cert.pooled ? 'ltt_fixed_sequence_poststratified_clopper_pearson_pooled_by_model' : 'ltt_fixed_sequence_poststratified_clopper_pearson',
     },
-    auditRate: auditRate({ haveOutcomes: at && cert.threshold !== null ? at.effectiveN : 0, estimatedError: at?.estimate ?? 0, autoPerDay: automatedPerDay, target: cal.targetErrorRate, confidence: cal.confidenceLevel }, trust.audit),
+    // Planned at the level of the certification's second point (half the α).
+    auditRate: auditRate({ haveOutcomes: at && cert.threshold !== null ? at.effectiveN : 0, autoPerDay: automatedPerDay, target: cal.targetErrorRate, confidence: 1 - (1 - cal.confidenceLevel) / 2 }, trust.audit),
     epoch: doc.epoch,
     ...(doc.stop ? { stop: doc.stop } : {}),
   };
