@@ -279,17 +279,17 @@ describe('every review.requested reason, end to end through the services, the re
     expect(await publishedRequest(id, 'escalation')).toMatchObject({ eligibleRoles: expect.arrayContaining(['senior_investigator']), requiredRoles: ['manager', 'compliance_officer', 'senior_investigator'] });
     const detail = await as.morgan.waitForRequest(id, 'escalation');
     expect(detail.requests.map((r) => r.reason)).toEqual(['critical_flag', 'escalation']);
-    expect((await as.morgan.act(id, 'override', { outcome: 'deny', reason: 'Device fingerprint matches a known fraud ring' })).status).toBe(200);
+    expect((await as.morgan.act(id, 'override', { outcome: 'deny', reasonCode: 'missed_evidence', reason: 'Device fingerprint matches a known fraud ring' })).status).toBe(200);
     // Another manager cannot give the second approval: four eyes means a manager and a compliance officer.
     await as.quinn.waitInQueue(id, 'rr_flag');
-    const refused = await as.quinn.act(id, 'override', { outcome: 'deny', reason: 'Agree' });
+    const refused = await as.quinn.act(id, 'override', { outcome: 'deny', reasonCode: 'missed_evidence', reason: 'Agree' });
     expect(refused).toMatchObject({ status: 403, body: { message: expect.stringMatching(/four eyes: .* still needs a vote from compliance officer and senior investigator/) } });
     await as.casey.waitInQueue(id, 'rr_flag');
-    expect((await as.casey.act(id, 'override', { outcome: 'deny', reason: 'Same ring; refund denied' })).status).toBe(200);
+    expect((await as.casey.act(id, 'override', { outcome: 'deny', reasonCode: 'missed_evidence', reason: 'Same ring; refund denied' })).status).toBe(200);
     // Two approvals, but not the investigator's: the case waits for them, and says so.
     expect((await as.morgan.detail(id)).body).toMatchObject({ status: 'open', missingVotes: ['senior_investigator'] });
     await as.ivy.waitInQueue(id, 'rr_flag');
-    expect((await as.ivy.act(id, 'override', { outcome: 'deny', reason: 'Confirmed: the same ring' })).status).toBe(200);
+    expect((await as.ivy.act(id, 'override', { outcome: 'deny', reasonCode: 'missed_evidence', reason: 'Confirmed: the same ring' })).status).toBe(200);
     expect(await oneFinal(id)).toMatchObject({ decidedBy: 'human', outcome: 'deny', approvers: [{ reviewerId: 'morgan' }, { reviewerId: 'casey' }, { reviewerId: 'ivy' }] });
     await expectVote(as.morgan, id, { reviewerId: 'morgan', action: 'override', outcome: 'deny' });
     await expectVote(as.morgan, id, { reviewerId: 'casey', action: 'override', outcome: 'deny' });
@@ -316,7 +316,7 @@ describe('every review.requested reason, end to end through the services, the re
     await as.morgan.waitInQueue(id, 'rr_dual');
     expect((await as.morgan.act(id, 'approve')).status).toBe(200);
     await as.casey.waitInQueue(id, 'rr_dual');
-    expect((await as.casey.act(id, 'override', { outcome: 'deny', reason: 'The goods were never returned' })).status).toBe(200);
+    expect((await as.casey.act(id, 'override', { outcome: 'deny', reasonCode: 'missed_evidence', reason: 'The goods were never returned' })).status).toBe(200);
     expect(await publishedRequest(id, 'disagreement')).toMatchObject({ eligibleRoles: ['senior_reviewer'], requiredApprovals: 1 });
     await as.riley.waitForRequest(id, 'disagreement');
     expect((await as.riley.act(id, 'approve')).status).toBe(200);
@@ -382,7 +382,7 @@ describe('every review.requested reason, end to end through the services, the re
     const reviewer = action === 'approve' ? as.sam : as.jamie;
     await reviewer.waitInQueue(id, category);
     expect(await reviewer.waitForRequest(id, 'audit')).toMatchObject({ audit: { autoApproved: { outcome: 'approve' }, verdict: null }, finalized: { outcome: 'approve', decidedBy: 'auto' } });
-    const answer = action === 'approve' ? await reviewer.act(id, 'approve') : await reviewer.act(id, 'override', { outcome: 'deny', reason: 'The damage predates the policy' });
+    const answer = action === 'approve' ? await reviewer.act(id, 'approve') : await reviewer.act(id, 'override', { outcome: 'deny', reasonCode: 'missed_evidence', reason: 'The damage predates the policy' });
     expect(answer).toMatchObject({ status: 200, body: { action, outcome: verdict.outcome } });
     const shown = await expectVote(reviewer, id, { reviewerId: reviewer.id, action, outcome: verdict.outcome });
     expect(shown).toMatchObject({ status: 'finalized', finalized: { outcome: 'approve', decidedBy: 'auto' }, audit: { verdict: { ...verdict, reviewerId: reviewer.id } } });
@@ -398,7 +398,7 @@ describe('every review.requested reason, end to end through the services, the re
     const [past, next] = [caseId('exercise-past'), caseId('exercise-next')];
     await submit(past, MID, { category: 'rr_exercise', recommendation: 'approve' });
     await as.sam.waitInQueue(past, 'rr_exercise');
-    expect((await as.sam.act(past, 'override', { outcome: 'deny', reason: 'Water damage excluded by the policy' })).status).toBe(200);
+    expect((await as.sam.act(past, 'override', { outcome: 'deny', reasonCode: 'missed_evidence', reason: 'Water damage excluded by the policy' })).status).toBe(200);
     expect(await oneFinal(past)).toMatchObject({ decidedBy: 'human', outcome: 'deny' });
     await waitFor(async () => (await as.sam.detail(past)).body.status === 'finalized', { description: `${past} closed in the review app` });
     // The next live request of the category is followed by an exercise replaying the past case.
@@ -409,7 +409,7 @@ describe('every review.requested reason, end to end through the services, the re
     covered.add('exercise');
     expect(exercise).toMatchObject({ recommendation: 'approve', exercise: { knownOutcome: 'deny' } });
     await as.jamie.waitInQueue(exercise.caseId, 'rr_exercise');
-    const verdict = await as.jamie.act(exercise.caseId, 'override', { outcome: 'deny', reason: 'Water damage is excluded' });
+    const verdict = await as.jamie.act(exercise.caseId, 'override', { outcome: 'deny', reasonCode: 'missed_evidence', reason: 'Water damage is excluded' });
     expect(verdict).toMatchObject({ status: 200, body: { exercise: true, reveal: { caught: true, knownOutcome: 'deny' } } });
     await expectVote(as.jamie, exercise.caseId, { reviewerId: 'jamie', action: 'override', outcome: 'deny' });
     await waitFor(async () => (await as.jamie.detail(exercise.caseId)).body.status === 'finalized', { description: 'the exercise closed' });

@@ -101,12 +101,54 @@ describe('the reviewer workbench in a browser', () => {
       await page.getByLabel('Reason (required)').press('Enter'); // a textarea: a newline, never a submit
       await page.screenshot({ path: screenshotPath('reviewer-override-blocked'), fullPage: true });
       await page.getByLabel('Reason (required)').fill('Caller could not confirm the account PIN');
+      // ... and a reason code from the policy's list.
+      expect(await override.isDisabled()).toBe(true);
+      await page.getByLabel('Reason code (required)').selectOption('customer_context');
       expect(await override.isDisabled()).toBe(false);
       // Walking away without deciding: let go of the case so the next reviewer can take it.
       await page.getByRole('button', { name: 'Release the case' }).click();
       await page.getByText('Released: someone else may take the case.').waitFor();
     });
     expect(collector.on(topic(Topics.ReviewDecided)).filter((m) => m.key === caseId)).toEqual([]);
+  });
+
+  it("the override form offers the category's outcomes as a list and the policy's reason codes; the decision carries both and the history shows the code", async () => {
+    const caseId = `${ids}vip-customer`;
+    await withPage(browser, async (page) => {
+      // The VIP trigger names the account manager, who must be among those who decide.
+      await logIn(page, 'alex');
+      await page.goto(`${services.review.url}/cases/${caseId}`);
+      await page.getByText('You are working on this case until').waitFor();
+      // A refund: the policy's outcomes for it, without the AI's own recommendation; nothing to type in.
+      const outcome = page.getByLabel('Decide instead');
+      expect(await outcome.evaluate((el) => el.tagName)).toBe('SELECT');
+      expect(await outcome.locator('option').allTextContents()).toEqual(['Choose an outcome…', 'deny', 'partial_refund', 'store_credit']);
+      const code = page.getByLabel('Reason code (required)');
+      expect(await code.locator('option').allTextContents()).toEqual([
+        'Choose a reason…',
+        'The AI missed or misread evidence in the case',
+        'A policy rule or exception the AI does not apply',
+        "The customer's history or situation changes the answer",
+        'Signs of fraud or abuse',
+        'The input data is wrong or incomplete',
+        'Other (say why in the reason)',
+      ]);
+      const override = page.getByRole('button', { name: 'Override', exact: true });
+      await outcome.selectOption('store_credit');
+      await page.getByLabel('Reason (required)').fill('VIP asked for store credit instead of a refund');
+      expect(await override.isDisabled()).toBe(true); // no code yet
+      await code.selectOption('customer_context');
+      await page.screenshot({ path: screenshotPath('reviewer-override-lists'), fullPage: true });
+      await override.click();
+      await page.getByText('Decision sent: override → store_credit').waitFor();
+      // The history, refreshed in place, names the code beside the reason.
+      await page.locator('#history [data-reason-code="customer_context"]').getByText("[The customer's history or situation changes the answer]").waitFor();
+    });
+    const [decided] = await waitFor(() => {
+      const found = collector.on(topic(Topics.ReviewDecided)).filter((m) => m.key === caseId).map((m) => decodeEvent(Topics.ReviewDecided, { key: m.key, value: m.value, headers: m.headers }).data);
+      return found.length > 0 ? found : undefined;
+    }, { description: `review.decided for ${caseId}` });
+    expect(decided).toMatchObject({ action: 'override', outcome: 'store_credit', reasonCode: 'customer_context', reason: 'VIP asked for store credit instead of a refund' });
   });
 
   it("four eyes as the guide writes it: after a manager approves the large refund, the screen says a compliance officer's vote is missing, and another manager cannot give it", async () => {
@@ -164,6 +206,7 @@ describe('the reviewer workbench in a browser', () => {
       expect(await page.locator('#info-question').count()).toBe(0);
       await page.getByRole('heading', { name: /^Override: the AI was wrong/ }).waitFor();
       await page.getByLabel('The right outcome').fill('hold_for_address_check');
+      await page.getByLabel('Reason code (required)').selectOption('data_error');
       await page.getByLabel('Reason (required)').fill('The address was flagged as a mail drop after the decision');
       await page.getByRole('button', { name: 'Override', exact: true }).click();
       await page.getByText('Decision sent: override → hold_for_address_check').waitFor();

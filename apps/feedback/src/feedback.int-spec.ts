@@ -38,7 +38,8 @@ describe('feedback through the real broker and database', () => {
       role: 'support_lead',
       action: override ? 'override' : 'approve',
       outcome: override ? 'deny' : 'approve',
-      ...(override ? { reason: 'Receipt does not match the order' } : {}),
+      // The policy's reason codes: even-numbered reviewers' decisions suspect fraud, odd ones say the AI missed evidence.
+      ...(override ? { reason: 'Receipt does not match the order', reasonCode: n % 2 === 0 ? 'suspected_fraud' : 'missed_evidence' } : {}),
       agreesWithAi: !override,
       round: 1,
       startedAt: new Date(at.getTime() - 60_000).toISOString(),
@@ -90,7 +91,7 @@ describe('feedback through the real broker and database', () => {
     for (const [i, caseId] of cases.entries()) await publisher.publish(Topics.ReviewDecided, decided(caseId, i % 4 === 0, i));
     await waitFor(() => cases.every((c) => captured(c).length > 0), { timeoutMs: 60_000, description: 'a feedback record for each decision' });
     const overridden = captured(cases[0])[0];
-    expect(overridden).toMatchObject({ feedbackId: `fb:d-${cases[0]}`, category: cat, modelVersion: 'fraud-model-2.1', aiRecommendation: 'approve', humanDecision: 'deny', override: true, reason: 'Receipt does not match the order', reviewTimeMs: 60_000, round: 1 });
+    expect(overridden).toMatchObject({ feedbackId: `fb:d-${cases[0]}`, category: cat, modelVersion: 'fraud-model-2.1', aiRecommendation: 'approve', humanDecision: 'deny', override: true, reason: 'Receipt does not match the order', reasonCode: 'suspected_fraud', reviewTimeMs: 60_000, round: 1 });
     expect(captured(cases[1])[0]).toMatchObject({ humanDecision: 'approve', override: false });
 
     await waitFor(() => triggers(cat).length > 0, { timeoutMs: 30_000, description: 'the retraining trigger' });
@@ -100,6 +101,8 @@ describe('feedback through the real broker and database', () => {
     expect(trigger.overrideRate).toBeGreaterThan(0.15);
     expect(trigger.exampleCaseIds.length).toBeGreaterThan(0);
     expect(trigger.exampleCaseIds.every((id) => cases.indexOf(id) % 4 === 0)).toBe(true);
+    // The evidence says why people overrode: every override counted so far carried suspected_fraud (cases 0, 4, 8, …).
+    expect(trigger.overrideReasonCodes).toEqual([{ code: 'suspected_fraud', count: Math.round(trigger.overrideRate * trigger.sampleSize) }]);
 
     // More overrides in the same window: no second trigger (once per window).
     const more = Array.from({ length: 10 }, (_, i) => `fb-${run}-more-${i}`);
@@ -280,8 +283,13 @@ describe('feedback through the real broker and database', () => {
     const cat = category('refund');
     const { status, body } = await service.get('/api/weekly-report');
     expect(status).toBe(200);
-    const report = body as { questions: { question: string; answer: string }[]; commonOverrideReasons: { reason: string; count: number }[]; categoriesByOverrides: { category: string; overrides: number }[] };
+    const report = body as { questions: { question: string; answer: string }[]; commonOverrideReasons: { reason: string; count: number }[]; categoriesByOverrides: { category: string; overrides: number }[]; overrideReasonCodes: { code: string; label: string; count: number }[] };
     expect(report.questions).toHaveLength(5);
+    // Counted by the policy's reason codes, with their labels: the first test's category alone gave 15 and 5.
+    const codes = Object.fromEntries(report.overrideReasonCodes.map((c) => [c.code, c]));
+    expect(codes.suspected_fraud).toMatchObject({ label: 'Signs of fraud or abuse' });
+    expect(codes.suspected_fraud.count).toBeGreaterThanOrEqual(15);
+    expect(codes.missed_evidence.count).toBeGreaterThanOrEqual(5);
     expect(report.commonOverrideReasons).toContainEqual({ reason: 'receipt does not match the order', count: expect.any(Number) });
     // The first test's category: 10 + 10 overrides, the most of any.
     expect(report.categoriesByOverrides[0]).toMatchObject({ category: cat, overrides: 20 });
@@ -290,6 +298,22 @@ describe('feedback through the real broker and database', () => {
     expect(cli.exitCode).toBe(0);
     expect(cli.output).toContain('# Weekly HITL health report');
     expect(cli.output).toContain(`| ${cat} | 20 |`);
+    expect(cli.output).toContain('| Signs of fraud or abuse (`suspected_fraud`) |');
+  });
+
+  it('the weekly report shows the second looks the AI–human disagreement asks for, apart from split votes', async () => {
+    const cat = category('second-looks');
+    const workload = async () => ((await service.get('/api/weekly-report')).body as { disagreementWorkload: { aiOverride: number; reviewers: number; reviewRequests: number } }).disagreementWorkload;
+    const before = await workload();
+    await publisher.publish(Topics.ReviewRequested, requested(`sl-${run}-1`, cat));
+    await publisher.publish(Topics.ReviewRequested, requested(`sl-${run}-1`, cat, { reason: 'disagreement', disagreement: 'ai_override', round: 1 }));
+    await publisher.publish(Topics.ReviewRequested, requested(`sl-${run}-2`, cat, { reason: 'disagreement', disagreement: 'reviewers' }));
+    const after = await waitFor(async () => {
+      const w = await workload();
+      return w.reviewRequests >= before.reviewRequests + 3 ? w : undefined;
+    }, { description: 'the three requests counted' });
+    expect(after.aiOverride - before.aiOverride).toBe(1);
+    expect(after.reviewers - before.reviewers).toBe(1);
   });
 
   it('gradual rollout: from blind decisions in the shadow stage, what automation would have done against people, and the advice to automate', async () => {

@@ -4,7 +4,7 @@ import { EventPublisher, type IncomingEvent } from '@hitl/messaging';
 import { rulesFor, type Policy } from '@hitl/policy';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { captureOf, isLearningDecision, requestIdOf, requestInfoOf, type EscalationFired, type RequestInfo, type ReviewDecided } from './capture/capture';
-import { ALL_CATEGORIES, dayOf, sumDays, windowDays, type DayChange, type Position } from './health/daily';
+import { ALL_CATEGORIES, dayOf, sumDays, withReasonCodes, windowDays, type DayChange, type Position } from './health/daily';
 import { healthOf } from './health/health';
 import { retrainingCheck } from './health/retraining';
 import { rolloutOf } from './health/rollout';
@@ -64,7 +64,7 @@ export class FeedbackService {
     for (const info of infos) await this.unpark(info);
     const counted = events
       .filter((e) => e.data.reason !== 'escalation' && e.data.reason !== 'exercise')
-      .map((e) => ({ day: dayOf(e.data.requestedAt), category: e.data.context.category, at: positionOf(e), change: { kind: 'requested' } as DayChange }));
+      .map((e) => ({ day: dayOf(e.data.requestedAt), category: e.data.context.category, at: positionOf(e), change: { kind: 'requested', ...(e.data.disagreement ? { disagreement: e.data.disagreement } : {}) } as DayChange }));
     await this.countAll(counted);
   }
 
@@ -254,7 +254,7 @@ export class FeedbackService {
       }
       // Dual review: each earlier decision by someone else on this request is a pair.
       const peers = await this.store.recordDecision(request._id, { decisionId: d.decisionId, reviewerId: d.reviewerId, outcome: record.humanDecision });
-      const decidedChange: DayChange = { kind: 'decided', modelVersion: record.modelVersion, override: record.override, agreesWithAi: d.agreesWithAi, reviewTimeMs: record.reviewTimeMs, caseId: record.caseId, reason: record.reason, confidence: record.confidence, ...(request.rollout ? { rollout: { stage: request.rollout, wouldAuto: request.reason === 'shadow' } } : {}) };
+      const decidedChange: DayChange = { kind: 'decided', modelVersion: record.modelVersion, override: record.override, agreesWithAi: d.agreesWithAi, reviewTimeMs: record.reviewTimeMs, caseId: record.caseId, reason: record.reason, ...(record.reasonCode ? { reasonCode: record.reasonCode } : {}), confidence: record.confidence, ...(request.rollout ? { rollout: { stage: request.rollout, wouldAuto: request.reason === 'shadow' } } : {}) };
       const pairs: DayChange[] = peers.map((p) => ({ kind: 'paired', outcomes: [p.outcome, record.humanDecision] }));
       // Three or more people on one request: a Fleiss' kappa item.
       const group: DayChange[] = peers.length >= 2 ? [{ kind: 'rated', requestId: request._id, outcomes: [...peers.map((p) => p.outcome), record.humanDecision] }] : [];
@@ -337,6 +337,7 @@ export class FeedbackService {
         sampleSize: check.sampleSize,
         exampleCaseIds: model.examples.slice(0, 20),
         triggeredAt: now.toISOString(),
+        ...withReasonCodes(totals.overrideReasonCodes),
       };
       return { until: new Date(now.getTime() + rule.windowDays * 86_400_000).toISOString(), event, eventId: `retrain:${category}:${modelVersion}:${now.toISOString()}` };
     });
@@ -449,7 +450,8 @@ export class FeedbackService {
       }),
     );
     const health = await this.health(7);
-    return weeklyReport({ window: health.window, overall: health.overall, categories, reviewers: await this.reviewers(7) });
+    const reasonLabels = Object.fromEntries(this.policy.overrideReasons.map((r) => [r.code, r.label]));
+    return weeklyReport({ window: health.window, overall: health.overall, categories, reviewers: await this.reviewers(7), reasonLabels });
   }
 
   /**
@@ -522,3 +524,4 @@ function eventOf(record: EventOf<typeof Topics.FeedbackCaptured> & { _id?: strin
   const { _id: _ignored, counted: _counted, ...event } = record;
   return event;
 }
+

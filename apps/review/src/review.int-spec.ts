@@ -87,9 +87,13 @@ describe('review API through the real broker and database', () => {
     expect(await as.sam.act(seen, 'decide', { outcome: 'x' })).toMatchObject({ status: 409 });
     expect(await as.sam.act(same, 'decide', {})).toMatchObject({ status: 400, body: { message: expect.stringContaining('outcome') } });
     expect((await as.sam.act(same, 'decide', { outcome: 'approve_refund' })).status).toBe(200);
-    expect((await as.sam.act(other, 'decide', { outcome: 'deny_refund' })).status).toBe(200);
+    // The blind form offers the category's outcomes; one outside them is refused, naming the field.
+    // (The refusal lists the category's outcomes only: the hidden recommendation shows nowhere.)
+    expect(await as.sam.act(other, 'decide', { outcome: 'deny_refund' })).toMatchObject({ status: 400, body: { field: 'outcome', message: expect.stringMatching(/not one of refund's outcomes: approve, deny, partial_refund, store_credit$/) } });
+    expect(detail.body).toMatchObject({ choices: { outcomes: ['approve', 'deny', 'partial_refund', 'store_credit'], freeText: false } });
+    expect((await as.sam.act(other, 'decide', { outcome: 'deny' })).status).toBe(200);
     expect((await waitDecided(same))[0]).toMatchObject({ action: 'approve', outcome: 'approve_refund', agreesWithAi: true });
-    expect((await waitDecided(other))[0]).toMatchObject({ action: 'override', outcome: 'deny_refund', agreesWithAi: false, reason: expect.stringContaining('decided blind') });
+    expect((await waitDecided(other))[0]).toMatchObject({ action: 'override', outcome: 'deny', agreesWithAi: false, reason: expect.stringContaining('decided blind') });
   });
 
   it('calibration exercise: a past case where people overruled the AI comes back unannounced; the verdict is revealed and decides nothing live', async () => {
@@ -98,7 +102,7 @@ describe('review API through the real broker and database', () => {
     const context = { ...exampleOf(Topics.ReviewRequested).context, category };
     // A case where the AI said approve_refund and the reviewer, then the final decision, said deny_refund.
     await request(past, { recommendation: 'approve_refund', context }, 'sam');
-    expect((await as.sam.act(past, 'override', { outcome: 'deny_refund', reason: 'receipt forged' })).status).toBe(200);
+    expect((await as.sam.act(past, 'override', { outcome: 'deny_refund', reasonCode: 'suspected_fraud', reason: 'receipt forged' })).status).toBe(200);
     await publisher.publish(Topics.DecisionFinalized, { ...exampleOf(Topics.DecisionFinalized), caseId: past, predictionId: past, outcome: 'deny_refund', decidedBy: 'human', approvers: [{ reviewerId: 'sam', role: 'support_lead' }] });
     await waitFor(async () => (await as.sam.get<{ status: string }>(`/api/cases/${past}`)).body.status === 'finalized', { description: 'the past case closed' });
     // The next live request of the category is followed by an exercise replaying it.
@@ -135,7 +139,7 @@ describe('review API through the real broker and database', () => {
     // The decision is final: there is no producer round to ask for.
     expect(await as.sam.act(right, 'request-info', { question: 'Which receipt?' })).toMatchObject({ status: 409, body: { message: expect.stringContaining('audit of an auto-approval') } });
     expect(await as.sam.act(right, 'approve')).toMatchObject({ status: 200, body: { action: 'approve', outcome: 'approve_refund', agreesWithAi: true } });
-    expect(await as.jamie.act(wrong, 'override', { outcome: 'deny_refund', reason: 'The receipt is forged' })).toMatchObject({ status: 200, body: { action: 'override', outcome: 'deny_refund' } });
+    expect(await as.jamie.act(wrong, 'override', { outcome: 'deny_refund', reasonCode: 'suspected_fraud', reason: 'The receipt is forged' })).toMatchObject({ status: 200, body: { action: 'override', outcome: 'deny_refund' } });
     for (const [caseId, verdict] of [
       [right, { upheld: true, outcome: 'approve_refund', reviewerId: 'sam' }],
       [wrong, { upheld: false, outcome: 'deny_refund', reviewerId: 'jamie' }],
@@ -170,8 +174,23 @@ describe('review API through the real broker and database', () => {
     expect(await as.sam.act(caseId, 'approve', { verdict: 'yes' })).toMatchObject({ status: 400, body: { message: expect.stringContaining('unknown field verdict') } });
     expect(decided(caseId)).toEqual([]);
 
-    expect((await as.sam.act(caseId, 'override', { outcome: 'deny', reason: 'Serial number is on the fraud list' })).status).toBe(200);
-    expect((await waitDecided(caseId))[0]).toMatchObject({ action: 'override', outcome: 'deny', reason: 'Serial number is on the fraud list', agreesWithAi: false });
+    // The outcome comes from the category's list; the reason code from the policy's (both shown on the case).
+    const shown = await as.sam.get<{ choices: unknown }>(`/api/cases/${caseId}`);
+    expect(shown.body.choices).toEqual({
+      outcomes: ['approve_refund', 'approve', 'deny', 'partial_refund', 'store_credit'],
+      freeText: false,
+      overrideReasons: expect.arrayContaining([{ code: 'suspected_fraud', label: 'Signs of fraud or abuse' }]),
+    });
+    expect(await as.sam.act(caseId, 'override', { outcome: 'denyy', reasonCode: 'suspected_fraud', reason: 'typo' })).toMatchObject({ status: 400, body: { field: 'outcome', message: expect.stringMatching(/^outcome: outcome "denyy" is not one of refund's outcomes/) } });
+    expect(await as.sam.act(caseId, 'override', { outcome: 'deny', reason: 'no code' })).toMatchObject({ status: 400, body: { field: 'reasonCode', message: expect.stringContaining("an override needs one of the policy's reason codes: missed_evidence, ") } });
+    expect(await as.sam.act(caseId, 'override', { outcome: 'deny', reasonCode: 'gut_feeling', reason: 'x' })).toMatchObject({ status: 400, body: { field: 'reasonCode', message: expect.stringContaining('"gut_feeling" is not one of') } });
+    expect(await as.sam.act(caseId, 'override', { outcome: 'deny', reasonCode: 'Suspected Fraud', reason: 'x' })).toMatchObject({ status: 400, body: { field: 'reasonCode' } });
+    expect(decided(caseId)).toEqual([]);
+
+    expect((await as.sam.act(caseId, 'override', { outcome: 'deny', reasonCode: 'suspected_fraud', reason: 'Serial number is on the fraud list' })).status).toBe(200);
+    expect((await waitDecided(caseId))[0]).toMatchObject({ action: 'override', outcome: 'deny', reasonCode: 'suspected_fraud', reason: 'Serial number is on the fraud list', agreesWithAi: false });
+    // The case's history shows the code beside the reason.
+    expect((await as.sam.get<{ decisions: unknown[] }>(`/api/cases/${caseId}`)).body.decisions).toEqual([expect.objectContaining({ action: 'override', reasonCode: 'suspected_fraud' })]);
   });
 
   it('request_info and escalate each emit their review.decided; a case waiting for the producer takes no action', async () => {
@@ -225,7 +244,7 @@ describe('review API through the real broker and database', () => {
     // The second approver still sees it; the first no longer does.
     expect((await as.quinn.get<{ items: { caseId: string; approvals: string }[] }>('/api/queue?limit=100')).body.items.find((i) => i.caseId === caseId)?.approvals).toBe('1/2');
     expect((await as.morgan.get<{ items: { caseId: string }[] }>('/api/queue?limit=100')).body.items.map((i) => i.caseId)).not.toContain(caseId);
-    expect((await as.riley.act(caseId, 'override', { outcome: 'deny', reason: 'Goods were not returned' })).status).toBe(200);
+    expect((await as.riley.act(caseId, 'override', { outcome: 'deny', reasonCode: 'policy_exception', reason: 'Goods were not returned' })).status).toBe(200);
     await waitDecided(caseId, 2);
 
     // The approvers disagree: routing asks a senior arbiter in the same round.

@@ -1,4 +1,4 @@
-import { rulesFor } from './category';
+import { outcomeRefusal, rulesFor } from './category';
 import { PolicySchema, type PolicyInput } from './policy.schema';
 import { defaultPolicy } from './testing/default-policy';
 
@@ -20,8 +20,32 @@ describe('rulesFor: defaults merged with the category override', () => {
       auditSampleRate: 0.05,
       coverageScale: 50,
       untilCertified: 'guide_bands',
+      // No list for it: any outcome may be typed in.
+      outcomes: [],
+      freeTextOutcomes: true,
       configured: false,
     });
+  });
+
+  it("a category's outcome list: only those (and the AI's recommendation) may be decided, unless the policy allows free text", () => {
+    const policy = defaultPolicy();
+    const refund = rulesFor(policy, 'refund');
+    expect(refund).toMatchObject({ outcomes: ['approve', 'deny', 'partial_refund', 'store_credit'], freeTextOutcomes: false });
+    expect(outcomeRefusal(refund, 'partial_refund', 'approve')).toBeUndefined();
+    expect(outcomeRefusal(refund, 'approve_refund', 'approve_refund')).toBeUndefined(); // the AI's own recommendation
+    expect(outcomeRefusal(refund, 'denyy', 'approve')).toBe('outcome "denyy" is not one of refund\'s outcomes: approve, deny, partial_refund, store_credit');
+    // The recommendation is named when it is outside the list; a blind case's is not (it must not show).
+    expect(outcomeRefusal(refund, 'denyy', 'approve_refund')).toBe('outcome "denyy" is not one of refund\'s outcomes: approve_refund, approve, deny, partial_refund, store_credit');
+    expect(outcomeRefusal(refund, 'denyy', 'approve_refund', true)).toBe('outcome "denyy" is not one of refund\'s outcomes: approve, deny, partial_refund, store_credit');
+    expect(outcomeRefusal(refund, 'approve_refund', 'approve_refund', true)).toBeUndefined();
+    // Free text beside the list, when the category allows it.
+    policy.categories.refund.freeTextOutcomes = true;
+    expect(outcomeRefusal(rulesFor(policy, 'refund'), 'denyy', 'approve')).toBeUndefined();
+    // A category without a list takes any outcome; the defaults' list applies to categories without their own.
+    expect(outcomeRefusal(rulesFor(policy, 'status_update'), 'anything at all', 'approve')).toBeUndefined();
+    policy.defaults.outcomes = ['yes', 'no'];
+    expect(rulesFor(policy, 'status_update')).toMatchObject({ outcomes: ['yes', 'no'], freeTextOutcomes: false });
+    expect(outcomeRefusal(rulesFor(policy, 'status_update'), 'maybe', 'yes')).toContain('not one of status_update');
   });
 
   it('the demo categories have input rules matching the demo inputs', () => {

@@ -39,7 +39,7 @@ describe('loadPolicy', () => {
   it('loads the default policy from the repository, whatever the working directory', () => {
     expect(defaultPolicyPath()).toBe(resolve(__dirname, '../../../config/policy.default.yaml'));
     const policy = loadPolicy(undefined, {});
-    expect(policy.version).toBe('guide-2');
+    expect(policy.version).toBe('guide-3');
     expect(policy.escalation.ladder).toEqual([
       { afterMinutes: 30, escalateTo: 'team_lead' },
       { afterMinutes: 60, escalateTo: 'department_head' },
@@ -140,6 +140,10 @@ describe('loadPolicy', () => {
     ['a category override with a typo', 'categories.refund.inputs.requiredField', ['x'], /categories\.refund\.inputs: Unrecognized key: "requiredField"/],
     ['a bad category name', 'categories.Refund', {}, /categories\.Refund: Invalid key in record/],
     ['a missing section', 'seniorRoles', undefined, /seniorRoles: Invalid input: expected array/],
+    ['an override reason code twice', 'overrideReasons.1.code', 'missed_evidence', /overrideReasons\[1\]\.name: missed_evidence appears twice/],
+    ['an override reason code with capitals', 'overrideReasons.0.code', 'Missed', /overrideReasons\[0\]\.code: expected a lower-case name/],
+    ['an override reason without a label', 'overrideReasons.0.label', ' ', /overrideReasons\[0\]\.label: Too small/],
+    ['a blank outcome', 'categories.refund.outcomes', ['approve', ' '], /categories\.refund\.outcomes\[1\]: expected an outcome/],
   ])('refuses %s, naming the field', (_what, path, value, message) => {
     expect(problemOf(changed(path, value))).toMatch(/^policy config\/x\.json: /);
     expect(problemOf(changed(path, value))).toMatch(message);

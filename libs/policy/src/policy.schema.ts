@@ -16,6 +16,12 @@ const unit = z.number().min(0).max(1);
 export type { RolloutStage };
 /** A field of `input`; dots reach into nested objects (`request.reason`). */
 const fieldPath = z.string().min(1).max(200);
+/** An outcome a person may decide (what the producer's recommendations are made of). */
+const outcome = z.string().trim().min(1, 'expected an outcome').max(100);
+
+/** A reason code an override carries (counted in the weekly report and the retraining evidence). */
+export const OverrideReasonSchema = z.strictObject({ code: slug, label: z.string().trim().min(1).max(200) });
+export type OverrideReason = z.infer<typeof OverrideReasonSchema>;
 
 /**
  * Scoring reports `<version>+cal.<category>.<n>` once a category is calibrated, and a
@@ -87,6 +93,10 @@ export const CategoryPolicySchema = z.strictObject({
   coverageScale: z.number().positive().optional(),
   /** feedback.trust.untilCertified for this category alone. */
   untilCertified: z.enum(['assist', 'guide_bands']).optional(),
+  /** defaults.outcomes for this category (replaces the list). */
+  outcomes: z.array(outcome).max(50).optional(),
+  /** defaults.freeTextOutcomes for this category. */
+  freeTextOutcomes: z.boolean().optional(),
 });
 export type CategoryPolicy = z.infer<typeof CategoryPolicySchema>;
 
@@ -288,7 +298,21 @@ const PolicyObject = z.strictObject({
     maxRevisionRounds: z.number().int().min(1).max(20).default(3),
     auditSampleRate: unit.default(0.05),
     coverageScale: z.number().positive().default(50),
+    /**
+     * The outcomes a person may decide for a category (the AI's own recommendation always may
+     * be approved): the override form offers them as a list, and the review API refuses others,
+     * so a typo cannot become a final decision. Empty: any outcome (free text).
+     */
+    outcomes: z.array(outcome).max(50).default([]),
+    /** Whether an outcome outside the list may be typed in. Default: only when the list is empty. */
+    freeTextOutcomes: z.boolean().optional(),
   }),
+  /**
+   * Reason codes an override must carry besides its free text (the guide's friction for
+   * overrides, made countable): counted per category and model in the weekly report and the
+   * retraining evidence. Empty: overrides carry free text only.
+   */
+  overrideReasons: z.array(OverrideReasonSchema).max(50).default([]),
   categories: z.record(slug, CategoryPolicySchema).default({}),
   /** In order from least to most oversight; each of the four tiers exactly once. */
   tiers: z.array(TierPolicySchema).length(Tiers.length),
@@ -332,6 +356,7 @@ export const PolicySchema = PolicyObject.superRefine((policy, ctx) => {
   checkRolesDeclared(policy, ctx);
   checkUniqueNames(policy.criticalFlags, 'criticalFlags', ctx);
   checkUniqueNames(policy.contextTriggers, 'contextTriggers', ctx);
+  checkUniqueNames(policy.overrideReasons.map((r) => ({ name: r.code })), 'overrideReasons', ctx);
   policy.contextTriggers.forEach((trigger, i) => {
     if (trigger.tags.length === 0 && trigger.keywords.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['contextTriggers', i], message: `${trigger.name} needs tags or keywords, or it can never fire` });

@@ -48,6 +48,11 @@ describe('capturing a human decision (the guide\'s captureDecision)', () => {
     expect(() => parseEvent(Topics.FeedbackCaptured, record)).not.toThrow();
   });
 
+  it("an override keeps its reason code from the policy; an approval's code would mean nothing and is dropped", () => {
+    expect(captureOf(info, decided({ action: 'override', outcome: 'deny', agreesWithAi: false, reason: 'Receipt is forged', reasonCode: 'suspected_fraud' }), now)).toMatchObject({ override: true, reasonCode: 'suspected_fraud' });
+    expect(captureOf(info, decided({ action: 'approve', reasonCode: 'suspected_fraud' }), now)).not.toHaveProperty('reasonCode');
+  });
+
   it('request-info and escalate are not decisions to learn from', () => {
     expect(captureOf(info, decided({ action: 'request_info', outcome: undefined, reason: 'Need the receipt' }), now)).toBeUndefined();
     expect(captureOf(info, decided({ action: 'escalate', outcome: undefined, reason: 'Above my authority' }), now)).toBeUndefined();

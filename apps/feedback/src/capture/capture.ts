@@ -86,6 +86,7 @@ export function captureOf(request: RequestInfo, decided: ReviewDecided, now: Dat
     role: decided.role,
     reviewTimeMs: Math.max(0, Date.parse(decided.decidedAt) - Date.parse(decided.startedAt)),
     ...(decided.reason ? { reason: decided.reason } : {}),
+    ...(override && decided.reasonCode ? { reasonCode: decided.reasonCode } : {}),
     band: request.band,
     confidence: request.confidence,
     tier: request.tier,

@@ -82,6 +82,10 @@ export interface DayStats {
   rollout?: { shadow?: StageCounts; assist?: StageCounts };
   /** Override reasons as written (trimmed, lower case, first 80 characters), counted. */
   overrideReasons: Record<string, number>;
+  /** Reviews requested for a disagreement, by whose (review.requested disagreement): the second looks' workload. */
+  disagreements?: Partial<Record<'ai_override' | 'confident_ai' | 'reviewers', number>>;
+  /** Overrides by the policy's reason code (review.decided reasonCode). */
+  overrideReasonCodes?: Record<string, number>;
   marks: Record<string, string>;
 }
 
@@ -144,7 +148,7 @@ export interface Position {
 
 export type DayChange =
   | { kind: 'finalized'; decidedBy: 'auto' | 'human'; latencyMs: number; auditSampled: boolean; shadow: boolean }
-  | { kind: 'requested' }
+  | { kind: 'requested'; disagreement?: 'ai_override' | 'confident_ai' | 'reviewers' }
   | { kind: 'seen' }
   | { kind: 'paired'; outcomes: [string, string] }
   | { kind: 'escalated' }
@@ -154,7 +158,7 @@ export type DayChange =
   | { kind: 'exercised'; caught: boolean; matched: boolean }
   | { kind: 'rated'; requestId: string; outcomes: string[] }
   | { kind: 'caught'; caseId: string; category: string; ai: string; decided: string }
-  | { kind: 'decided'; modelVersion: string; override: boolean; agreesWithAi: boolean; reviewTimeMs: number; caseId: string; reason?: string; confidence?: number; rollout?: { stage: 'shadow' | 'assist'; wouldAuto: boolean }; category?: string };
+  | { kind: 'decided'; modelVersion: string; override: boolean; agreesWithAi: boolean; reviewTimeMs: number; caseId: string; reason?: string; reasonCode?: string; confidence?: number; rollout?: { stage: 'shadow' | 'assist'; wouldAuto: boolean }; category?: string };
 
 const MAX_EXAMPLES = 20;
 const MAX_REASONS = 200;
@@ -193,6 +197,10 @@ function apply(s: DayStats, c: DayChange): void {
       return;
     case 'requested':
       s.reviewRequests++;
+      if (c.disagreement) {
+        const d = (s.disagreements ??= {});
+        d[c.disagreement] = (d[c.disagreement] ?? 0) + 1;
+      }
       return;
     case 'seen':
       s.seen++;
@@ -262,6 +270,11 @@ function apply(s: DayStats, c: DayChange): void {
         const normalized = normalizeReason(c.reason);
         const reason = normalized && fieldKey(normalized);
         if (reason && (reason in s.overrideReasons || Object.keys(s.overrideReasons).length < MAX_REASONS)) s.overrideReasons[reason] = (s.overrideReasons[reason] ?? 0) + 1;
+        if (c.reasonCode) {
+          const codes = (s.overrideReasonCodes ??= {});
+          const code = fieldKey(c.reasonCode);
+          if (code in codes || Object.keys(codes).length < MAX_REASONS) codes[code] = (codes[code] ?? 0) + 1;
+        }
       }
       return;
     }
@@ -321,9 +334,26 @@ export function sumDays(days: DayStats[]): Omit<DayStats, '_id' | 'version' | 'd
       if (d.rollout?.[stage]) addStage(((total.rollout ??= {})[stage] ??= emptyStage()), d.rollout[stage]);
     }
     for (const [key, n] of Object.entries(d.overrideReasons)) total.overrideReasons[fromFieldKey(key)] = (total.overrideReasons[fromFieldKey(key)] ?? 0) + n;
+    for (const [kind, n] of Object.entries(d.disagreements ?? {}) as [keyof NonNullable<DayStats['disagreements']>, number][]) (total.disagreements ??= {})[kind] = (total.disagreements?.[kind] ?? 0) + n;
+    for (const [key, n] of Object.entries(d.overrideReasonCodes ?? {})) (total.overrideReasonCodes ??= {})[fromFieldKey(key)] = (total.overrideReasonCodes?.[fromFieldKey(key)] ?? 0) + n;
   }
   const { _id: _i, version: _v, day: _d, category: _c, marks: _m, ...counters } = total;
   return counters;
+}
+
+/** Override reason codes counted, most frequent first (ties by code): the retraining evidence's and the weekly report's list. */
+export function reasonCodeCounts(codes: Record<string, number> | undefined, limit = 50): { code: string; count: number }[] {
+  return Object.entries(codes ?? {})
+    .filter(([, count]) => count > 0)
+    .map(([code, count]) => ({ code, count }))
+    .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code))
+    .slice(0, limit);
+}
+
+/** The retraining evidence's override reason codes (absent when none was given). */
+export function withReasonCodes(codes: Record<string, number> | undefined): { overrideReasonCodes?: { code: string; count: number }[] } {
+  const counted = reasonCodeCounts(codes);
+  return counted.length > 0 ? { overrideReasonCodes: counted } : {};
 }
 
 /** The days of a window ending on `to` (inclusive), oldest first. */

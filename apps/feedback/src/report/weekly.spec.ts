@@ -67,3 +67,33 @@ describe('the weekly report (the guide\'s analyze_feedback_trends)', () => {
     expect(md).toContain("Reviewer agreement: Cohen's kappa 0.62 over 40 dual-review pairs. Fleiss' kappa 0.41 over 6 requests three or more people decided.");
   });
 });
+
+describe('the weekly report: override reason codes and the second looks disagreements ask for', () => {
+  const at = (i: number) => ({ topic: 't', partition: 0, offset: String(i) });
+  const changes: { at: ReturnType<typeof at>; change: DayChange }[] = [
+    ...['missed_evidence', 'missed_evidence', 'policy_exception', 'unknown_code'].map((reasonCode, i) => ({ at: at(i), change: { kind: 'decided' as const, modelVersion: 'm', override: true, agreesWithAi: false, reviewTimeMs: 1, caseId: `o${i}`, reason: 'why', reasonCode } })),
+    // An approval carries no code that counts.
+    { at: at(10), change: { kind: 'decided', modelVersion: 'm', override: false, agreesWithAi: true, reviewTimeMs: 1, caseId: 'a1' } },
+    ...Array.from({ length: 16 }, (_, i) => ({ at: at(20 + i), change: { kind: 'requested' as const } })),
+    ...(['ai_override', 'ai_override', 'ai_override', 'confident_ai', 'reviewers'] as const).map((disagreement, i) => ({ at: at(40 + i), change: { kind: 'requested' as const, disagreement } })),
+  ];
+  const thisWeek = sumDays([applyToDay(undefined, 'd', 'refund', changes)!]);
+  const lastWeek = sumDays([]);
+  const report = weeklyReport({ window: reviewers.window, overall: healthOf(thisWeek), categories: [{ category: 'refund', thisWeek, lastWeek }], reviewers, reasonLabels: { missed_evidence: 'The AI missed evidence', policy_exception: 'A policy exception' } });
+
+  it('counts overrides by reason code, most frequent first, with the policy\'s labels (a code no longer in the policy keeps its code)', () => {
+    expect(report.overrideReasonCodes).toEqual([
+      { code: 'missed_evidence', label: 'The AI missed evidence', count: 2 },
+      { code: 'policy_exception', label: 'A policy exception', count: 1 },
+      { code: 'unknown_code', label: 'unknown_code', count: 1 },
+    ]);
+    expect(weeklyMarkdown(report)).toContain('| The AI missed evidence (`missed_evidence`) | 2 |');
+  });
+
+  it('shows the workload the AI–human disagreement adds: 3 second looks, 1 arbitration of a confident AI, 1 of a split vote, of 21 requests', () => {
+    expect(report.disagreementWorkload).toEqual({ aiOverride: 3, confidentAi: 1, reviewers: 1, reviewRequests: 21, share: round4(5 / 21) });
+    expect(weeklyMarkdown(report)).toContain('3 override(s) of the AI went to a second person, 1 override(s) of a confident AI and 1 split vote(s) to an arbiter: 5 of 21 review requests (23.8%).');
+  });
+});
+
+const round4 = (x: number) => Number(x.toFixed(4));

@@ -12,6 +12,14 @@ export interface WeeklyReport {
   window: { from: string; to: string };
   overall: HealthMetric[];
   commonOverrideReasons: { reason: string; count: number }[];
+  /** Overrides by the policy's reason code this week, most frequent first, with the code's label. */
+  overrideReasonCodes: { code: string; label: string; count: number }[];
+  /**
+   * The second looks disagreements asked for this week: an override of the AI that a second person
+   * decides (arbitration.aiDisagreementTiers), an override of a confident AI in a high-risk tier,
+   * and two reviewers who voted differently; with the share of human reviews they added.
+   */
+  disagreementWorkload: { aiOverride: number; confidentAi: number; reviewers: number; reviewRequests: number; share: number | null };
   categoriesByOverrides: { category: string; overrides: number; decisions: number; overrideRate: number | null; lastWeekOverrideRate: number | null }[];
   reliability: { bin: string; decisions: number; meanConfidence: number | null; accuracy: number | null }[];
   /** Expected calibration error: the decision-weighted mean |accuracy − confidence| over the bins. */
@@ -33,11 +41,22 @@ function sum(list: Totals[], pick: (t: Totals) => number): number {
  * The guide's analyze_feedback_trends: common override reasons, the categories with most
  * overrides, confidence against accuracy, reviewer agreement, and its five weekly questions.
  */
-export function weeklyReport(input: { window: { from: string; to: string }; overall: HealthMetric[]; categories: CategoryWeeks[]; reviewers: ReviewersReport }): WeeklyReport {
+export function weeklyReport(input: { window: { from: string; to: string }; overall: HealthMetric[]; categories: CategoryWeeks[]; reviewers: ReviewersReport; reasonLabels?: Record<string, string> }): WeeklyReport {
   const thisWeek = input.categories.map((c) => c.thisWeek);
   const reasons = new Map<string, number>();
   for (const t of thisWeek) for (const [reason, n] of Object.entries(t.overrideReasons)) reasons.set(reason, (reasons.get(reason) ?? 0) + n);
   const commonOverrideReasons = [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason)).slice(0, 10);
+
+  const codes = new Map<string, number>();
+  for (const t of thisWeek) for (const [code, n] of Object.entries(t.overrideReasonCodes ?? {})) codes.set(code, (codes.get(code) ?? 0) + n);
+  const overrideReasonCodes = [...codes]
+    .map(([code, count]) => ({ code, label: input.reasonLabels?.[code] ?? code, count }))
+    .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
+  const second = (kind: 'ai_override' | 'confident_ai' | 'reviewers') => sum(thisWeek, (t) => t.disagreements?.[kind] ?? 0);
+  const requested = sum(thisWeek, (t) => t.reviewRequests);
+  const disagreementWorkload = { aiOverride: second('ai_override'), confidentAi: second('confident_ai'), reviewers: second('reviewers'), reviewRequests: requested, share: null as number | null };
+  const added = disagreementWorkload.aiOverride + disagreementWorkload.confidentAi + disagreementWorkload.reviewers;
+  disagreementWorkload.share = round(rate(added, requested));
 
   const categoriesByOverrides = input.categories
     .map((c) => ({ category: c.category, overrides: c.thisWeek.overrides, decisions: c.thisWeek.decisions, overrideRate: round(rate(c.thisWeek.overrides, c.thisWeek.decisions)), lastWeekOverrideRate: round(rate(c.lastWeek.overrides, c.lastWeek.decisions)) }))
@@ -111,7 +130,7 @@ export function weeklyReport(input: { window: { from: string; to: string }; over
       figures: { escalations, passedAlong: passedUp, handEscalations: hand, unnecessaryEscalations: unneeded },
     },
   ];
-  return { window: input.window, overall: input.overall, commonOverrideReasons, categoriesByOverrides, reliability, expectedCalibrationError, reviewerAgreement: { ...input.reviewers.kappa, fleiss: input.reviewers.fleiss }, questions };
+  return { window: input.window, overall: input.overall, commonOverrideReasons, overrideReasonCodes, disagreementWorkload, categoriesByOverrides, reliability, expectedCalibrationError, reviewerAgreement: { ...input.reviewers.kappa, fleiss: input.reviewers.fleiss }, questions };
 }
 
 /** The report as Markdown, for a person (or a chat channel). */
@@ -126,9 +145,22 @@ export function weeklyMarkdown(r: WeeklyReport): string {
     lines.push('| Category | Overrides | Decisions | Override rate | Week before |', '|---|---|---|---|---|');
     for (const c of r.categoriesByOverrides.slice(0, 10)) lines.push(`| ${c.category} | ${c.overrides} | ${c.decisions} | ${pct(c.overrideRate)} | ${pct(c.lastWeekOverrideRate)} |`);
   }
-  lines.push('', '## Common override reasons', '');
+  lines.push('', '## Why people overrode the AI', '');
+  if (r.overrideReasonCodes.length === 0) lines.push('No reason codes this week.');
+  else {
+    lines.push('| Reason code | Overrides |', '|---|---|');
+    for (const x of r.overrideReasonCodes) lines.push(`| ${x.label} (\`${x.code}\`) | ${x.count} |`);
+  }
+  lines.push('', '## Common override reasons (as written)', '');
   if (r.commonOverrideReasons.length === 0) lines.push('None.');
   else for (const x of r.commonOverrideReasons) lines.push(`- ${x.reason} (${x.count})`);
+  const w = r.disagreementWorkload;
+  lines.push(
+    '',
+    '## Second looks at disagreements',
+    '',
+    `${w.aiOverride} override(s) of the AI went to a second person, ${w.confidentAi} override(s) of a confident AI and ${w.reviewers} split vote(s) to an arbiter: ${w.aiOverride + w.confidentAi + w.reviewers} of ${w.reviewRequests} review requests (${pct(w.share)}).`,
+  );
   lines.push('', '## Confidence against accuracy', '', `Expected calibration error: ${r.expectedCalibrationError === null ? 'n/a' : r.expectedCalibrationError.toFixed(3)}`, '', '| Confidence | Decisions | Mean confidence | AI right |', '|---|---|---|---|');
   for (const b of r.reliability) if (b.decisions > 0) lines.push(`| ${b.bin} | ${b.decisions} | ${b.meanConfidence?.toFixed(2)} | ${pct(b.accuracy)} |`);
   const fleiss = r.reviewerAgreement.fleiss;

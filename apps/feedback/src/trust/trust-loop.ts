@@ -6,6 +6,8 @@ import type { Policy } from '@hitl/policy';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Connection } from 'mongoose';
 import { POLICY } from '../tokens';
+import { sumDays, windowDays as daysOfWindow, withReasonCodes } from '../health/daily';
+import { FeedbackStore } from '../store/feedback-store';
 import { sumBins, type BinEvidence } from '@hitl/trust';
 import { applyControl, applyOutcomes, newTrustDoc, trustKey, windowBins, type TrustDoc, type TrustObservation } from './trust-state';
 
@@ -30,6 +32,7 @@ export class TrustLoop {
     @Inject(DB_CONNECTION) connection: Connection,
     private readonly publisher: EventPublisher,
     @Inject(POLICY) private readonly policy: Policy,
+    private readonly store: FeedbackStore,
   ) {
     const db = connection.db!;
     this.docs = db.collection<TrustDoc>('trust');
@@ -85,7 +88,10 @@ export class TrustLoop {
         await this.publisher.publish(Topics.TrustUpdated, p.event, { id: p.id });
         this.logger.log({ message: 'trust updated', category: p.event.category, modelVersion: p.event.modelVersion, state: p.event.state, threshold: p.event.threshold, auditRate: p.event.auditRate, evidence: p.event.evidence, stop: p.event.stop });
       } else {
-        await this.publisher.publish(Topics.RetrainingTriggered, p.event, { id: p.id });
+        // The evidence people gave besides the chart: why they overrode the category's cases in the window.
+        const days = daysOfWindow(new Date(p.event.triggeredAt), this.policy.feedback.retraining.windowDays);
+        const codes = withReasonCodes(sumDays(await this.store.daysOf(p.event.category, days)).overrideReasonCodes);
+        await this.publisher.publish(Topics.RetrainingTriggered, { ...p.event, ...codes }, { id: p.id });
         this.logger.warn({ message: 'drift alarm: retraining triggered', category: p.event.category, modelVersion: p.event.modelVersion, drift: p.event.drift });
       }
     }

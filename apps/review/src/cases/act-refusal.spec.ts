@@ -51,7 +51,7 @@ describe("the quorum's roles (four eyes as the guide writes it)", () => {
 
   it('the case screen says whose vote is still missing', () => {
     const one = vote(dual, 'mia', 'manager');
-    const html = casePage(person('carl', 'compliance_officer'), detailOf({ item: one, claim: null, similar: [], canAct: { role: 'compliance_officer' } }, now), {}).value;
+    const html = casePage(person('carl', 'compliance_officer'), detailOf({ item: one, claim: null, similar: [], canAct: { role: 'compliance_officer' }, choices: { outcomes: [], freeText: true, overrideReasons: [] } }, now), {}).value;
     expect(html).toContain('<p id="missing-votes" class="claim">Still missing: a vote from compliance officer.</p>');
   });
 });

@@ -8,9 +8,24 @@ const role = z.string().regex(/^[a-z][a-z0-9_.-]*$/, 'expected a role name').opt
 /** Approve: agreeing with the AI takes one call, no body needed. */
 export const ApproveBody = z.strictObject({ role, comment: z.string().max(5_000).optional() }).describe('Accept the AI recommendation.');
 /** Override: friction by design, a reason is required (the guide). */
-export const OverrideBody = z.strictObject({ outcome: text('outcome').pipe(z.string().max(500)), reason: text('reason'), role }).describe('Decide otherwise than the AI, saying why.');
+const reasonCode = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_.-]*$/, 'expected a reason code of the policy (lower-case, e.g. missing_context)')
+  .max(100)
+  .optional()
+  .describe("One of the policy's overrideReasons codes (GET /api/cases/{id} lists them as overrideReasons); required when the policy lists any.");
+export const OverrideBody = z
+  .strictObject({
+    outcome: text('outcome').pipe(z.string().max(500)).describe("The outcome decided instead: one of the case's outcomes (GET /api/cases/{id}), unless the policy allows free text for the category."),
+    reason: text('reason'),
+    reasonCode,
+    role,
+  })
+  .describe('Decide otherwise than the AI, saying why.');
 /** Decide a blind case (shadow stage): the outcome, without knowing what the AI recommended. */
-export const DecideBody = z.strictObject({ outcome: text('outcome').pipe(z.string().max(500)), reason: z.string().trim().max(5_000).optional(), role }).describe('Decide a case reviewed blind (rollout stage shadow).');
+export const DecideBody = z
+  .strictObject({ outcome: text('outcome').pipe(z.string().max(500)), reason: z.string().trim().max(5_000).optional(), reasonCode, role })
+  .describe('Decide a case reviewed blind (rollout stage shadow).');
 export const RequestInfoBody = z.strictObject({ question: text('question'), role }).describe('Ask the producer for more information (a revision round).');
 export const EscalateBody = z.strictObject({ reason: text('reason'), role }).describe('Hand the case up the escalation ladder.');
 

@@ -1,6 +1,7 @@
 import { Topics, type EventOf } from '@hitl/contracts';
 import { contextOf, EventPublisher } from '@hitl/messaging';
-import { ConflictException, ForbiddenException, HttpException, Inject, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { outcomeRefusal, rulesFor, type Policy } from '@hitl/policy';
+import { BadRequestException, ConflictException, ForbiddenException, HttpException, Inject, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/authenticator';
 import { AUDIT_TRAIL, type AuditTrail, type RequestOrigin } from '../audit-trail';
@@ -26,6 +27,17 @@ export interface CaseDetail {
   similar: PastCase[];
   /** The caller's role for acting, or why they cannot act now. */
   canAct: { role: string } | { reason: string };
+  /** What the policy lets a person decide on this case (the override form's lists). */
+  choices: Choices;
+}
+
+export interface Choices {
+  /** Outcomes to choose from, the AI's recommendation first (blind: the list alone). */
+  outcomes: string[];
+  /** Whether another outcome may be typed in. */
+  freeText: boolean;
+  /** The policy's override reason codes; one is required for an override when any are listed. */
+  overrideReasons: { code: string; label: string }[];
 }
 
 /**
@@ -40,6 +52,7 @@ export class ReviewService {
     private readonly publisher: EventPublisher,
     @Inject(AUDIT_TRAIL) private readonly audit: AuditTrail,
     @Inject(REVIEW_SETTINGS) private readonly settings: ReviewSettings,
+    @Inject('POLICY') private readonly policy: Policy,
   ) {}
 
   /** Answered from this replica's in-memory view (see QueueView). */
@@ -83,7 +96,7 @@ export class ReviewService {
     if (problem) throw problem;
     const similar = similarCases(item!, await this.store.pastCases(item!.category));
     const refusal = actRefusal(item!, user, now);
-    return { item: item!, claim: activeClaim(item!, now) ?? null, similar, canAct: refusal ? { reason: refusal.message } : { role: actingRole(item!, user)! } };
+    return { item: item!, claim: activeClaim(item!, now) ?? null, similar, canAct: refusal ? { reason: refusal.message } : { role: actingRole(item!, user)! }, choices: choicesOf(item!, this.policy) };
   }
 
   /** One reviewer works a case at a time: a lease, renewed by claiming again, released by acting. */
@@ -164,7 +177,7 @@ export class ReviewService {
     let missing = false;
     await this.store.change(caseId, (item) => {
       missing = !item;
-      problem = item ? (visibility(item, user, caseId) ?? actRefusal(item, user, now, act.body.role, act.action) ?? blindRefusal(item, act.action) ?? auditRefusal(item, act.action)) : undefined;
+      problem = item ? (visibility(item, user, caseId) ?? actRefusal(item, user, now, act.body.role, act.action) ?? blindRefusal(item, act.action) ?? auditRefusal(item, act.action) ?? choiceRefusal(item, act, this.policy)) : undefined;
       if (problem || !item) return undefined;
       const current = item;
       const mine = activeClaim(current, now)?.by === user.id ? current.claim! : undefined;
@@ -195,7 +208,7 @@ export class ReviewService {
       throw new ServiceUnavailableException(`could not publish the decision, nothing was recorded; try again (${error instanceof Error ? error.message : String(error)})`);
     }
     await this.store.change(caseId, (item) => onDecided(item, decided!));
-    await this.audit.record({ actor: user, action: decided!.action, target: caseId, from, details: { decisionId, ...(act.action === 'decide' ? { blind: true } : {}), role: decided!.role, round: decided!.round, ...(decided!.outcome ? { outcome: decided!.outcome } : {}), ...(decided!.reason ? { reason: decided!.reason } : {}) } });
+    await this.audit.record({ actor: user, action: decided!.action, target: caseId, from, details: { decisionId, ...(act.action === 'decide' ? { blind: true } : {}), role: decided!.role, round: decided!.round, ...(decided!.outcome ? { outcome: decided!.outcome } : {}), ...(decided!.reason ? { reason: decided!.reason } : {}), ...(decided!.reasonCode ? { reasonCode: decided!.reasonCode } : {}) } });
     // A calibration exercise tells the reviewer at once what it was, and whether they caught the AI's mistake.
     return reveal ? { ...decided!, reveal } : decided!;
   }
@@ -211,11 +224,11 @@ function decisionOf(act: Action, recommendation: string): Pick<ReviewDecided, 'a
     case 'approve':
       return { action: 'approve', outcome: recommendation, ...(act.body.comment ? { reason: act.body.comment } : {}), agreesWithAi: true };
     case 'override':
-      return { action: 'override', outcome: act.body.outcome, reason: act.body.reason, agreesWithAi: false };
+      return { action: 'override', outcome: act.body.outcome, reason: act.body.reason, ...(act.body.reasonCode ? { reasonCode: act.body.reasonCode } : {}), agreesWithAi: false };
     case 'decide':
       return act.body.outcome === recommendation
         ? { action: 'approve', outcome: recommendation, ...(act.body.reason ? { reason: act.body.reason } : {}), agreesWithAi: true }
-        : { action: 'override', outcome: act.body.outcome, reason: act.body.reason || BLIND_OVERRIDE_REASON, agreesWithAi: false };
+        : { action: 'override', outcome: act.body.outcome, reason: act.body.reason || BLIND_OVERRIDE_REASON, ...(act.body.reasonCode ? { reasonCode: act.body.reasonCode } : {}), agreesWithAi: false };
     case 'request_info':
       return { action: 'request_info', reason: act.body.question, agreesWithAi: false };
     case 'escalate':
@@ -224,6 +237,32 @@ function decisionOf(act: Action, recommendation: string): Pick<ReviewDecided, 'a
 }
 
 export const BLIND_OVERRIDE_REASON = 'decided blind (shadow stage): the AI recommended otherwise';
+
+export function choicesOf(item: Pick<QueueItem, 'category' | 'recommendation' | 'blind'>, policy: Policy): Choices {
+  const rules = rulesFor(policy, item.category);
+  const outcomes = item.blind === true ? rules.outcomes : [...new Set([item.recommendation, ...rules.outcomes])];
+  return { outcomes, freeText: rules.freeTextOutcomes, overrideReasons: policy.overrideReasons.map((r) => ({ code: r.code, label: r.label })) };
+}
+
+/**
+ * What a person decides must be what the policy offers: an outcome from the category's list
+ * (or the AI's recommendation; free text only where the policy allows it), and for an override
+ * a reason code from the policy's overrideReasons when it lists any. A 400 names the field.
+ */
+function choiceRefusal(item: QueueItem, act: Action, policy: Policy): HttpException | undefined {
+  if (act.action !== 'override' && act.action !== 'decide') return undefined;
+  const bad = (field: string, message: string) => new BadRequestException({ statusCode: 400, error: 'Bad Request', field, message: `${field}: ${message}` });
+  const outcome = outcomeRefusal(rulesFor(policy, item.category), act.body.outcome, item.recommendation, item.blind === true);
+  if (outcome) return bad('outcome', outcome);
+  // A blind decision cannot know it overrides (the recommendation is hidden): its code is optional.
+  const overriding = act.action === 'override';
+  const codes = policy.overrideReasons.map((r) => r.code);
+  if (act.body.reasonCode !== undefined && !codes.includes(act.body.reasonCode)) {
+    return bad('reasonCode', codes.length > 0 ? `${JSON.stringify(act.body.reasonCode)} is not one of the policy's override reasons: ${codes.join(', ')}` : 'the policy lists no override reasons');
+  }
+  if (overriding && codes.length > 0 && act.body.reasonCode === undefined) return bad('reasonCode', `an override needs one of the policy's reason codes: ${codes.join(', ')}`);
+  return undefined;
+}
 
 /** A blind case is decided with `decide` (approving an unseen recommendation means nothing); a seen one with approve or override. */
 function blindRefusal(item: QueueItem, action: Action['action']): HttpException | undefined {

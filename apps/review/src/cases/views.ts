@@ -60,6 +60,8 @@ export function detailOf(detail: CaseDetail, now: Date) {
     audit: auditOf(item),
     similar: blind ? [] : detail.similar,
     canAct: detail.canAct,
+    /** What may be decided: the outcomes to choose from (free text only where the policy allows) and the override reason codes. */
+    choices: detail.choices,
   };
 }
 

@@ -21,6 +21,8 @@ export interface Vote {
   action: ReviewDecided['action'];
   outcome?: string;
   reason?: string;
+  /** An override's reason code from the policy. */
+  reasonCode?: string;
   round: number;
   startedAt: string;
   decidedAt: string;
@@ -250,6 +252,7 @@ export function toVote(e: ReviewDecided): Vote {
     action: e.action,
     ...(e.outcome !== undefined ? { outcome: e.outcome } : {}),
     ...(e.reason !== undefined ? { reason: e.reason } : {}),
+    ...(e.reasonCode !== undefined ? { reasonCode: e.reasonCode } : {}),
     round: e.round,
     startedAt: e.startedAt,
     decidedAt: e.decidedAt,

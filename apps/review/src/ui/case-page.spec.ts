@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/authenticator';
 import { detailOf } from '../cases/views';
+import type { CaseDetail } from '../cases/review.service';
 import { exampleOf, Topics } from '@hitl/contracts';
 import { onDecided, onFinalized, onRequested, type QueueItem, type ReviewDecided } from '../queue/queue-item';
 import { reviewRequest } from '../review-client.test-helper';
@@ -7,7 +8,8 @@ import { casePage, money } from './pages';
 
 const now = new Date('2026-01-06T10:00:00Z');
 const sam: Principal = { id: 'sam', name: 'Sam Support', roles: ['support_lead'] };
-const page = (item: QueueItem, canAct: { role: string } | { reason: string } = { role: 'support_lead' }) => casePage(sam, detailOf({ item, claim: null, similar: [], canAct }, now), {}).value;
+const freeText = { outcomes: [], freeText: true, overrideReasons: [] };
+const page = (item: QueueItem, canAct: { role: string } | { reason: string } = { role: 'support_lead' }, choices: CaseDetail['choices'] = freeText) => casePage(sam, detailOf({ item, claim: null, similar: [], canAct, choices }, now), {}).value;
 const verdict = (action: 'approve' | 'override'): ReviewDecided => ({
   caseId: 'c1',
   decisionId: `d-${action}`,
@@ -57,6 +59,23 @@ describe('the case screen of an audit of an auto-approval', () => {
 describe('the case screen, as a person reads it', () => {
   it('writes amounts as their currency does', () => {
     expect([money(127.5), money(24_000), money(1200, 'EUR'), money(1200, 'JPY'), money(12.5, 'XYZ'), money(undefined)]).toEqual(['$127.50', '$24,000.00', '€1,200.00', '¥1,200', 'XYZ\u00a012.50', '']);
+  });
+
+  it("offers the policy's outcomes as a list (the AI's own left out) and its reason codes, required for an override", () => {
+    const item = onRequested(undefined, 'ev-1', reviewRequest('c1', { recommendation: 'approve' }), now)!;
+    const reasons = [{ code: 'missed_evidence', label: 'The AI missed evidence' }, { code: 'other', label: 'Other' }];
+    const listed = page(item, undefined, { outcomes: ['approve', 'deny', 'store_credit'], freeText: false, overrideReasons: reasons });
+    expect(listed).toContain('<select id="override-outcome" name="outcome" required aria-keyshortcuts="o"><option value="">Choose an outcome…</option><option value="deny">deny</option><option value="store_credit">store_credit</option></select>');
+    expect(listed).toContain('<label for="override-code">Reason code (required)</label>');
+    expect(listed).toContain('<select id="override-code" name="reasonCode" required><option value="">Choose a reason…</option><option value="missed_evidence">The AI missed evidence</option><option value="other">Other</option></select>');
+    // Free text beside the list: typing is allowed, the list is a suggestion.
+    const typed = page(item, undefined, { outcomes: ['approve', 'deny'], freeText: true, overrideReasons: [] });
+    expect(typed).toContain('<input id="override-outcome" name="outcome" required maxlength="500" list="override-outcome-list"');
+    expect(typed).toContain('<datalist id="override-outcome-list"><option value="deny"></option></datalist>');
+    // No list, no codes: the text field alone.
+    const free = page(item);
+    expect(free).toContain('<input id="override-outcome" name="outcome" required maxlength="500" aria-keyshortcuts="o">');
+    expect(free).not.toContain('reasonCode');
   });
 
   it('labels the approve button with the recommendation, unless the recommendation is approve itself', () => {

@@ -167,26 +167,53 @@ function blindPanel(): Html {
 </section>`;
 }
 
+type Choices = Detail['choices'];
+const reasonLabel = (choices: Choices, code: string) => choices.overrideReasons.find((r) => r.code === code)?.label ?? code;
+
+/**
+ * The outcome field: a list when the policy gives one (a typo cannot become the final decision),
+ * a list with typing allowed when it also allows free text, a text field when it gives none.
+ */
+function outcomeField(id: string, outcomes: string[], freeText: boolean, key: string): Html {
+  if (outcomes.length === 0) return html`<input id="${id}" name="outcome" required maxlength="500" aria-keyshortcuts="${key}">`;
+  if (freeText) {
+    return html`<input id="${id}" name="outcome" required maxlength="500" list="${id}-list" aria-keyshortcuts="${key}" aria-describedby="${id}-hint"><datalist id="${id}-list">${outcomes.map((o) => html`<option value="${o}"></option>`)}</datalist>
+    <small id="${id}-hint" class="sub">Choose one, or type another outcome.</small>`;
+  }
+  return html`<select id="${id}" name="outcome" required aria-keyshortcuts="${key}"><option value="">Choose an outcome…</option>${outcomes.map((o) => html`<option value="${o}">${o}</option>`)}</select>`;
+}
+
+/** The policy's override reason codes: required for an override, optional for a blind decision. */
+function reasonCodeField(id: string, reasons: Choices['overrideReasons'], required: boolean): Html {
+  if (reasons.length === 0) return html``;
+  return html`<label for="${id}">Reason code${required ? ' (required)' : ' (if you decide otherwise than the AI)'}</label>
+    <select id="${id}" name="reasonCode"${required ? html` required` : ''}><option value="">Choose a reason…</option>${reasons.map((r) => html`<option value="${r.code}">${r.label}</option>`)}</select>`;
+}
+
 /** An audit's verdict is on the AI: approve says it was right, override says it was wrong and what was right. */
-function approveOrOverride(recommendation: string, audit = false): Html {
+function approveOrOverride(recommendation: string, choices: Choices, audit = false): Html {
+  // Overriding with the AI's own recommendation is not an override.
+  const instead = choices.outcomes.filter((o) => o !== recommendation);
   return html`  <div class="buttons">
     <form data-action="approve"><button type="submit" class="primary" id="approve" aria-keyshortcuts="a">${recommendation.toLowerCase() === 'approve' ? 'Approve' : `Approve “${recommendation}”`}${audit ? ': the AI was right' : ''} <kbd>a</kbd></button></form>
   </div>
   <form data-action="override" class="act">
     <h3>${audit ? 'Override: the AI was wrong' : 'Override'} <kbd>o</kbd></h3>
     <label for="override-outcome">${audit ? 'The right outcome' : 'Decide instead'}</label>
-    <input id="override-outcome" name="outcome" required maxlength="500" aria-keyshortcuts="o">
+    ${outcomeField('override-outcome', instead, choices.freeText, 'o')}
+    ${reasonCodeField('override-code', choices.overrideReasons, true)}
     <label for="override-reason">Reason (required)</label>
     <textarea id="override-reason" name="reason" required rows="2"></textarea>
     <button type="submit" id="override" disabled>Override</button>
   </form>`;
 }
 
-function decideBlind(): Html {
+function decideBlind(choices: Choices): Html {
   return html`<form data-action="decide" class="act">
     <h3>Your decision <kbd>d</kbd></h3>
     <label for="decide-outcome">Outcome</label>
-    <input id="decide-outcome" name="outcome" required maxlength="500" aria-keyshortcuts="d">
+    ${outcomeField('decide-outcome', choices.outcomes, choices.freeText, 'd')}
+    ${reasonCodeField('decide-code', choices.overrideReasons, false)}
     <label for="decide-reason">Reason (optional)</label>
     <textarea id="decide-reason" name="reason" rows="2"></textarea>
     <button type="submit" id="decide" class="primary" disabled>Decide</button>
@@ -243,7 +270,7 @@ ${d.blind || !d.score ? blindPanel() : aiPanel(d, d.score)}
   <h2 id="act-h">Decide</h2>
   ${canAct
     ? html`<p class="sub">Acting as ${label((d.canAct as { role: string }).role)}.</p>
-  ${d.blind ? decideBlind() : approveOrOverride(d.recommendation!, d.audit !== null)}
+  ${d.blind ? decideBlind(d.choices) : approveOrOverride(d.recommendation!, d.choices, d.audit !== null)}
   ${d.audit
     ? ''
     : html`<form data-action="request-info" class="act">
@@ -268,7 +295,7 @@ ${d.blind || !d.score ? blindPanel() : aiPanel(d, d.score)}
   <h2 id="hist-h">History</h2>
   <ol class="history" id="history">
   ${d.requests.map((r) => html`<li><time datetime="${r.requestedAt}">${when(r.requestedAt)}</time> round ${r.round}: review requested from ${r.eligibleRoles.map(label).join(', ')} (${label(r.tier)}, ${label(r.reason)})</li>`)}
-  ${d.decisions.map((v) => html`<li><time datetime="${v.decidedAt}">${when(v.decidedAt)}</time> round ${v.round}: ${v.reviewerId} (${label(v.role)}) ${label(v.action)}${v.outcome ? ` → ${v.outcome}` : ''}${v.reason ? html`: <q>${v.reason}</q>` : ''}</li>`)}
+  ${d.decisions.map((v) => html`<li><time datetime="${v.decidedAt}">${when(v.decidedAt)}</time> round ${v.round}: ${v.reviewerId} (${label(v.role)}) ${label(v.action)}${v.outcome ? ` → ${v.outcome}` : ''}${v.reasonCode ? html` <span class="code" data-reason-code="${v.reasonCode}">[${reasonLabel(d.choices, v.reasonCode)}]</span>` : ''}${v.reason ? html`: <q>${v.reason}</q>` : ''}</li>`)}
   ${d.escalations.map((e) => html`<li><time datetime="${e.firedAt}">${when(e.firedAt)}</time> escalated to ${label(e.escalateTo)} (level ${e.level}, ${e.reason})</li>`)}
   ${d.finalized && d.finalized.decidedBy === 'human' && !d.audit ? html`<li><time datetime="${d.finalized.finalizedAt}">${when(d.finalized.finalizedAt)}</time> finalized: ${d.finalized.outcome}</li>` : ''}
   </ol>

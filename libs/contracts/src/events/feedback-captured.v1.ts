@@ -28,6 +28,7 @@ export const FeedbackCapturedV1Schema = z
     role: slugField,
     reviewTimeMs: durationMsField.describe('From opening the case to deciding.'),
     reason: textField.optional().describe('Why; always present for an override.'),
+    reasonCode: slugField.optional().describe("The override's reason code from the policy (review.decided reasonCode), when it has one."),
     band: BandSchema,
     confidence: unitInterval.describe('The overall score the AI had.'),
     tier: TierSchema,

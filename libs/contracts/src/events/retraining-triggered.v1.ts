@@ -38,6 +38,11 @@ export const RetrainingTriggeredV1Schema = z
       })
       .optional()
       .describe('Present when a drift test raised the alarm (not the override rate).'),
+    overrideReasonCodes: z
+      .array(z.object({ code: slugField, count: z.number().int().min(1) }))
+      .max(50)
+      .optional()
+      .describe("The policy's override reason codes people gave in the category over the window, most frequent first: where to look first."),
   })
   .meta({
     title: 'retraining.triggered v1',

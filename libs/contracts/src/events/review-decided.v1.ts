@@ -20,6 +20,7 @@ export const ReviewDecidedV1Schema = z
     reason: textField
       .optional()
       .describe('Required for override (why), request_info (the question) and escalate (why).'),
+    reasonCode: slugField.optional().describe("The override's reason code from the policy's overrideReasons (the review API requires one for override when the policy lists them); reason keeps the free text."),
     agreesWithAi: z.boolean().describe('True for approve, false for override.'),
     round: roundField,
     exercise: z.literal(true).optional().describe('A verdict on a calibration exercise, not on a live case: routing ignores it; feedback counts it toward the catch rate.'),

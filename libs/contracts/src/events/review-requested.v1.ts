@@ -46,6 +46,10 @@ export const ReviewRequestedV1Schema = z
       .optional()
       .describe('Roles the quorum must include, one approval each (e.g. one manager and one compliance officer; an escalation target that must decide); absent: any eligible roles.'),
     reason: ReviewReasonSchema.describe('Why a person must look (one request per reason, e.g. disagreement).'),
+    disagreement: z
+      .enum(['ai_override', 'confident_ai', 'reviewers'])
+      .optional()
+      .describe("With reason disagreement, whose: ai_override, a person overrode the AI in a tier where the policy asks a second person to decide (arbitration.aiDisagreementTiers); confident_ai, an override of a confident AI in a high-risk tier; reviewers, two people voted differently."),
     priority: z.number().int().min(PRIORITY_MIN).max(PRIORITY_MAX).describe('0 routine .. 100 most urgent.'),
     dueAt: timestampField.describe("The tier's time limit for a decision (its SLA: 60 minutes for single approval by default). Escalation runs on its own ladder: see escalatesAt."),
     escalatesAt: timestampField.optional().describe("When the escalation ladder takes its next step if nobody acts (the policy's ladder, from the request that started it); absent past the last rung and for audits."),

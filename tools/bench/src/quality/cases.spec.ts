@@ -88,5 +88,7 @@ describe('simulated reviewers', () => {
     expect(actionFor({ blind: false, recommendation: 'cat' }, 'cat')).toEqual({ path: 'approve', body: {} });
     expect(actionFor({ blind: false, recommendation: 'dog' }, 'cat')).toEqual({ path: 'override', body: { outcome: 'cat', reason: 'The record shows cat, not dog.' } });
     expect(actionFor({ blind: true, recommendation: null }, 'cat')).toMatchObject({ path: 'decide', body: { outcome: 'cat' } });
+    // With the policy's reason code, when it lists any.
+    expect(actionFor({ blind: false, recommendation: 'dog' }, 'cat', 'missed_evidence')).toEqual({ path: 'override', body: { outcome: 'cat', reason: 'The record shows cat, not dog.', reasonCode: 'missed_evidence' } });
   });
 });

@@ -195,6 +195,9 @@ export async function runQuality(options: QualityOptions): Promise<QualityRun> {
   const trust: TrustStep[] = [];
   let sent = 0;
   const reviewers: SimulatedReviewer[] = [];
+  // Reviewers who know the truth override because the AI misread the input.
+  const codes = ((policy.overrideReasons as { code: string }[] | undefined) ?? []).map((r) => r.code);
+  const reasonCode = codes.includes('missed_evidence') ? 'missed_evidence' : codes[0];
   let stopTail: (() => Promise<void>) | undefined;
   let publisher: EventPublisher | undefined;
   let publishing = 0;
@@ -224,7 +227,7 @@ export async function runQuality(options: QualityOptions): Promise<QualityRun> {
 
     const truths = new Map(cases.map((c) => [c.caseId, { truth: c.truth, labels: dataset.labels }]));
     for (const [i, username] of names.entries()) {
-      const reviewer = new SimulatedReviewer({ url: review.url!, username, password, errorRate: options.reviewerError, seed: options.seed * 1_000 + i, thinkMs: options.thinkMs, truthOf: (id) => truths.get(id) });
+      const reviewer = new SimulatedReviewer({ url: review.url!, username, password, errorRate: options.reviewerError, seed: options.seed * 1_000 + i, thinkMs: options.thinkMs, reasonCode, truthOf: (id) => truths.get(id) });
       await reviewer.login();
       reviewers.push(reviewer);
     }

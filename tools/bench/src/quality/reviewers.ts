@@ -19,17 +19,17 @@ export function reviewerBelief(truth: Truth, errorRate: number, random: () => nu
   return others[Math.floor(random() * others.length)];
 }
 
-export type ReviewAction = { path: 'approve'; body: Record<string, never> } | { path: 'override'; body: { outcome: string; reason: string } } | { path: 'decide'; body: { outcome: string; reason: string } };
+export type ReviewAction = { path: 'approve'; body: Record<string, never> } | { path: 'override'; body: { outcome: string; reason: string; reasonCode?: string } } | { path: 'decide'; body: { outcome: string; reason: string } };
 
 /**
  * The action for a case: a blind case (shadow rollout, no recommendation shown) is decided with
  * the belief; otherwise approve when the belief is the AI's recommendation, else override with the
  * belief and a reason.
  */
-export function actionFor(item: { blind: boolean; recommendation: string | null }, belief: string): ReviewAction {
+export function actionFor(item: { blind: boolean; recommendation: string | null }, belief: string, reasonCode?: string): ReviewAction {
   if (item.blind || item.recommendation === null) return { path: 'decide', body: { outcome: belief, reason: 'Checked against the source record.' } };
   if (item.recommendation === belief) return { path: 'approve', body: {} };
-  return { path: 'override', body: { outcome: belief, reason: `The record shows ${belief}, not ${item.recommendation}.` } };
+  return { path: 'override', body: { outcome: belief, reason: `The record shows ${belief}, not ${item.recommendation}.`, ...(reasonCode ? { reasonCode } : {}) } };
 }
 
 export interface ReviewerStats {
@@ -62,6 +62,8 @@ export interface ReviewerOptions {
   seed: number;
   /** Pause after each decision (a person reading the next case), ms. */
   thinkMs: number;
+  /** The policy's reason code an override carries (its overrideReasons; none when it lists none). */
+  reasonCode?: string;
   truthOf: (caseId: string) => Truth | undefined;
 }
 
@@ -153,7 +155,7 @@ export class SimulatedReviewer {
       return true;
     }
     const belief = reviewerBelief(truth, this.options.errorRate, this.random);
-    const action = actionFor(item, belief);
+    const action = actionFor(item, belief, this.options.reasonCode);
     const answer = await fetch(`${this.options.url}/api/cases/${id}/${action.path}`, { method: 'POST', headers: this.headers(true), body: JSON.stringify(action.body) });
     await answer.arrayBuffer();
     if (answer.status === 409) {

@@ -20,6 +20,7 @@ export function reviewRequested(c: ReviewCase, explanation: string): CaseOutput 
       eligibleRoles: request.eligibleRoles,
       ...(request.requiredRoles?.length ? { requiredRoles: request.requiredRoles } : {}),
       reason: request.reason,
+      ...(request.disagreement ? { disagreement: request.disagreement } : {}),
       priority: request.priority,
       dueAt: request.dueAt,
       ...(request.escalatesAt ? { escalatesAt: request.escalatesAt, escalatesTo: request.escalatesTo } : {}),

@@ -39,6 +39,8 @@ export interface CaseRequest {
   /** Roles the quorum must include, one approval each (the tier's, and targets of escalations that must decide). */
   requiredRoles?: string[];
   reason: ReviewRequested['reason'];
+  /** With reason disagreement: whose (review.requested disagreement). */
+  disagreement?: NonNullable<ReviewRequested['disagreement']>;
   priority: number;
   /** The tier's time limit for a decision (its SLA). */
   dueAt: string;

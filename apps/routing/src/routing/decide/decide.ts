@@ -14,7 +14,7 @@ function slaOf(policy: Policy, tier: Tier): number {
   return policy.tiers.find((t) => t.name === tier)!.slaMinutes;
 }
 
-function newRequest(c: ReviewCase, policy: Policy, now: Date, fields: Pick<CaseRequest, 'tier' | 'requiredApprovals' | 'eligibleRoles' | 'reason'>, bump = 1): CaseRequest {
+function newRequest(c: ReviewCase, policy: Policy, now: Date, fields: Pick<CaseRequest, 'tier' | 'requiredApprovals' | 'eligibleRoles' | 'reason' | 'disagreement'>, bump = 1): CaseRequest {
   return {
     ...fields,
     priority: priorityOf(fields.tier, c.band, c.scored.triggers, c.escalationLevel + bump),
@@ -37,7 +37,7 @@ function overridesAiInTier(c: ReviewCase, vote: ReviewerVote, policy: Policy): b
 
 function toSecondPerson(c: ReviewCase, votes: ReviewerVote[], voters: string[], policy: Policy, now: Date, why: string): Transition {
   const roles = [...new Set([...(policy.tiers.find((t) => t.name === c.tier)?.eligibleRoles ?? []), ...policy.arbitration.roles])];
-  const request = newRequest(c, policy, now, { tier: c.tier, requiredApprovals: 1, eligibleRoles: roles, reason: 'disagreement' });
+  const request = newRequest(c, policy, now, { tier: c.tier, requiredApprovals: 1, eligibleRoles: roles, reason: 'disagreement', disagreement: 'ai_override' });
   const next: ReviewCase = { ...c, state: 'awaiting_arbiter', votes, voters, request, history: [...c.history, { at: now.toISOString(), what: why }] };
   return { applied: true, case: next, outputs: [reviewRequested(next, why)] };
 }
@@ -58,8 +58,8 @@ function finalize(c: ReviewCase, outcome: string, votes: ReviewerVote[], now: Da
   return { applied: true, case: done, outputs: [decisionFinalized(done, outcome, 'human', approvers, now, dissenters)] };
 }
 
-function toArbiter(c: ReviewCase, votes: ReviewerVote[], voters: string[], policy: Policy, now: Date, why: string): Transition {
-  const request = newRequest(c, policy, now, { tier: c.tier, requiredApprovals: 1, eligibleRoles: policy.arbitration.roles, reason: 'disagreement' });
+function toArbiter(c: ReviewCase, votes: ReviewerVote[], voters: string[], policy: Policy, now: Date, why: string, whose: 'reviewers' | 'confident_ai'): Transition {
+  const request = newRequest(c, policy, now, { tier: c.tier, requiredApprovals: 1, eligibleRoles: policy.arbitration.roles, reason: 'disagreement', disagreement: whose });
   const next: ReviewCase = { ...c, state: 'awaiting_arbiter', votes, voters, request, history: [...c.history, { at: now.toISOString(), what: why }] };
   return { applied: true, case: next, outputs: [reviewRequested(next, why)] };
 }
@@ -172,9 +172,9 @@ export function decide(c: ReviewCase, d: ReviewDecided, policy: Policy, now: Dat
     return { applied: true, case: next, outputs: [] };
   }
   const outcomes = new Set(votes.map((v) => v.outcome));
-  if (outcomes.size > 1) return toArbiter(c, votes, voters, policy, now, `approvers disagree (${[...outcomes].join(' vs ')}): a senior arbiter decides`);
+  if (outcomes.size > 1) return toArbiter(c, votes, voters, policy, now, `approvers disagree (${[...outcomes].join(' vs ')}): a senior arbiter decides`, 'reviewers');
   if (votes.some((v) => overridesConfidentAi(c, v, policy))) {
-    return toArbiter(c, votes, voters, policy, now, `override of a confident AI (${c.scored.score.overall.toFixed(2)}) in ${c.tier}: a senior arbiter decides`);
+    return toArbiter(c, votes, voters, policy, now, `override of a confident AI (${c.scored.score.overall.toFixed(2)}) in ${c.tier}: a senior arbiter decides`, 'confident_ai');
   }
   const overrider = votes.find((v) => overridesAiInTier(c, v, policy));
   if (overrider) {
