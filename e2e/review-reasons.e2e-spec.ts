@@ -31,7 +31,7 @@ interface CaseDetail {
   blind: boolean;
   recommendation: string | null;
   requests: { reason: string; round: number; eligibleRoles: string[] }[];
-  decisions: { reviewerId: string; action: string; outcome?: string; round: number }[];
+  decisions: { reviewerId: string; action: string; outcome?: string; reason?: string; reasonCode?: string; round: number }[];
   escalations: { escalateTo: string; reason: string }[];
   finalized: { outcome: string; decidedBy: string } | null;
   audit: { autoApproved: { outcome: string }; verdict: { upheld: boolean; outcome: string | null; reviewerId: string } | null } | null;
@@ -309,6 +309,27 @@ describe('every review.requested reason, end to end through the services, the re
     expectNoDeadLetters();
   });
 
+  it("disagreement between the AI and a person (the default policy's single_approver tier): the override goes to a second person who sees the AI's case and the override's reason, never the overrider", async () => {
+    const id = caseId('second-look');
+    await submit(id, MID, { category: 'rr_second_look', recommendation: 'approve' });
+    expect(await publishedRequest(id, 'band')).toMatchObject({ tier: 'single_approver' });
+    await as.sam.waitInQueue(id, 'rr_second_look');
+    expect((await as.sam.act(id, 'override', { outcome: 'deny', reasonCode: 'policy_exception', reason: 'Refunds over the limit need a receipt' })).status).toBe(200);
+    // Not final: a second request, for a second person.
+    expect(await publishedRequest(id, 'disagreement')).toMatchObject({ disagreement: 'ai_override', requiredApprovals: 1, eligibleRoles: expect.arrayContaining(['support_lead', 'senior_reviewer']) });
+    expect(finalized(id)).toEqual([]);
+    // The second person sees the AI's case (recommendation, reasoning) and the override with its reason and code.
+    const seen = await as.jamie.waitForRequest(id, 'disagreement');
+    // The overrider cannot be the second person.
+    expect(await as.sam.act(id, 'approve')).toMatchObject({ status: 403, body: { message: expect.stringContaining('you cannot arbitrate a disagreement you are part of') } });
+    expect(seen).toMatchObject({ recommendation: 'approve', decisions: [expect.objectContaining({ reviewerId: 'sam', action: 'override', outcome: 'deny', reasonCode: 'policy_exception', reason: 'Refunds over the limit need a receipt' })] });
+    expect((seen as unknown as { context: { reasoning: string | null } }).context.reasoning).toBeTruthy();
+    // Jamie sides with the AI: approve is final, sam is the dissenter.
+    expect((await as.jamie.act(id, 'approve')).status).toBe(200);
+    expect(await oneFinal(id)).toMatchObject({ decidedBy: 'human', outcome: 'approve', approvers: [{ reviewerId: 'jamie' }], dissenters: [{ reviewerId: 'sam' }] });
+    expectNoDeadLetters();
+  });
+
   it('disagreement: the two approvers of a dual case disagree; a senior arbiter decides', async () => {
     const id = caseId('dual');
     await submit(id, MID, { category: 'rr_dual', riskLevel: 'high' });
@@ -317,7 +338,7 @@ describe('every review.requested reason, end to end through the services, the re
     expect((await as.morgan.act(id, 'approve')).status).toBe(200);
     await as.casey.waitInQueue(id, 'rr_dual');
     expect((await as.casey.act(id, 'override', { outcome: 'deny', reasonCode: 'missed_evidence', reason: 'The goods were never returned' })).status).toBe(200);
-    expect(await publishedRequest(id, 'disagreement')).toMatchObject({ eligibleRoles: ['senior_reviewer'], requiredApprovals: 1 });
+    expect(await publishedRequest(id, 'disagreement')).toMatchObject({ eligibleRoles: ['senior_reviewer'], requiredApprovals: 1, disagreement: 'reviewers' });
     await as.riley.waitForRequest(id, 'disagreement');
     expect((await as.riley.act(id, 'approve')).status).toBe(200);
     expect(await oneFinal(id)).toMatchObject({ decidedBy: 'human', outcome: 'approve', approvers: expect.arrayContaining([expect.objectContaining({ reviewerId: 'riley' })]) });
@@ -384,8 +405,18 @@ describe('every review.requested reason, end to end through the services, the re
     expect(await reviewer.waitForRequest(id, 'audit')).toMatchObject({ audit: { autoApproved: { outcome: 'approve' }, verdict: null }, finalized: { outcome: 'approve', decidedBy: 'auto' } });
     const answer = action === 'approve' ? await reviewer.act(id, 'approve') : await reviewer.act(id, 'override', { outcome: 'deny', reasonCode: 'missed_evidence', reason: 'The damage predates the policy' });
     expect(answer).toMatchObject({ status: 200, body: { action, outcome: verdict.outcome } });
-    const shown = await expectVote(reviewer, id, { reviewerId: reviewer.id, action, outcome: verdict.outcome });
-    expect(shown).toMatchObject({ status: 'finalized', finalized: { outcome: 'approve', decidedBy: 'auto' }, audit: { verdict: { ...verdict, reviewerId: reviewer.id } } });
+    // An overturn in the single_approver tier needs a second person's word (the default policy's AI–human
+    // disagreement): until then the audit stays open without a verdict; then the second overturn is it.
+    let by = reviewer;
+    if (action === 'override') {
+      const waiting = await expectVote(reviewer, id, { reviewerId: reviewer.id, action, outcome: verdict.outcome });
+      expect(waiting).toMatchObject({ status: 'open', audit: { verdict: null } });
+      by = as.alex;
+      await by.waitInQueue(id, category);
+      expect(await by.act(id, 'override', { outcome: 'deny', reasonCode: 'missed_evidence', reason: 'Confirmed: the damage predates the policy' })).toMatchObject({ status: 200 });
+    }
+    const shown = await expectVote(by, id, { reviewerId: by.id, action, outcome: verdict.outcome });
+    expect(shown).toMatchObject({ status: 'finalized', finalized: { outcome: 'approve', decidedBy: 'auto' }, audit: { verdict: { ...verdict, reviewerId: by.id } } });
     // Feedback records it as audit evidence (the false-negative rate), not as a review decision.
     await expectFeedback(category, { auto_approval_rate: { value: 1, sample: 1 }, false_negative_rate: { value: overturned, sample: 1 }, override_rate: { value: null, sample: 0 } });
     // Routing has consumed the verdict: still the one decision.finalized.
@@ -399,6 +430,9 @@ describe('every review.requested reason, end to end through the services, the re
     await submit(past, MID, { category: 'rr_exercise', recommendation: 'approve' });
     await as.sam.waitInQueue(past, 'rr_exercise');
     expect((await as.sam.act(past, 'override', { outcome: 'deny', reasonCode: 'missed_evidence', reason: 'Water damage excluded by the policy' })).status).toBe(200);
+    // The override goes to a second person (the default policy's AI–human disagreement), who confirms it.
+    await as.riley.waitForRequest(past, 'disagreement');
+    expect((await as.riley.act(past, 'override', { outcome: 'deny', reasonCode: 'missed_evidence', reason: 'Confirmed: excluded' })).status).toBe(200);
     expect(await oneFinal(past)).toMatchObject({ decidedBy: 'human', outcome: 'deny' });
     await waitFor(async () => (await as.sam.detail(past)).body.status === 'finalized', { description: `${past} closed in the review app` });
     // The next live request of the category is followed by an exercise replaying the past case.
@@ -421,7 +455,8 @@ describe('every review.requested reason, end to end through the services, the re
       const mine = await feedbackGet<ReviewerDetail>('/api/reviewers/jamie?days=2');
       return mine.exercises.answered === 1 && mine.exercises.caught === 1 && mine.exercises.matchedKnownOutcome === 1;
     }, { description: "the exercise on jamie's feedback page" });
-    await expectFeedback('rr_exercise', { auto_approval_rate: { value: 0, sample: 2 }, override_rate: { value: 0.5, sample: 2 } });
+    // Sam's override, Riley's confirmation of it and Alex's approval of the next case.
+    await expectFeedback('rr_exercise', { auto_approval_rate: { value: 0, sample: 2 }, override_rate: { value: 0.667, sample: 3 } });
     expect(finalized(exercise.caseId)).toEqual([]);
     expectNoDeadLetters();
   });

@@ -211,9 +211,25 @@ describe('the reviewer workbench in a browser', () => {
       await page.getByRole('button', { name: 'Override', exact: true }).click();
       await page.getByText('Decision sent: override → hold_for_address_check').waitFor();
       await page.screenshot({ path: screenshotPath('reviewer-audit'), fullPage: true });
-      // Opened again: the verdict, and the auto-approval standing.
+      // The audit's tier has the guide's AI–human disagreement (the default policy): the overturn
+      // waits for a second person's word, and the screen says so.
+      await page.locator('#audit-pending').getByText("jamie found the AI wrong (“hold_for_address_check”: The address was flagged as a mail drop after the decision); a second person's word makes it the verdict").waitFor();
+    });
+    await withPage(browser, async (page) => {
+      // Alex, an account manager who took no part, sees the overturn and its reason, and confirms it.
+      await logIn(page, 'alex');
+      await page.goto(`${services.review.url}/cases/${caseId}`);
+      await page.locator('#audit-pending').getByText('jamie found the AI wrong').waitFor();
+      await page.getByText('You are working on this case until').waitFor();
+      await page.getByLabel('The right outcome').fill('hold_for_address_check');
+      await page.getByLabel('Reason code (required)').selectOption('data_error');
+      await page.getByLabel('Reason (required)').fill('Confirmed: the address is a mail drop');
+      await page.getByRole('button', { name: 'Override', exact: true }).click();
+      await page.getByText('Decision sent: override → hold_for_address_check').waitFor();
+      // Opened again: the verdict (the second word), and the auto-approval standing.
       await page.reload();
       await page.getByText('the auto-approval “fulfil” stands; verdict: overturned → hold_for_address_check').waitFor();
+      await page.locator('#audit-verdict').getByText('Verdict by alex: overturned').waitFor();
     });
     await waitFor(() => collector.on(topic(Topics.ReviewDecided)).some((m) => m.key === caseId), { description: `review.decided for ${caseId}` });
     expect(finalized(caseId)).toHaveLength(1);

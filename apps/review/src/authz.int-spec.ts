@@ -38,7 +38,7 @@ const OPERATIONS: Operation[] = [
   claim,
   { method: 'DELETE', path: '/api/cases/{caseId}/claim', onCase: 'live', before: claim, eligible: 204, other: 403 },
   { method: 'POST', path: '/api/cases/{caseId}/approve', body: {}, onCase: 'live', eligible: 200, other: 403 },
-  { method: 'POST', path: '/api/cases/{caseId}/override', body: { outcome: 'deny_refund', reason: 'policy says no' }, onCase: 'live', eligible: 200, other: 403 },
+  { method: 'POST', path: '/api/cases/{caseId}/override', body: { outcome: 'deny', reasonCode: 'policy_exception', reason: 'policy says no' }, onCase: 'live', eligible: 200, other: 403 },
   { method: 'POST', path: '/api/cases/{caseId}/decide', body: { outcome: 'approve_refund' }, onCase: 'blind', eligible: 200, other: 403 },
   { method: 'POST', path: '/api/cases/{caseId}/request-info', body: { question: 'Which order?' }, onCase: 'live', eligible: 200, other: 403 },
   { method: 'POST', path: '/api/cases/{caseId}/escalate', body: { reason: 'needs a manager' }, onCase: 'live', eligible: 200, other: 403 },

@@ -89,7 +89,7 @@ describe('review API through the real broker and database', () => {
     expect((await as.sam.act(same, 'decide', { outcome: 'approve_refund' })).status).toBe(200);
     // The blind form offers the category's outcomes; one outside them is refused, naming the field.
     // (The refusal lists the category's outcomes only: the hidden recommendation shows nowhere.)
-    expect(await as.sam.act(other, 'decide', { outcome: 'deny_refund' })).toMatchObject({ status: 400, body: { field: 'outcome', message: expect.stringMatching(/not one of refund's outcomes: approve, deny, partial_refund, store_credit$/) } });
+    expect(await as.sam.act(other, 'decide', { outcome: 'deny_refund' })).toMatchObject({ status: 422, body: { field: 'outcome', message: expect.stringMatching(/not one of refund's outcomes: approve, deny, partial_refund, store_credit$/) } });
     expect(detail.body).toMatchObject({ choices: { outcomes: ['approve', 'deny', 'partial_refund', 'store_credit'], freeText: false } });
     expect((await as.sam.act(other, 'decide', { outcome: 'deny' })).status).toBe(200);
     expect((await waitDecided(same))[0]).toMatchObject({ action: 'approve', outcome: 'approve_refund', agreesWithAi: true });
@@ -174,16 +174,17 @@ describe('review API through the real broker and database', () => {
     expect(await as.sam.act(caseId, 'approve', { verdict: 'yes' })).toMatchObject({ status: 400, body: { message: expect.stringContaining('unknown field verdict') } });
     expect(decided(caseId)).toEqual([]);
 
-    // The outcome comes from the category's list; the reason code from the policy's (both shown on the case).
+    // The outcome comes from the category's list; the reason code from the policy's (both shown on the
+    // case): a well-formed choice the policy does not offer is a 422 naming the field; a malformed code a 400.
     const shown = await as.sam.get<{ choices: unknown }>(`/api/cases/${caseId}`);
     expect(shown.body.choices).toEqual({
       outcomes: ['approve_refund', 'approve', 'deny', 'partial_refund', 'store_credit'],
       freeText: false,
       overrideReasons: expect.arrayContaining([{ code: 'suspected_fraud', label: 'Signs of fraud or abuse' }]),
     });
-    expect(await as.sam.act(caseId, 'override', { outcome: 'denyy', reasonCode: 'suspected_fraud', reason: 'typo' })).toMatchObject({ status: 400, body: { field: 'outcome', message: expect.stringMatching(/^outcome: outcome "denyy" is not one of refund's outcomes/) } });
-    expect(await as.sam.act(caseId, 'override', { outcome: 'deny', reason: 'no code' })).toMatchObject({ status: 400, body: { field: 'reasonCode', message: expect.stringContaining("an override needs one of the policy's reason codes: missed_evidence, ") } });
-    expect(await as.sam.act(caseId, 'override', { outcome: 'deny', reasonCode: 'gut_feeling', reason: 'x' })).toMatchObject({ status: 400, body: { field: 'reasonCode', message: expect.stringContaining('"gut_feeling" is not one of') } });
+    expect(await as.sam.act(caseId, 'override', { outcome: 'denyy', reasonCode: 'suspected_fraud', reason: 'typo' })).toMatchObject({ status: 422, body: { field: 'outcome', message: expect.stringMatching(/^outcome: outcome "denyy" is not one of refund's outcomes/) } });
+    expect(await as.sam.act(caseId, 'override', { outcome: 'deny', reason: 'no code' })).toMatchObject({ status: 422, body: { field: 'reasonCode', message: expect.stringContaining("an override needs one of the policy's reason codes: missed_evidence, ") } });
+    expect(await as.sam.act(caseId, 'override', { outcome: 'deny', reasonCode: 'gut_feeling', reason: 'x' })).toMatchObject({ status: 422, body: { field: 'reasonCode', message: expect.stringContaining('"gut_feeling" is not one of') } });
     expect(await as.sam.act(caseId, 'override', { outcome: 'deny', reasonCode: 'Suspected Fraud', reason: 'x' })).toMatchObject({ status: 400, body: { field: 'reasonCode' } });
     expect(decided(caseId)).toEqual([]);
 

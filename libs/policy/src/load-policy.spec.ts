@@ -39,14 +39,14 @@ describe('loadPolicy', () => {
   it('loads the default policy from the repository, whatever the working directory', () => {
     expect(defaultPolicyPath()).toBe(resolve(__dirname, '../../../config/policy.default.yaml'));
     const policy = loadPolicy(undefined, {});
-    expect(policy.version).toBe('guide-3');
+    expect(policy.version).toBe('guide-4');
     expect(policy.escalation.ladder).toEqual([
       { afterMinutes: 30, escalateTo: 'team_lead' },
       { afterMinutes: 60, escalateTo: 'department_head' },
       { afterMinutes: 120, escalateTo: 'on_call_manager' },
     ]);
     expect(policy.seniorRoles).toEqual(['senior_reviewer']);
-    expect(policy.arbitration).toEqual({ roles: ['senior_reviewer'], highConfidence: 0.85, highRiskTiers: ['dual_approval', 'executive_review'], aiDisagreementTiers: [] });
+    expect(policy.arbitration).toEqual({ roles: ['senior_reviewer'], highConfidence: 0.85, highRiskTiers: ['dual_approval', 'executive_review'], aiDisagreementTiers: ['single_approver'] });
     expect(policy.criticalFlags.map((f) => [f.name, f.minTier, f.escalateTo])).toEqual([
       ['fraud_suspected', 'dual_approval', 'senior_investigator'],
       ['legal_risk', 'executive_review', 'legal_counsel'],

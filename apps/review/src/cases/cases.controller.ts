@@ -83,7 +83,7 @@ export class CasesController {
   @ApiOperation({ summary: 'Decide otherwise than the AI: outcome and reason required' })
   @ZodBody(OverrideBody)
   @ApiOkResponse({ description: 'The review.decided event your action published' })
-  @CaseErrors(400, 409, 503)
+  @CaseErrors(400, 409, 422, 503)
   override(@CurrentUser() user: Principal, @Param('caseId') caseId: string, @Body(new ZodPipe(OverrideBody)) body: OverrideBody, @Req() req: Request) {
     return this.review.act(user, caseId, { action: 'override', body }, originOf(req));
   }
@@ -94,7 +94,7 @@ export class CasesController {
   @ApiOperation({ summary: 'Decide a case reviewed blind (rollout stage shadow): the outcome, and a reason if you like' })
   @ZodBody(DecideBody)
   @ApiOkResponse({ description: 'The review.decided event your action published' })
-  @CaseErrors(400, 409, 503)
+  @CaseErrors(400, 409, 422, 503)
   decide(@CurrentUser() user: Principal, @Param('caseId') caseId: string, @Body(new ZodPipe(DecideBody)) body: DecideBody, @Req() req: Request) {
     return this.review.act(user, caseId, { action: 'decide', body }, originOf(req));
   }

@@ -1,7 +1,7 @@
 import { Topics, type EventOf } from '@hitl/contracts';
 import { contextOf, EventPublisher } from '@hitl/messaging';
 import { outcomeRefusal, rulesFor, type Policy } from '@hitl/policy';
-import { BadRequestException, ConflictException, ForbiddenException, HttpException, Inject, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, HttpException, Inject, Injectable, NotFoundException, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/authenticator';
 import { AUDIT_TRAIL, type AuditTrail, type RequestOrigin } from '../audit-trail';
@@ -247,11 +247,12 @@ export function choicesOf(item: Pick<QueueItem, 'category' | 'recommendation' | 
 /**
  * What a person decides must be what the policy offers: an outcome from the category's list
  * (or the AI's recommendation; free text only where the policy allows it), and for an override
- * a reason code from the policy's overrideReasons when it lists any. A 400 names the field.
+ * a reason code from the policy's overrideReasons when it lists any. A 422 names the field: the
+ * body is well formed, but the policy does not offer that choice for this case.
  */
 function choiceRefusal(item: QueueItem, act: Action, policy: Policy): HttpException | undefined {
   if (act.action !== 'override' && act.action !== 'decide') return undefined;
-  const bad = (field: string, message: string) => new BadRequestException({ statusCode: 400, error: 'Bad Request', field, message: `${field}: ${message}` });
+  const bad = (field: string, message: string) => new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', field, message: `${field}: ${message}` });
   const outcome = outcomeRefusal(rulesFor(policy, item.category), act.body.outcome, item.recommendation, item.blind === true);
   if (outcome) return bad('outcome', outcome);
   // A blind decision cannot know it overrides (the recommendation is hidden): its code is optional.

@@ -73,8 +73,13 @@ function auditOf(item: QueueItem) {
   const decision = item.reason === 'audit' ? finalOf(item) : undefined;
   if (!decision) return null;
   const verdict = auditVerdictOf(item);
+  // An overturn that waits for a second person's word (the policy's AI–human disagreement in the audit's tier).
+  const first = item.votes.find((v) => v.action === 'approve' || v.action === 'override');
+  const pending = !verdict && item.confirmOverride === true && first?.action === 'override' && first.outcome !== item.recommendation;
   return {
     autoApproved: { outcome: decision.outcome, finalizedAt: decision.finalizedAt },
     verdict: verdict ? { upheld: verdict.upheld, outcome: verdict.vote.outcome ?? null, reviewerId: verdict.vote.reviewerId, reason: verdict.vote.reason ?? null, decidedAt: verdict.vote.decidedAt } : null,
+    /** An overturn given, waiting for a second person's word before it is the verdict (null otherwise). */
+    overturnToConfirm: pending && first ? { reviewerId: first.reviewerId, outcome: first.outcome ?? null, reason: first.reason ?? null } : null,
   };
 }

@@ -15,7 +15,7 @@ export function jsonSchema(schema: z.ZodType): SchemaObject {
 
 const ErrorBody: SchemaObject = {
   type: 'object',
-  properties: { statusCode: { type: 'integer' }, message: { type: 'string' }, error: { type: 'string' }, field: { type: 'string', description: 'the bad field (400 only)' } },
+  properties: { statusCode: { type: 'integer' }, message: { type: 'string' }, error: { type: 'string' }, field: { type: 'string', description: 'the bad field (400 and 422)' } },
 };
 
 /** The error answers every case endpoint can give. */
@@ -26,6 +26,7 @@ export function CaseErrors(...extra: number[]): MethodDecorator {
     403: 'none of your roles may act on this case, or separation of duties',
     404: 'no such case in the review queue',
     409: 'claimed by someone else, already decided, or finalized',
+    422: "an outcome or reason code the policy does not offer for this case (`field` names which; GET /api/cases/{id} lists the case's choices)",
     413: 'the body is larger than the limit',
     429: 'too many failed logins for this name or from this address (Retry-After says when to try again)',
     503: 'the decision could not be published; nothing was recorded',

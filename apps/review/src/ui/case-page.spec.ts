@@ -48,6 +48,18 @@ describe('the case screen of an audit of an auto-approval', () => {
     expect(html).toContain(text);
   });
 
+  it("an overturn that needs a second person's word says so, and is no verdict yet; the second overturn is", () => {
+    const confirming = onRequested(undefined, 'ev-1', reviewRequest('c1', { reason: 'audit', recommendation: 'approve_refund', confirmOverride: true }), now)!;
+    const once = onDecided(confirming, verdict('override'))!;
+    const html = page(once, { role: 'support_lead' });
+    expect(html).toContain("jamie found the AI wrong (“deny_refund”: <q>receipt forged</q>); a second person's word makes it the verdict");
+    expect(html).not.toContain('id="audit-verdict"');
+    const twice = onDecided(once, { ...verdict('override'), decisionId: 'd-second', reviewerId: 'kim' })!;
+    const confirmed = page(twice, { reason: 'finalized' });
+    expect(confirmed).toContain('Verdict by kim: overturned');
+    expect(confirmed).not.toContain('id="audit-pending"');
+  });
+
   it('a live case keeps its usual screen', () => {
     const html = page(onRequested(undefined, 'ev-1', reviewRequest('c1', { recommendation: 'approve_refund' }), now)!);
     expect(html).not.toContain('Audit of an auto-approval');

@@ -21,6 +21,8 @@ const dir = mkdtempSync(join(tmpdir(), 'hitl-backtest-'));
 /** The default policy under another version and other band edges (each category uses the defaults' bands). */
 function policyFile(name: string, bands?: { autoApprove: number; autoApproveAudit: number }): string {
   const policy = parse(readFileSync(join(ROOT, 'config/policy.default.yaml'), 'utf8'));
+  // One reviewer decides each case here (an override final at once): the backtest's evidence, not the second look, is under test.
+  policy.arbitration.aiDisagreementTiers = [];
   if (bands) {
     policy.version = name;
     policy.defaults.bands = { ...policy.defaults.bands, ...bands };

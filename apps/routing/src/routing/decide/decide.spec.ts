@@ -30,14 +30,18 @@ describe('a single approver', () => {
     expect(t.outputs).toEqual([expect.objectContaining({ topic: Topics.DecisionFinalized, data: expect.objectContaining({ outcome: 'approve', decidedBy: 'human', approvers: [{ reviewerId: 'ann', role: 'support_lead' }], tier: 'single_approver' }) })]);
   });
 
-  it('overrides with a reason: the human outcome is final (no arbiter in a low-risk tier)', () => {
-    const t = applied(decide(open('s2', 'refund'), decision('s2', 'ann', 'support_lead', 'override'), policy, now));
+  it('with the AI–human disagreement off for the tier: an override with a reason is final (no arbiter in a low-risk tier)', () => {
+    const lenient = loadPolicy(undefined, {});
+    lenient.arbitration.aiDisagreementTiers = [];
+    const c = openCase(scored('s2', { overall: 0.8, band: 'human_review', category: 'refund' }), lenient, now);
+    if (!c.applied) throw new Error(c.why);
+    const t = applied(decide(c.case, decision('s2', 'ann', 'support_lead', 'override'), lenient, now));
     expect(t.outputs[0]).toMatchObject({ topic: Topics.DecisionFinalized, data: { outcome: 'deny' } });
   });
 
-  it('with the AI–human disagreement on for the tier: an override goes to a second person who took no part, and theirs is final', () => {
+  it('the default policy has the AI–human disagreement on in single_approver (the guide): an override goes to a second person who took no part, and theirs is final', () => {
     const strict = loadPolicy(undefined, {});
-    strict.arbitration.aiDisagreementTiers = ['single_approver'];
+    expect(strict.arbitration.aiDisagreementTiers).toEqual(['single_approver']);
     const c = openCase(scored('s2b', { overall: 0.8, band: 'human_review', category: 'refund' }), strict, now);
     if (!c.applied) throw new Error(c.why);
     // Agreeing with the AI is final at once.
@@ -45,7 +49,7 @@ describe('a single approver', () => {
     const overridden = applied(decide(c.case, decision('s2b', 'ann', 'support_lead', 'override'), strict, now));
     expect(overridden.case.state).toBe('awaiting_arbiter');
     expect(overridden.outputs).toEqual([
-      expect.objectContaining({ topic: Topics.ReviewRequested, data: expect.objectContaining({ reason: 'disagreement', eligibleRoles: expect.arrayContaining(['support_lead', 'senior_reviewer']), explanation: expect.stringMatching(/ann overrode the AI .*second person/) }) }),
+      expect.objectContaining({ topic: Topics.ReviewRequested, data: expect.objectContaining({ reason: 'disagreement', disagreement: 'ai_override', eligibleRoles: expect.arrayContaining(['support_lead', 'senior_reviewer']), explanation: expect.stringMatching(/ann overrode the AI .*second person/) }) }),
     ]);
     // Not the overrider again; another person's decision is final (here: they side with the AI).
     expect(decide(overridden.case, { ...decision('s2b', 'ann', 'support_lead', 'approve'), decisionId: 'again' }, strict, now).applied).toBe(false);
@@ -138,7 +142,7 @@ describe('dual approval', () => {
     const first = applied(decide(dual(), decision('d1', 'mia', 'manager', 'approve'), policy, now));
     const split = applied(decide(first.case, decision('d1', 'carl', 'compliance_officer', 'override'), policy, now));
     expect(split.case.state).toBe('awaiting_arbiter');
-    expect(split.outputs[0]).toMatchObject({ topic: Topics.ReviewRequested, data: { reason: 'disagreement', eligibleRoles: ['senior_reviewer'], requiredApprovals: 1 } });
+    expect(split.outputs[0]).toMatchObject({ topic: Topics.ReviewRequested, data: { reason: 'disagreement', disagreement: 'reviewers', eligibleRoles: ['senior_reviewer'], requiredApprovals: 1 } });
     expect(decide(split.case, decision('d1', 'mia', 'senior_reviewer', 'approve'), policy, now)).toMatchObject({ applied: false, why: 'mia cannot arbitrate a disagreement they are part of' });
     const final = applied(decide(split.case, decision('d1', 'sam', 'senior_reviewer', 'override'), policy, now));
     // Those who backed the outcome, apart from the one who was outvoted.
@@ -154,6 +158,7 @@ describe('dual approval', () => {
     const first = applied(decide(confident, decision('d2', 'mia', 'manager', 'override'), policy, now));
     const second = applied(decide(first.case, decision('d2', 'carl', 'compliance_officer', 'override'), policy, now));
     expect(second.case.state).toBe('awaiting_arbiter');
+    expect(second.outputs[0]).toMatchObject({ topic: Topics.ReviewRequested, data: { reason: 'disagreement', disagreement: 'confident_ai' } });
   });
 });
 
