@@ -10,3 +10,4 @@ export * from './tiers';
 export * from './business-hours';
 export * from './triggers';
 export * from './calibrated-version';
+export * from './quorum';

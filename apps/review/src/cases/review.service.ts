@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/authenticator';
 import { AUDIT_TRAIL, type AuditTrail, type RequestOrigin } from '../audit-trail';
 import { revealOf } from '../queue/exercises';
-import { activeClaim, approvalsLeft, finalOf, missingRoles, onDecided, type QueueItem } from '../queue/queue-item';
+import { activeClaim, finalOf, missingRoles, onDecided, rolesTheQuorumNeedsOf, type QueueItem } from '../queue/queue-item';
 import { QueueStore } from '../queue/queue-store';
 import { REVIEW_SETTINGS, type ReviewSettings } from '../review-settings';
 import type { ApproveBody, DecideBody, EscalateBody, OverrideBody, QueueQuery, RequestInfoBody } from './bodies';
@@ -316,8 +316,8 @@ export function actRefusal(item: QueueItem, user: Principal, now: Date, wantedRo
     return new ForbiddenException(`you cannot act as ${wantedRole} on case ${item._id}: eligible roles are ${item.eligibleRoles.join(', ')}`);
   }
   // The quorum's roles: once the approvals left are all needed for missing roles, only those vote.
-  const missing = item.reason === 'disagreement' || action === 'escalate' || action === 'request_info' ? [] : missingRoles(item);
-  if (missing.length > 0 && approvalsLeft(item) <= missing.length && !missing.some((r) => user.roles.includes(r) && (wantedRole === undefined || wantedRole === r))) {
+  const missing = item.reason === 'disagreement' || action === 'escalate' || action === 'request_info' ? [] : rolesTheQuorumNeedsOf(item);
+  if (missing.length > 0 && !missing.some((r) => user.roles.includes(r) && (wantedRole === undefined || wantedRole === r))) {
     return new ForbiddenException(`four eyes: case ${item._id} still needs a vote from ${missing.map((r) => r.replace(/_/g, ' ')).join(' and ')}; your roles: ${user.roles.join(', ')}`);
   }
   const claim = activeClaim(item, now);

@@ -1,4 +1,5 @@
 import type { EventOf, Topics } from '@hitl/contracts';
+import { missingRoles as missingRolesOf, rolesTheQuorumNeeds } from '@hitl/policy';
 
 export type ReviewRequested = EventOf<typeof Topics.ReviewRequested>;
 export type ReviewDecided = EventOf<typeof Topics.ReviewDecided>;
@@ -291,13 +292,17 @@ export function withVote(item: QueueItem, vote: Vote): QueueItem {
 
 /** Roles the quorum still needs a vote from, in the current round (as routing counts them). */
 export function missingRoles(item: Pick<QueueItem, 'requiredRoles' | 'votes' | 'round'>): string[] {
-  const voted = item.votes.filter((v) => v.round === item.round && (v.action === 'approve' || v.action === 'override')).map((v) => v.role);
-  return (item.requiredRoles ?? []).filter((r) => !voted.includes(r));
+  return missingRolesOf(item.requiredRoles, votedRoles(item));
 }
 
-/** Approvals the round still needs, whatever their roles. */
-export function approvalsLeft(item: Pick<QueueItem, 'requiredApprovals' | 'votes' | 'round'>): number {
-  return item.requiredApprovals - item.votes.filter((v) => v.round === item.round && (v.action === 'approve' || v.action === 'override')).length;
+/** The roles the next approval must come from, or [] when any eligible role may give it (libs/policy quorum.ts, the rule routing applies). */
+export function rolesTheQuorumNeedsOf(item: Pick<QueueItem, 'requiredRoles' | 'requiredApprovals' | 'votes' | 'round'>): string[] {
+  return rolesTheQuorumNeeds({ requiredRoles: item.requiredRoles, requiredApprovals: item.requiredApprovals, votedRoles: votedRoles(item) });
+}
+
+/** The roles of the round's approvals and overrides. */
+function votedRoles(item: Pick<QueueItem, 'votes' | 'round'>): string[] {
+  return item.votes.filter((v) => v.round === item.round && (v.action === 'approve' || v.action === 'override')).map((v) => v.role);
 }
 
 export function onEscalated(item: QueueItem | undefined, eventId: string, e: EscalationFired): QueueItem | undefined {

@@ -1,5 +1,5 @@
 import { Tiers, Topics, type Tier } from '@hitl/contracts';
-import { rulesFor, type Policy } from '@hitl/policy';
+import { missingRoles, rolesTheQuorumNeeds, rulesFor, type Policy } from '@hitl/policy';
 import { refuse, type Transition } from '../case/open-case';
 import { decisionFinalized, reviewRequested } from '../case/outputs';
 import type { CaseRequest, ReviewCase, ReviewDecided, ReviewerVote } from '../case/review-case';
@@ -98,21 +98,16 @@ function requestInfo(c: ReviewCase, d: ReviewDecided, policy: Policy, now: Date)
 }
 
 /** Required roles (the tier's quorum, escalation targets that must decide) with no vote yet. */
-export function missingRoles(request: ReviewCase['request'], votes: { role: string }[]): string[] {
-  return (request?.requiredRoles ?? []).filter((r) => !votes.some((v) => v.role === r));
+function missingOf(request: ReviewCase['request'], votes: { role: string }[]): string[] {
+  return missingRoles(request?.requiredRoles, votes.map((v) => v.role));
 }
 
-/**
- * The quorum's roles: once the approvals left are all needed for roles still missing, only a
- * vote in one of those roles counts (two managers do not make a dual approval that needs a
- * compliance officer). An arbiter decides alone.
- */
+/** The quorum's roles (libs/policy quorum.ts, the rule the review app refuses by too). An arbiter decides alone. */
 function quorumRefusal(c: ReviewCase, d: ReviewDecided): string | undefined {
   if (c.state === 'awaiting_arbiter' || (d.action !== 'approve' && d.action !== 'override')) return undefined;
-  const missing = missingRoles(c.request, c.votes);
-  const left = (c.request?.requiredApprovals ?? 1) - c.votes.length;
-  if (missing.length === 0 || missing.includes(d.role) || left > missing.length) return undefined;
-  return `${d.reviewerId} (${d.role}) cannot give this approval: the quorum still needs ${missing.join(' and ')}`;
+  const needed = rolesTheQuorumNeeds({ requiredRoles: c.request?.requiredRoles, requiredApprovals: c.request?.requiredApprovals ?? 1, votedRoles: c.votes.map((v) => v.role) });
+  if (needed.length === 0 || needed.includes(d.role)) return undefined;
+  return `${d.reviewerId} (${d.role}) cannot give this approval: the quorum still needs ${needed.join(' and ')}`;
 }
 
 /** Decisions a case keeps for roles not eligible yet (a forged flood stays bounded). */
@@ -164,7 +159,7 @@ export function decide(c: ReviewCase, d: ReviewDecided, policy: Policy, now: Dat
   if (c.state === 'awaiting_arbiter') return finalize(c, vote.outcome, votes, now, `arbiter ${d.reviewerId} decided ${vote.outcome}`);
 
   const required = c.request?.requiredApprovals ?? 1;
-  const missing = missingRoles(c.request, votes);
+  const missing = missingOf(c.request, votes);
   if (votes.length < required || missing.length > 0) {
     const more = Math.max(required - votes.length, missing.length);
     const what = `${d.reviewerId} voted ${vote.outcome}; ${more} more needed${missing.length > 0 ? `, from ${missing.join(' and ')}` : ''}`;
