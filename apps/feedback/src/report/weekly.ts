@@ -1,4 +1,5 @@
 import type { HealthMetric, ReviewersReport } from '@hitl/contracts';
+import { reasonCodeCounts } from '../health/daily';
 import type { Totals } from '../health/health';
 
 /** One category's week beside the week before. */
@@ -49,9 +50,7 @@ export function weeklyReport(input: { window: { from: string; to: string }; over
 
   const codes = new Map<string, number>();
   for (const t of thisWeek) for (const [code, n] of Object.entries(t.overrideReasonCodes ?? {})) codes.set(code, (codes.get(code) ?? 0) + n);
-  const overrideReasonCodes = [...codes]
-    .map(([code, count]) => ({ code, label: input.reasonLabels?.[code] ?? code, count }))
-    .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
+  const overrideReasonCodes = reasonCodeCounts(Object.fromEntries(codes)).map(({ code, count }) => ({ code, label: input.reasonLabels?.[code] ?? code, count }));
   const second = (kind: 'ai_override' | 'confident_ai' | 'reviewers') => sum(thisWeek, (t) => t.disagreements?.[kind] ?? 0);
   const requested = sum(thisWeek, (t) => t.reviewRequests);
   const disagreementWorkload = { aiOverride: second('ai_override'), confidentAi: second('confident_ai'), reviewers: second('reviewers'), reviewRequests: requested, share: null as number | null };

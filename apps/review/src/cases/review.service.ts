@@ -241,7 +241,7 @@ export const BLIND_OVERRIDE_REASON = 'decided blind (shadow stage): the AI recom
 export function choicesOf(item: Pick<QueueItem, 'category' | 'recommendation' | 'blind'>, policy: Policy): Choices {
   const rules = rulesFor(policy, item.category);
   const outcomes = item.blind === true ? rules.outcomes : [...new Set([item.recommendation, ...rules.outcomes])];
-  return { outcomes, freeText: rules.freeTextOutcomes, overrideReasons: policy.overrideReasons.map((r) => ({ code: r.code, label: r.label })) };
+  return { outcomes, freeText: rules.freeTextOutcomes, overrideReasons: policy.overrideReasons };
 }
 
 /**
@@ -255,13 +255,12 @@ function choiceRefusal(item: QueueItem, act: Action, policy: Policy): HttpExcept
   const bad = (field: string, message: string) => new UnprocessableEntityException({ statusCode: 422, error: 'Unprocessable Entity', field, message: `${field}: ${message}` });
   const outcome = outcomeRefusal(rulesFor(policy, item.category), act.body.outcome, item.recommendation, item.blind === true);
   if (outcome) return bad('outcome', outcome);
-  // A blind decision cannot know it overrides (the recommendation is hidden): its code is optional.
-  const overriding = act.action === 'override';
   const codes = policy.overrideReasons.map((r) => r.code);
   if (act.body.reasonCode !== undefined && !codes.includes(act.body.reasonCode)) {
     return bad('reasonCode', codes.length > 0 ? `${JSON.stringify(act.body.reasonCode)} is not one of the policy's override reasons: ${codes.join(', ')}` : 'the policy lists no override reasons');
   }
-  if (overriding && codes.length > 0 && act.body.reasonCode === undefined) return bad('reasonCode', `an override needs one of the policy's reason codes: ${codes.join(', ')}`);
+  // A blind decision cannot know it overrides (the recommendation is hidden): its code is optional.
+  if (act.action === 'override' && codes.length > 0 && act.body.reasonCode === undefined) return bad('reasonCode', `an override needs one of the policy's reason codes: ${codes.join(', ')}`);
   return undefined;
 }
 

@@ -1,4 +1,4 @@
-import { activeClaim, auditVerdictOf, finalOf, missingRoles, type QueueItem } from '../queue/queue-item';
+import { activeClaim, auditVerdictOf, finalOf, missingRoles, overturnToConfirmOf, type QueueItem } from '../queue/queue-item';
 import type { CaseDetail } from './review.service';
 
 /** A queue row: enough to choose what to work on next. */
@@ -73,13 +73,11 @@ function auditOf(item: QueueItem) {
   const decision = item.reason === 'audit' ? finalOf(item) : undefined;
   if (!decision) return null;
   const verdict = auditVerdictOf(item);
-  // An overturn that waits for a second person's word (the policy's AI–human disagreement in the audit's tier).
-  const first = item.votes.find((v) => v.action === 'approve' || v.action === 'override');
-  const pending = !verdict && item.confirmOverride === true && first?.action === 'override' && first.outcome !== item.recommendation;
+  const pending = overturnToConfirmOf(item);
   return {
     autoApproved: { outcome: decision.outcome, finalizedAt: decision.finalizedAt },
     verdict: verdict ? { upheld: verdict.upheld, outcome: verdict.vote.outcome ?? null, reviewerId: verdict.vote.reviewerId, reason: verdict.vote.reason ?? null, decidedAt: verdict.vote.decidedAt } : null,
     /** An overturn given, waiting for a second person's word before it is the verdict (null otherwise). */
-    overturnToConfirm: pending && first ? { reviewerId: first.reviewerId, outcome: first.outcome ?? null, reason: first.reason ?? null } : null,
+    overturnToConfirm: pending ? { reviewerId: pending.reviewerId, outcome: pending.outcome ?? null, reason: pending.reason ?? null } : null,
   };
 }

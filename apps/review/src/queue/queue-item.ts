@@ -153,6 +153,13 @@ export function auditVerdictOf(item: Pick<QueueItem, 'reason' | 'votes' | 'recom
   return second && { vote: second, upheld: upholds(second) };
 }
 
+/** The audit's first overturn while it waits for a second person's word (undefined otherwise). */
+export function overturnToConfirmOf(item: Pick<QueueItem, 'reason' | 'votes' | 'recommendation' | 'confirmOverride'>): Vote | undefined {
+  if (item.reason !== 'audit' || item.confirmOverride !== true || auditVerdictOf(item)) return undefined;
+  const first = item.votes.find((v) => v.action === 'approve' || v.action === 'override');
+  return first?.action === 'override' && first.outcome !== item.recommendation ? first : undefined;
+}
+
 /** An audit's first overturn that waits for a second person's word. */
 function awaitsConfirmation(item: QueueItem, vote: Vote): boolean {
   return item.reason === 'audit' && item.confirmOverride === true && vote.action === 'override' && vote.outcome !== item.recommendation && item.approvals === 0;
