@@ -125,7 +125,7 @@ describe('scoring service (real broker and database)', () => {
     const unproven = await scored('unproven');
     expect(unproven.score).toMatchObject({ overall: 0.697, band: 'senior_review' }); // no labelled data: coverage 0
     expect(unproven.explanation).toBe('0.697 senior review: model 0.99, coverage 0.00 (no similar labelled cases), input complete, no outliers');
-    expect(unproven.policyVersion).toBe('guide-4');
+    expect(unproven.policyVersion).toBe('guide-5');
 
     await collector.waitForCount(topic(Topics.PredictionScored), 44);
     const keys = scoredMessages().map((m) => m.key);
@@ -173,17 +173,17 @@ describe('scoring service (real broker and database)', () => {
     await submit(prediction('cal-refund', { category: 'refund', signals: GIVES_096 }), prediction('cal-other', { category: 'property_damage', signals: GIVES_096 }));
     const refund = await scored('cal-refund');
     expect(refund.score).toMatchObject({ overall: 0.96, band: 'human_review' }); // 0.90 ≤ 0.96 < 0.97
-    expect(refund.policyVersion).toBe('guide-4+cal.refund.1');
+    expect(refund.policyVersion).toBe('guide-5+cal.refund.1');
     const other = await scored('cal-other');
     expect(other.score.band).toBe('auto_approve');
-    expect(other.policyVersion).toBe('guide-4');
+    expect(other.policyVersion).toBe('guide-5');
 
     await publisher.publish(Topics.ThresholdsCalibrated, { ...apply, bands: { autoApprove: 0.95, autoApproveAudit: 0.9, humanReview: 0.8 } }, { id: 'cal-2' });
     await waitFor(() => calibration.forCategory('refund')?.n === 2, { description: 'the second refund calibration' });
     await submit(prediction('cal-refund-2', { category: 'refund', signals: GIVES_096 }));
     const again = await scored('cal-refund-2');
     expect(again.score.band).toBe('auto_approve');
-    expect(again.policyVersion).toBe('guide-4+cal.refund.2');
+    expect(again.policyVersion).toBe('guide-5+cal.refund.2');
   });
 
   it('counts human-labelled similar cases (feedback.captured) into training-data coverage', async () => {
@@ -225,7 +225,7 @@ describe('scoring service (real broker and database)', () => {
     const unseen = await scored('stat-unseen');
     expect(unseen.score.factors.edgeCaseIndicators.value).toBe(0.5);
     expect(unseen.explanation).toContain('symptoms "rash" never seen');
-    expect((await scored('cal-after-restart')).policyVersion).toBe('guide-4+cal.refund.2');
+    expect((await scored('cal-after-restart')).policyVersion).toBe('guide-5+cal.refund.2');
   });
 
   it('a new policy file keeps calibrations, except where it sets the category bands itself', async () => {

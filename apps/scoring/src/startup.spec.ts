@@ -8,14 +8,14 @@ import { readStartup } from './startup';
 describe('readStartup', () => {
   it('loads the default policy and default settings', () => {
     const { policy, settings } = readStartup({});
-    expect(policy.version).toBe('guide-4');
+    expect(policy.version).toBe('guide-5');
     expect(settings.SCORING_SYNC_INTERVAL_MS).toBe(5_000);
   });
 
   it('loads POLICY_FILE', () => {
     const dir = mkdtempSync(join(tmpdir(), 'scoring-'));
     const file = join(dir, 'policy.yaml');
-    writeFileSync(file, readFileSync(resolve(__dirname, '../../../config/policy.default.yaml'), 'utf8').replace('version: guide-4', 'version: ops-7'));
+    writeFileSync(file, readFileSync(resolve(__dirname, '../../../config/policy.default.yaml'), 'utf8').replace('version: guide-5', 'version: ops-7'));
     expect(readStartup({ POLICY_FILE: file }).policy.version).toBe('ops-7');
   });
 

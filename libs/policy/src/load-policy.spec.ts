@@ -39,7 +39,7 @@ describe('loadPolicy', () => {
   it('loads the default policy from the repository, whatever the working directory', () => {
     expect(defaultPolicyPath()).toBe(resolve(__dirname, '../../../config/policy.default.yaml'));
     const policy = loadPolicy(undefined, {});
-    expect(policy.version).toBe('guide-4');
+    expect(policy.version).toBe('guide-5');
     expect(policy.escalation.ladder).toEqual([
       { afterMinutes: 30, escalateTo: 'team_lead' },
       { afterMinutes: 60, escalateTo: 'department_head' },

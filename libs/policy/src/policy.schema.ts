@@ -242,6 +242,11 @@ export const TrustPolicySchema = z.strictObject({
     horizon: z.number().int().min(10).max(100_000_000),
     /** Worsening of the odds of an error each chart is tuned to (small: slow drift; large: a model gone wrong). */
     oddsRatios: z.array(z.number().min(1.1).max(1000)).min(1).max(4),
+    /**
+     * A chart at or above this share of its limit is in warning: the category's audits go to
+     * audit.ceiling until it falls back or alarms (a model gone wrong is confirmed sooner). 1: off.
+     */
+    warningLevel: z.number().min(0.05).max(1).default(0.3),
   }),
 });
 export type TrustPolicy = z.infer<typeof TrustPolicySchema>;
@@ -253,7 +258,7 @@ export const DEFAULT_TRUST: TrustPolicy = {
   lowestThreshold: 0.5,
   redLine: 0.03,
   audit: { floor: 0.05, ceiling: 0.5, windowDays: 7 },
-  drift: { falseAlarmRate: 0.01, horizon: 100_000, oddsRatios: [2, 20] },
+  drift: { falseAlarmRate: 0.01, horizon: 100_000, oddsRatios: [2, 20], warningLevel: 0.3 },
 };
 
 export const FeedbackPolicySchema = z.strictObject({

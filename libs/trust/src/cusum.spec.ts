@@ -1,6 +1,6 @@
 import { seededRandom } from './simulation';
 import { normalQuantile } from './intervals';
-import { controlLimit, cusumWeight, expectedDelay, newCusum, observe, type DriftAlarm, type DriftRule } from './cusum';
+import { controlLimit, cusumWeight, expectedDelay, inWarning, newCusum, observe, type DriftAlarm, type DriftRule } from './cusum';
 
 // ---- reproducible randomness (the same few lines in each simulation spec of this lib) ----------
 // Builtins are aliased once: under jest every access to a global such as `Math` goes through the
@@ -261,5 +261,99 @@ describe('detection delay (simulation)', () => {
     }
     report(`odds x3 second alarm: ${again}/${STREAMS}`);
     expect(again / STREAMS).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe('inWarning', () => {
+  const warned: DriftRule = { ...rule, warningLevel: 0.3 };
+
+  it('is true once a chart reaches warningLevel·h (0.3 × 11.29 = 3.39), false again when the charts fall back', () => {
+    const state = newCusum(warned);
+    observe(state, true, 0.02, warned); // R = 20 chart: 2.67
+    expect(inWarning(state, warned)).toBe(false);
+    observe(state, true, 0.02, warned); // 5.35 ≥ 3.39
+    expect(inWarning(state, warned)).toBe(true);
+    while (state.s.some((s) => s >= 0.3 * controlLimit(warned))) observe(state, false, 0.02, warned);
+    expect(inWarning(state, warned)).toBe(false);
+  });
+
+  it('is never true without a warningLevel, or with 1 (off)', () => {
+    for (const r of [rule, { ...rule, warningLevel: 1 }]) {
+      const state = newCusum(r);
+      for (let i = 0; i < 4; i++) observe(state, true, 0.02, r);
+      expect(state.s[1]).toBeGreaterThan(0.9 * controlLimit(r));
+      expect(inWarning(state, r)).toBe(false);
+    }
+  });
+});
+
+describe('variable sampling rate (simulation): audits at the ceiling while a chart is in warning', () => {
+  const FLOOR = 0.05;
+  const CEILING = 0.5;
+  const warned: DriftRule = { ...rule, warningLevel: 0.3 };
+
+  /** Auto-approved cases of `streams` streams of `cases` each, audited at the floor or, in warning, at the ceiling; per stream: cases until the alarm (or `cases`), cases audited, cases seen in warning. */
+  function run(r: DriftRule, p0: number, q: number, streams: number, cases: number, seed: number) {
+    const rnd = seededRandom(seed);
+    const out: { until: number; audits: number; warned: number }[] = [];
+    for (let s = 0; s < streams; s++) {
+      const state = newCusum(r);
+      let audits = 0;
+      let inWarn = 0;
+      let until = cases;
+      for (let i = 0; i < cases; i++) {
+        const warning = inWarning(state, r);
+        if (warning) inWarn++;
+        if (rnd() >= (warning ? CEILING : FLOOR)) continue;
+        audits++;
+        if (observe(state, rnd() < q, p0, r)) {
+          until = i + 1;
+          break;
+        }
+      }
+      out.push({ until, audits, warned: inWarn });
+    }
+    return out;
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+  it('a model wrong on every case (p0 = 2 %) is stopped after about half the auto-approvals: 2 audits at the floor, then 3 at the ceiling', () => {
+    /*
+     * Every audit adds 2.67 to the R = 20 chart: the warning (3.39) comes with the 2nd audit and
+     * the alarm (11.29) with the 5th. Auto-approvals until the alarm: 2/floor + 3/ceiling = 46 on
+     * average with the warning, 5/floor = 100 without. Accepted: each mean within 15 % of its
+     * expectation (each has a standard error of ~3 % over 1,000 streams). Seed 41: 44.8 and 99.8.
+     */
+    const w = cusumWeight(true, 0.02, 20);
+    const toWarn = ceil((0.3 * controlLimit(warned)) / w);
+    const toAlarm = ceil(controlLimit(warned) / w);
+    expect([toWarn, toAlarm]).toEqual([2, 5]);
+    const expectedWith = toWarn / FLOOR + (toAlarm - toWarn) / CEILING;
+    const expectedWithout = toAlarm / FLOOR;
+    const withWarning = mean(run(warned, 0.02, 1, 1000, 10_000, 41).map((s) => s.until));
+    const without = mean(run(rule, 0.02, 1, 1000, 10_000, 41).map((s) => s.until));
+    report(`VSR all wrong: ${withWarning.toFixed(1)} auto-approvals until the alarm (expected ${expectedWith}), without the warning ${without.toFixed(1)} (expected ${expectedWithout})`);
+    expect(Math.abs(withWarning / expectedWith - 1)).toBeLessThan(0.15);
+    expect(Math.abs(without / expectedWithout - 1)).toBeLessThan(0.15);
+  });
+
+  it('a stable model costs almost nothing: under 1 % more audits, cases in warning under 0.5 %, and no more false alarms than α', () => {
+    /*
+     * Seed 42, 200 streams of 20,000 auto-approvals at p0 = 2 % under the default rule's limit
+     * (α = 1 % within 100,000 outcomes, h = 16.8): audit share 5.04 % (5 % at the floor alone),
+     * 0.07 % of cases in warning, no alarm. Each stream sees ~1,000 outcomes, so the Ville bound
+     * allows at most 1,000·e^−h = 0.01 % false alarms per stream; accepted: at most α of streams.
+     */
+    const defaults: DriftRule = { falseAlarmRate: 0.01, horizon: 100_000, oddsRatios: [2, 20], warningLevel: 0.3 };
+    const cpu = process.cpuUsage();
+    const streams = run(defaults, 0.02, 0.02, 200, 20_000, 42);
+    const cases = 200 * 20_000;
+    const auditShare = streams.reduce((a, s) => a + s.audits, 0) / cases;
+    const warnShare = streams.reduce((a, s) => a + s.warned, 0) / cases;
+    const alarmed = streams.filter((s) => s.until < 20_000).length;
+    report(`VSR stable: audit share ${auditShare.toFixed(4)}, in warning ${warnShare.toFixed(5)}, alarms ${alarmed}/200; ${(process.cpuUsage(cpu).user / 1e6).toFixed(2)} s cpu`);
+    expect(auditShare).toBeLessThan(FLOOR * 1.01 + 3 * sqrt((FLOOR * (1 - FLOOR)) / cases));
+    expect(warnShare).toBeLessThan(0.005);
+    expect(alarmed / 200).toBeLessThanOrEqual(highestAcceptable(0.01, 200));
   });
 });

@@ -25,6 +25,11 @@ export interface DriftRule {
   horizon: number;
   /** The odds ratios the charts are tuned to detect (e.g. [2, 20]). */
   oddsRatios: readonly number[];
+  /**
+   * A chart at or above this share of the limit is in warning (variable sampling rate): the
+   * caller samples more outcomes (audits at their ceiling) until it falls back or alarms. 1: none.
+   */
+  warningLevel?: number;
 }
 
 export interface CusumState {
@@ -91,6 +96,22 @@ export function observe(state: CusumState, wrong: boolean, p0: number, rule: Dri
     }
   });
   return alarm;
+}
+
+/**
+ * Whether a chart stands at or above warningLevel·h: the evidence leans towards a change without
+ * proving it. A variable-sampling-rate CUSUM (Reynolds, Amin & Arnold, 1990) samples faster then,
+ * so a real change is confirmed sooner while a stable model, whose charts rarely climb that far
+ * (a chart reaches x·h from a restart with probability at most e^(−x·h)), costs few extra
+ * samples. Sampling more changes no false-alarm bound: the choice to look depends only on
+ * outcomes already seen, and the likelihood ratio stays a martingale of mean 1 under any such
+ * (predictable) choice of which outcomes to observe.
+ */
+export function inWarning(state: CusumState, rule: DriftRule): boolean {
+  const level = rule.warningLevel ?? 1;
+  if (level >= 1) return false;
+  const h = controlLimit(rule);
+  return state.s.some((s) => s >= level * h);
 }
 
 /**

@@ -82,7 +82,7 @@ describe('npm run demo against the started platform', () => {
         eligibleRoles: example.expect.eligibleRoles ? [...example.expect.eligibleRoles].sort() : undefined,
         requiredApprovals: example.expect.requiredApprovals,
         triggers: [...(example.expect.triggers ?? [])].sort(),
-        policyVersion: 'guide-4',
+        policyVersion: 'guide-5',
       });
       // Exactly one final decision for an auto-approval; none yet for a case waiting for people.
       expect({ key: example.key, finalized: decision.length }).toEqual({ key: example.key, finalized: example.expect.route === 'auto' ? 1 : 0 });

@@ -73,11 +73,16 @@ describe('earned trust of one category and model (feedback)', () => {
     const needed = Math.ceil(controlLimit(rules.trust.drift) / cusumWeight(true, p0, 20));
     expect(needed).toBeLessThanOrEqual(10);
     // Audits of auto-approvals (sampled at 5 %: weight 20), every one now wrong.
+    expect(doc.published!.auditRate).toBeLessThan(rules.trust.audit.ceiling);
+    const toWarn = Math.ceil((rules.trust.drift.warningLevel * controlLimit(rules.trust.drift)) / cusumWeight(true, p0, 20));
     let audits = 0;
     while (!doc.stop && audits < 20) {
       doc = feed(doc, outcomes(1, () => ({ basis: 0.995, wrong: true, weight: 20, source: 'review.decided:0' })), 1);
       audits++;
+      // From the warning on, until the alarm, the category is audited at the ceiling (published at once).
+      if (!doc.stop) expect(doc.published!.auditRate === rules.trust.audit.ceiling).toBe(audits >= toWarn);
     }
+    expect(toWarn).toBeLessThan(needed);
     expect(doc.stop).toMatchObject({ reason: expect.stringMatching(/drift|bound/) });
     expect(audits).toBeLessThanOrEqual(needed);
     expect(doc.published).toMatchObject({ state: 'stopped', threshold: null, epoch: 1 });
@@ -92,6 +97,7 @@ describe('earned trust of one category and model (feedback)', () => {
     let doc = feed(newTrustDoc('refund', 'm1'), outcomes(4000, () => draw()));
     doc = feed(doc, outcomes(20_000, () => draw()), 500);
     expect(doc.alarms).toBe(0);
+    expect(doc.published!.auditRate).toBeLessThan(rules.trust.audit.ceiling);
     expect(doc.stop).toBeUndefined();
     expect(doc.published?.state).toBe('certified');
   });

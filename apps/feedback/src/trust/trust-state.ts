@@ -10,6 +10,7 @@ import {
   errorLowerBound,
   errorUpperBound,
   evidenceBetween,
+  inWarning,
   isotonicCalibration,
   newCusum,
   observe,
@@ -264,6 +265,7 @@ export function decide(doc: TrustDoc, rules: Rules, now: Date, siblings: BinEvid
   const at = cert.at;
   const automatedPerDay = automatedVolumePerDay(evidenceBins, cert.threshold, Math.max(1, Object.keys(doc.days).length));
   const state: TrustUpdatedV1['state'] = doc.stop ? 'stopped' : cert.threshold !== null ? 'certified' : 'learning';
+  const warning = !doc.stop && inWarning(doc.cusum, trust.drift);
   const next: Omit<TrustUpdatedV1, 'version' | 'updatedAt'> = {
     category: doc.category,
     modelVersion: doc.modelVersion,
@@ -280,8 +282,11 @@ export function decide(doc: TrustDoc, rules: Rules, now: Date, siblings: BinEvid
       confidenceLevel: cal.confidenceLevel,
       method: cert.pooled ? 'ltt_fixed_sequence_poststratified_clopper_pearson_pooled_by_model' : 'ltt_fixed_sequence_poststratified_clopper_pearson',
     },
-    // Planned at the level of the certification's second point (half the α).
-    auditRate: auditRate({ haveOutcomes: at && cert.threshold !== null ? at.effectiveN : 0, autoPerDay: automatedPerDay, target: cal.targetErrorRate, confidence: 1 - (1 - cal.confidenceLevel) / 2 }, trust.audit),
+    // Planned at the level of the certification's second point (half the α); at the ceiling while
+    // a drift chart is in warning, to confirm or clear a change sooner (libs/trust cusum inWarning).
+    auditRate: warning
+      ? trust.audit.ceiling
+      : auditRate({ haveOutcomes: at && cert.threshold !== null ? at.effectiveN : 0, autoPerDay: automatedPerDay, target: cal.targetErrorRate, confidence: 1 - (1 - cal.confidenceLevel) / 2 }, trust.audit),
     epoch: doc.epoch,
     ...(doc.stop ? { stop: doc.stop } : {}),
   };

@@ -174,9 +174,9 @@ describe('scorePrediction', () => {
 
   it('uses the category rules it is given: calibrated bands, weights, and reports the policy version', () => {
     const calibrated = { ...refundRules, bands: { autoApprove: 0.99, autoApproveAudit: 0.97, humanReview: 0.9 } };
-    const scored = score(refund({ signals: signals(1, 0.9, 1, 0.05) }), calibrated, EMPTY_SNAPSHOT, 'guide-4+cal.refund.1');
+    const scored = score(refund({ signals: signals(1, 0.9, 1, 0.05) }), calibrated, EMPTY_SNAPSHOT, 'guide-5+cal.refund.1');
     expect(scored.score.band).toBe('human_review');
-    expect(scored.policyVersion).toBe('guide-4+cal.refund.1');
+    expect(scored.policyVersion).toBe('guide-5+cal.refund.1');
     const weighted = { ...refundRules, weights: { modelConfidence: 1, trainingDataCoverage: 0, inputQuality: 0, edgeCaseIndicators: 0 } };
     expect(score(refund({ probability: 0.97 }), weighted).score).toMatchObject({ overall: 0.97, band: 'auto_approve', weights: weighted.weights });
   });
@@ -186,7 +186,7 @@ describe('scorePrediction', () => {
     const scored = score(prediction);
     expect(scored.prediction).toBe(prediction);
     expect(scored.scoredAt).toBe('2026-01-06T09:15:00.184Z');
-    expect(scored.policyVersion).toBe('guide-4');
+    expect(scored.policyVersion).toBe('guide-5');
   });
 
   it('scores the contracts example (nested input, producer input quality)', () => {

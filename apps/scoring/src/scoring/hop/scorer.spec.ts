@@ -31,16 +31,16 @@ describe('Scorer (the transform of the hop)', () => {
     const [out] = scorer.score([input], new Date('2026-01-06T09:00:00Z'));
     expect(out).toMatchObject({ topic: Topics.PredictionScored, id: 'evt-p1:scored', time: '2026-01-06T09:00:00.000Z', traceContext: input.traceContext });
     expect(out.data.prediction.predictionId).toBe('p1');
-    expect(out.data.policyVersion).toBe('guide-4');
+    expect(out.data.policyVersion).toBe('guide-5');
     expect(learned).toEqual(['evt-p1']);
   });
 
   it("uses the category's calibration: bands and policy version", () => {
-    const { scorer } = setup({ refund: { bands: { autoApprove: 0.99, autoApproveAudit: 0.97, humanReview: 0.9 }, policyVersion: 'guide-4+cal.refund.3', n: 3 } });
+    const { scorer } = setup({ refund: { bands: { autoApprove: 0.99, autoApproveAudit: 0.97, humanReview: 0.9 }, policyVersion: 'guide-5+cal.refund.3', n: 3 } });
     const signals = { modelConfidence: 1, trainingDataCoverage: 0.9, inputQuality: 1, edgeCaseIndicators: 0.05 };
     const [refund, other] = scorer.score([incoming('r', prediction('r', { category: 'refund', signals })), incoming('o', prediction('o', { signals }))]);
-    expect(refund.data).toMatchObject({ policyVersion: 'guide-4+cal.refund.3', score: { band: 'human_review' } });
-    expect(other.data).toMatchObject({ policyVersion: 'guide-4', score: { band: 'auto_approve' } });
+    expect(refund.data).toMatchObject({ policyVersion: 'guide-5+cal.refund.3', score: { band: 'human_review' } });
+    expect(other.data).toMatchObject({ policyVersion: 'guide-5', score: { band: 'auto_approve' } });
   });
 
   it('an output its contract refuses is a ContractError (dead-lettered alone), and nothing is learned from it', () => {
