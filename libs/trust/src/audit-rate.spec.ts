@@ -1,12 +1,12 @@
 import { seededRandom } from './simulation';
-import { auditRate, type AuditRule } from './audit-rate';
+import { auditRate, type AuditPlanInput, type AuditRule } from './audit-rate';
 import { errorUpperBound, outcomesToCertify } from './weighted-bound';
 
 const rule: AuditRule = { floor: 0.05, ceiling: 0.5, windowDays: 7 };
 const base = { haveOutcomes: 0, autoPerDay: 100, target: 0.01, confidence: 0.95 };
 /** With floor 0, ceiling 1 and 10 000 automated cases in the window, rate · 10 000 is the number of outcomes still wanted (the rate is rounded to 4 decimals). */
 const open: AuditRule = { floor: 0, ceiling: 1, windowDays: 1 };
-const wanted = (input: Partial<typeof base>) => Math.round(auditRate({ ...base, autoPerDay: 10_000, ...input }, open) * 10_000);
+const wanted = (input: Partial<AuditPlanInput>) => Math.round(auditRate({ ...base, autoPerDay: 10_000, ...input }, open) * 10_000);
 /** The bound at n outcomes of which a share `error` is wrong. */
 const boundWith = (n: number, error: number, confidence: number) => errorUpperBound({ w: n, w2: n, wrong: error * n, n }, confidence).upper;
 
@@ -93,5 +93,34 @@ describe('auditRate', () => {
     expect(boundWith(n, target / 2, confidence)).toBeLessThanOrEqual(target);
     expect(boundWith(n - 1, target / 2, confidence)).toBeGreaterThan(target);
     expect(n).toBeGreaterThan(outcomesToCertify(target, confidence));
+  });
+
+  describe('planned to pass the next looser candidate too', () => {
+    const held = { target: 0.02, confidence: 0.975 };
+
+    it('asks for the outcomes that pass it at the error seen there, less those it has', () => {
+      // 2 % at 97.5 % with 1.2 % wrong: the fewest n with bound ≤ 2 %.
+      const n = wanted({ ...held, haveOutcomes: 5000 });
+      expect(n).toBe(0); // the certified threshold has all it needs, and no next candidate: nothing
+      const forNext = wanted({ ...held, haveOutcomes: 5000, next: { effectiveN: 700, estimate: 0.012 } });
+      const needed = forNext + 700;
+      expect(boundWith(needed, 0.012, 0.975)).toBeLessThanOrEqual(0.02);
+      expect(boundWith(needed - 1, 0.012, 0.975)).toBeGreaterThan(0.02);
+      // The larger of the two plans.
+      expect(wanted({ ...held, haveOutcomes: 0, next: { effectiveN: 700, estimate: 0.012 } })).toBe(wanted({ ...held, haveOutcomes: 0 }));
+    });
+
+    it('at half the target at least, as for the certified threshold', () => {
+      expect(wanted({ ...held, haveOutcomes: 5000, next: { effectiveN: 0, estimate: 0 } })).toBe(wanted({ ...held, haveOutcomes: 0 }));
+    });
+
+    it('not for a candidate whose error seen is 80 % of the target or more: no number of outcomes would pass it soon', () => {
+      for (const estimate of [0.016, 0.02, 0.05]) expect(wanted({ ...held, haveOutcomes: 5000, next: { effectiveN: 100, estimate } })).toBe(0);
+      expect(wanted({ ...held, haveOutcomes: 5000, next: { effectiveN: 100, estimate: 0.0159 } })).toBeGreaterThan(0);
+    });
+
+    it('not once it has the outcomes', () => {
+      expect(wanted({ ...held, haveOutcomes: 5000, next: { effectiveN: 4000, estimate: 0.012 } })).toBe(0);
+    });
   });
 });

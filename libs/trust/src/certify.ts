@@ -37,7 +37,7 @@ export interface Certification {
  *
  * - the strictest candidate: finds a strict threshold when little is known;
  * - the strictest candidate with enough outcomes above it that, wrong at half the target rate,
- *   they would be certified (about 1,000 for 2 %): a single error among the first few hundred
+ *   they would be certified (753 for 2 % at 97.5 %): a single error among the first few hundred
  *   outcomes at the top would otherwise stop the sequence there, before the thresholds that hold
  *   most of the evidence are tried (on the first bench:quality runs it kept every category
  *   uncertified at 0.6 % error over 440 outcomes).

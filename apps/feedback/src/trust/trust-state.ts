@@ -286,7 +286,7 @@ export function decide(doc: TrustDoc, rules: Rules, now: Date, siblings: BinEvid
     // a drift chart is in warning, to confirm or clear a change sooner (libs/trust cusum inWarning).
     auditRate: warning
       ? trust.audit.ceiling
-      : auditRate({ haveOutcomes: at && cert.threshold !== null ? at.effectiveN : 0, autoPerDay: automatedPerDay, target: cal.targetErrorRate, confidence: 1 - (1 - cal.confidenceLevel) / 2 }, trust.audit),
+      : auditRate({ haveOutcomes: at && cert.threshold !== null ? at.effectiveN : 0, autoPerDay: automatedPerDay, target: cal.targetErrorRate, confidence: 1 - (1 - cal.confidenceLevel) / 2, next: nextCandidate(cert) }, trust.audit),
     epoch: doc.epoch,
     ...(doc.stop ? { stop: doc.stop } : {}),
   };
@@ -305,6 +305,13 @@ export function decide(doc: TrustDoc, rules: Rules, now: Date, siblings: BinEvid
   }
   doc.pending.push({ topic: 'trust.updated', id: `${doc._id}:${published.version}`, event: published });
   return doc;
+}
+
+/** The first candidate looser than the certified threshold that the certification tried and could not pass. */
+function nextCandidate(cert: Certification): { effectiveN: number; estimate: number } | null {
+  if (cert.threshold === null) return null;
+  const next = cert.tested.find((t) => !t.passed && t.threshold < cert.threshold!);
+  return next ? { effectiveN: next.effectiveN, estimate: next.estimate } : null;
 }
 
 /** Cases a day at or above the threshold, as the weighted outcomes estimate them (a planning figure for the audit rate). */

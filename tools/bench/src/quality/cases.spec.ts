@@ -70,6 +70,15 @@ describe('quality bench cases', () => {
     // A policy that already says so is left as it is.
     expect(benchPolicy(base.replace('guide_bands', 'assist'), 0.02).changed).toEqual(['feedback.calibration.targetErrorRate: 0.02', 'arbitration.aiDisagreementTiers: [single_approver, dual_approval, executive_review]']);
   });
+
+  it("sets the audit planning window to the run's length (5,000 cases at 5/s: 0.0116 days), never under the schema's 0.01", () => {
+    const base = 'version: x\nfeedback:\n  trust:\n    untilCertified: assist\n    audit: {floor: 0.05, ceiling: 0.5, windowDays: 7}\n';
+    const long = benchPolicy(base, 0.02, 5000 / 5 / 86_400);
+    expect(long.policy).toMatchObject({ feedback: { trust: { audit: { floor: 0.05, ceiling: 0.5, windowDays: 0.0116 } } } });
+    expect(long.changed).toContain("feedback.trust.audit.windowDays: 0.0116 (the run's length)");
+    expect(benchPolicy(base, 0.02, 100 / 25 / 86_400).policy).toMatchObject({ feedback: { trust: { audit: { windowDays: 0.01 } } } });
+    expect(benchPolicy(base, 0.02).policy).toMatchObject({ feedback: { trust: { audit: { windowDays: 7 } } } });
+  });
 });
 
 describe('simulated reviewers', () => {

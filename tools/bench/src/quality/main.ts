@@ -168,7 +168,7 @@ export async function runQuality(options: QualityOptions): Promise<QualityRun> {
   const scratch = mkdtempSync(join(tmpdir(), 'hitl-quality-'));
   const basePolicy = options.policy ?? process.env.POLICY_FILE ?? join(ROOT, 'config', 'policy.default.yaml');
   const baseText = readFileSync(basePolicy, 'utf8');
-  const { policy, changed } = options.policy ? { policy: parseYaml(baseText) as Record<string, unknown>, changed: [] as string[] } : benchPolicy(baseText, options.target);
+  const { policy, changed } = options.policy ? { policy: parseYaml(baseText) as Record<string, unknown>, changed: [] as string[] } : benchPolicy(baseText, options.target, total / options.rate / 86_400);
   const policyFile = join(scratch, `policy${extname(basePolicy) === '.json' ? '.json' : '.yaml'}`);
   writeFileSync(policyFile, extname(basePolicy) === '.json' ? JSON.stringify(policy, null, 2) : stringifyYaml(policy));
   const roles = ((policy.roles as { name: string }[] | undefined) ?? []).map((r) => r.name);

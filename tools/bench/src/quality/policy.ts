@@ -10,9 +10,13 @@ import { parse as parseYaml } from 'yaml';
  *   guide's bands decide meanwhile;
  * - the guide's AI–human disagreement in every tier people decide (arbitration.aiDisagreementTiers):
  *   an override goes to a second person, so one reviewer's mistake is not evidence against the model.
+ * - the audit planning window (feedback.trust.audit.windowDays) set to the run's length: the bench
+ *   sends weeks of a category's traffic in minutes, and a plan to collect its evidence within 7
+ *   days would see a week of such traffic ahead and audit at the floor the whole run (never less
+ *   than the schema's 0.01 days).
  * Each change is listed in the run's output.
  */
-export function benchPolicy(baseText: string, target: number): { policy: Record<string, unknown>; changed: string[] } {
+export function benchPolicy(baseText: string, target: number, runDays?: number): { policy: Record<string, unknown>; changed: string[] } {
   const policy = parseYaml(baseText) as Record<string, unknown>;
   const changed: string[] = [];
   const feedback = (policy.feedback ??= {}) as { calibration?: Record<string, unknown>; trust?: Record<string, unknown> };
@@ -23,6 +27,14 @@ export function benchPolicy(baseText: string, target: number): { policy: Record<
   if (feedback.trust && feedback.trust.untilCertified !== 'assist') {
     feedback.trust.untilCertified = 'assist';
     changed.push('feedback.trust.untilCertified: assist');
+  }
+  const audit = (feedback.trust as { audit?: { windowDays?: number } } | undefined)?.audit;
+  if (audit && runDays !== undefined) {
+    const days = Math.max(0.01, Math.round(runDays * 1e4) / 1e4);
+    if (audit.windowDays !== days) {
+      audit.windowDays = days;
+      changed.push(`feedback.trust.audit.windowDays: ${days} (the run's length)`);
+    }
   }
   const arbitration = policy.arbitration as { aiDisagreementTiers?: string[] } | undefined;
   const human = ['single_approver', 'dual_approval', 'executive_review'];
