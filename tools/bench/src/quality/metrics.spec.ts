@@ -111,6 +111,12 @@ describe('quality bench metrics', () => {
     expect(r.drift).toMatchObject({ category: 'a', wrongAutoApprovals: 0, stopped: true });
     expect(r.acceptance).toEqual({ errorWithinTarget: true, automationAtLeastFixed095: true, driftStoppedWithin50: true, noFalseAlarm: true });
     expect(r.undecided).toBe(0);
+    // The warm-up (p 0.99 ≥ the oracle's 0.6, every case right) at the oracle's threshold.
+    expect(r.stable.oracle.threshold).toBe(0.6);
+    expect(r.stable.warmupAtOracle).toMatchObject({ wrong: 0, n: 100, rate: 0 });
+    // A warm-up that errs where the stable phase does not: the line shows it.
+    const harder = warm.map((x, i) => (i % 10 === 0 ? c(x.seq, x.category, 'human', { right: false }) : x));
+    expect(qualityReport([...harder, ...st, ...dr], { target: 0.02, warmup: 100, driftFrom: 200, categories: ['a', 'b'], driftCategory: 'a' }).stable.warmupAtOracle).toMatchObject({ wrong: 10, n: 100, rate: 0.1 });
 
     // The drifted category goes on being automated (wrongly) to the end: that fails.
     const stillAuto = dr.map((x) => (x.drifted && x.seq % 4 === 0 ? { ...x, decision: { decidedBy: 'auto' as const, outcome: x.recommendation } } : x));

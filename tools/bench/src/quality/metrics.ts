@@ -232,6 +232,12 @@ export interface QualityReport {
     fixed095: ThresholdResult;
     modelAccuracy: number;
     byCategory: Record<string, Automation>;
+    /**
+     * The model's error at the oracle's threshold among the warm-up's cases (the same threshold,
+     * the cases most of the evidence came from): null without an oracle threshold. Far from the
+     * oracle's own error, the stable phase is easier or harder than what certified automation.
+     */
+    warmupAtOracle: RateWithBound | null;
   };
   /** The categories that did not drift, after the drift began. */
   afterDriftStableCategories: Automation;
@@ -259,6 +265,8 @@ export function qualityReport(
   const oracle = oracleThreshold(points, target, confidence);
   const fixed095 = fixedThreshold(points, 0.95, confidence);
   const byCategory = Object.fromEntries(options.categories.map((cat) => [cat, automationOf(stableCases.filter((c) => c.category === cat), confidence)]));
+  const warmAbove = oracle.threshold === null ? [] : cases.filter((c) => c.seq < warmup && c.probability >= oracle.threshold!);
+  const warmupAtOracle = oracle.threshold === null ? null : rateWithBound(warmAbove.filter((c) => c.recommendation !== c.truth).length, warmAbove.length, confidence);
   const hasDrift = options.driftCategory !== undefined && cases.some((c) => c.seq >= driftFrom);
   const drift = hasDrift ? driftReport(cases, options.driftCategory!, warmup, driftFrom) : null;
   const alarms = falseAlarms(cases, options.categories, options.driftCategory, warmup, driftFrom);
@@ -266,7 +274,7 @@ export function qualityReport(
     target,
     confidence,
     phases: { warmup, driftFrom, total: cases.length },
-    stable: { platform, oracle, fixed095, modelAccuracy: points.length === 0 ? 0 : points.filter((p) => p.correct).length / points.length, byCategory },
+    stable: { platform, oracle, fixed095, modelAccuracy: points.length === 0 ? 0 : points.filter((p) => p.correct).length / points.length, byCategory, warmupAtOracle },
     afterDriftStableCategories: automationOf(
       cases.filter((c) => c.seq >= driftFrom && c.category !== options.driftCategory),
       confidence,

@@ -48,6 +48,8 @@ export function renderReport(run: QualityRun): string {
       .join('; ')}`,
   );
   out.push(`  human final decisions: ${int(stable.platform.human)}, wrong against the truth ${stable.platform.human === 0 ? '–' : pct(stable.platform.humanError.rate, 2)}`);
+  if (stable.warmupAtOracle && stable.oracle.threshold !== null)
+    out.push(`  the oracle's threshold on the warm-up's cases (where the evidence came from): error ${err(stable.warmupAtOracle)}, against ${pct(stable.oracle.error.rate, 2)} on these`);
   out.push('');
   const d = report.drift;
   if (d) {
