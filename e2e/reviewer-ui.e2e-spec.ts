@@ -252,6 +252,26 @@ describe('the reviewer workbench in a browser', () => {
     });
   });
 
+  it('Next case (key n) opens the first free case of the queue, claimed for you', async () => {
+    await withPage(browser, async (page) => {
+      await logIn(page, 'jamie');
+      await page.locator('#queue tbody tr').first().waitFor();
+      // The queue's first case nobody holds: what the server picks (same order: priority, then due time).
+      const first = await page.locator('#queue tbody tr:has(.free)').first().getAttribute('data-case');
+      expect(first).toBeTruthy();
+      await expect(page.getByRole('button', { name: /Next case/ }).getAttribute('aria-keyshortcuts')).resolves.toBe('n');
+      await page.keyboard.press('n');
+      await page.waitForURL(new RegExp(`/cases/${first}$`));
+      await page.getByText('You are working on this case until').waitFor();
+      // Claimed in the database: another support lead sees it held by Jamie.
+      await withPage(browser, async (other) => {
+        await logIn(other, 'sam');
+        await other.goto(`${services.review.url}/cases/${first}`);
+        await other.getByText(/Claimed by Jamie/).waitFor();
+      });
+    });
+  });
+
   it('the health dashboard shows the guide\'s metrics computed from the demo traffic and the decisions above', async () => {
     await withPage(browser, async (page) => {
       await logIn(page, 'sam');

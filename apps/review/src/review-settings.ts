@@ -13,6 +13,8 @@ export const reviewEnvSchema = z.object({
   REVIEW_SESSION_TTL_MINUTES: positiveInt(7 * 24 * 60).default(480),
   /** How long a claim keeps a case a reviewer's; claiming again renews it. */
   REVIEW_LEASE_SECONDS: positiveInt(24 * 3600).default(600),
+  /** The most cases a reviewer holds at once through claims (POST /api/next stops there); a user's own `capacity` wins. */
+  REVIEW_CAPACITY: positiveInt(100).default(5),
   /**
    * How often each replica reloads its in-memory queue from the database, to learn what other
    * replicas wrote (with one replica every change passes through it anyway).

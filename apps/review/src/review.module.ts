@@ -10,6 +10,7 @@ import { AUTHENTICATOR, PasswordAuthenticator } from './auth/authenticator';
 import { LoginService } from './auth/login.service';
 import { Sessions } from './auth/session';
 import { SessionGuard } from './auth/session.guard';
+import { directoryOf, REVIEWER_DIRECTORY } from './auth/reviewer-directory';
 import type { User } from './auth/users';
 import { AutomationController } from './automation/automation.controller';
 import { CasesController } from './cases/cases.controller';
@@ -56,6 +57,7 @@ export class ReviewModule {
           inject: [DB_CONNECTION, ServiceMetrics],
         },
         { provide: AUTHENTICATOR, useValue: new PasswordAuthenticator(users) },
+        { provide: REVIEWER_DIRECTORY, useValue: directoryOf(users) },
         // Without a configured secret, a random one: sessions then end on restart (npm start's case).
         {
           provide: Sessions,

@@ -11,6 +11,10 @@ export interface User {
   name: string;
   roles: string[];
   passwordHash: string;
+  /** The categories this reviewer is assigned (POST /api/next); absent: every category their roles allow. */
+  skills?: string[];
+  /** The most cases they hold at once through claims; absent: REVIEW_CAPACITY. */
+  capacity?: number;
 }
 
 const UserSchema = z.strictObject({
@@ -18,6 +22,8 @@ const UserSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
   roles: z.array(z.string()).min(1),
   passwordHash: z.string().regex(/^\$argon2(id|i|d)\$/, 'expected an argon2 hash (npm run users:hash -- <password>)'),
+  skills: z.array(z.string().regex(/^[a-z][a-z0-9_.-]*$/, 'expected a category name (a-z, 0-9, _ . -)')).min(1).optional(),
+  capacity: z.number().int().min(1).max(100).optional(),
 });
 const UsersFileSchema = z.strictObject({ users: z.array(UserSchema).min(1) });
 

@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
-import { ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import { Body, Controller, Delete, Get, HttpCode, HttpException, HttpStatus, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiCookieAuth, ApiExcludeEndpoint, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import type { Principal } from '../auth/authenticator';
 import { CurrentUser, SessionGuard } from '../auth/session.guard';
 import { originOf } from '../http/origin';
-import { CaseErrors, ZodBody } from '../http/openapi';
+import { CaseErrors, ErrorBody, ZodBody } from '../http/openapi';
 import { ZodPipe } from '../http/zod.pipe';
 import { ApproveBody, DecideBody, EscalateBody, OverrideBody, QueueQuery, RequestInfoBody } from './bodies';
 import { ReviewService } from './review.service';
@@ -35,6 +35,34 @@ export class CasesController {
     const now = new Date();
     const { items, total } = this.review.queue(user, query);
     return { total, limit: query.limit, offset: query.offset, items: items.map((item) => summaryOf(item, now)) };
+  }
+
+  @Post('next')
+  @ApiOperation({
+    summary: 'Your next case, claimed for you',
+    description:
+      'The first case in queue order (priority, then due time) that one of your roles may act on, in your skills (the users file), that nobody holds. It is claimed for you as POST /cases/{id}/claim would. Two reviewers asking at once never get the same case.',
+  })
+  @ApiOkResponse({ description: 'The case as the queue lists it, with your claim' })
+  @ApiNoContentResponse({ description: 'No case waits for you' })
+  @ApiResponse({ status: 401, description: 'no valid session', schema: ErrorBody })
+  @ApiResponse({ status: 409, description: 'you already hold your capacity of cases (REVIEW_CAPACITY, or your own in the users file)', schema: ErrorBody })
+  async next(@CurrentUser() user: Principal, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const item = await this.review.next(user, originOf(req));
+    if (!item) {
+      res.status(204);
+      return undefined;
+    }
+    res.status(200);
+    return summaryOf(item, new Date());
+  }
+
+  /** GET must be safe (RFC 9110): a prefetched link would claim cases. Said plainly instead of a 404. */
+  @Get('next')
+  @ApiExcludeEndpoint()
+  nextByGet(@Res({ passthrough: true }) res: Response): never {
+    res.setHeader('Allow', 'POST');
+    throw new HttpException({ statusCode: 405, message: 'use POST /api/next: asking for your next case claims it', error: 'Method Not Allowed' }, HttpStatus.METHOD_NOT_ALLOWED);
   }
 
   @Get('cases/:caseId')

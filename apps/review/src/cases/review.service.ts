@@ -4,6 +4,7 @@ import { outcomeRefusal, rulesFor, type Policy } from '@hitl/policy';
 import { ConflictException, ForbiddenException, HttpException, Inject, Injectable, NotFoundException, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/authenticator';
+import { REVIEWER_DIRECTORY, type ReviewerDirectory } from '../auth/reviewer-directory';
 import { AUDIT_TRAIL, type AuditTrail, type RequestOrigin } from '../audit-trail';
 import { revealOf } from '../queue/exercises';
 import { activeClaim, finalOf, missingRoles, onDecided, rolesTheQuorumNeedsOf, type QueueItem } from '../queue/queue-item';
@@ -40,6 +41,9 @@ export interface Choices {
   overrideReasons: { code: string; label: string }[];
 }
 
+/** Candidates POST /api/next tries, in queue order, before it answers that none waits (each lost one is a case someone else just took). */
+const NEXT_CANDIDATES = 50;
+
 /**
  * The reviewer's door: what they may see, claim and decide. Every rule that can refuse is
  * checked inside the case's compare-and-set, so two reviewers (or two replicas) racing on the
@@ -53,6 +57,7 @@ export class ReviewService {
     @Inject(AUDIT_TRAIL) private readonly audit: AuditTrail,
     @Inject(REVIEW_SETTINGS) private readonly settings: ReviewSettings,
     @Inject('POLICY') private readonly policy: Policy,
+    @Inject(REVIEWER_DIRECTORY) private readonly directory: ReviewerDirectory,
   ) {}
 
   /** Answered from this replica's in-memory view (see QueueView). */
@@ -104,7 +109,7 @@ export class ReviewService {
     return this.exclusively(user, caseId, () => this.claimNow(user, caseId, from));
   }
 
-  private async claimNow(user: Principal, caseId: string, from: RequestOrigin): Promise<QueueItem> {
+  private async claimNow(user: Principal, caseId: string, from: RequestOrigin, via?: 'next'): Promise<QueueItem> {
     const now = new Date();
     let problem: HttpException | undefined;
     let missing = false;
@@ -117,8 +122,34 @@ export class ReviewService {
     });
     if (missing) throw await this.notOpen(user, caseId);
     if (problem) throw problem;
-    await this.audit.record({ actor: user, action: 'claim', target: caseId, from, details: { until: item!.claim!.until } });
+    await this.audit.record({ actor: user, action: 'claim', target: caseId, from, details: { until: item!.claim!.until, ...(via ? { via } : {}) } });
     return item!;
+  }
+
+  /**
+   * The reviewer's next case, claimed for them: the first in queue order (priority, then due time)
+   * that their roles may act on, in their skills, that nobody holds; null when none waits. Refused
+   * (409) while they hold their capacity of cases. Two reviewers asking at once never get the same
+   * case: each claim is the case's compare-and-set, and a candidate lost to someone else is skipped.
+   */
+  async next(user: Principal, from: RequestOrigin): Promise<QueueItem | null> {
+    const now = new Date();
+    const profile = this.directory.get(user.id) ?? {};
+    const capacity = profile.capacity ?? this.settings.REVIEW_CAPACITY;
+    const held = this.store.view.heldBy(user.id, now);
+    if (held >= capacity) throw new ConflictException(`you hold ${held} case${held === 1 ? '' : 's'}, your capacity: decide or release one before taking another`);
+    for (const candidate of this.store.view.assignable({ id: user.id, roles: user.roles, skills: profile.skills }, now, NEXT_CANDIDATES)) {
+      if (actRefusal(candidate, user, now)) continue;
+      try {
+        const item = await this.exclusively(user, candidate._id, () => this.claimNow(user, candidate._id, from, 'next'));
+        return item;
+      } catch (error) {
+        // Taken, decided or changed since the view saw it: the next candidate.
+        if (error instanceof ConflictException || error instanceof ForbiddenException || error instanceof NotFoundException) continue;
+        throw error;
+      }
+    }
+    return null;
   }
 
   async release(user: Principal, caseId: string, from: RequestOrigin): Promise<void> {

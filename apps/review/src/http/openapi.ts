@@ -13,7 +13,7 @@ export function jsonSchema(schema: z.ZodType): SchemaObject {
   return rest as SchemaObject;
 }
 
-const ErrorBody: SchemaObject = {
+export const ErrorBody: SchemaObject = {
   type: 'object',
   properties: { statusCode: { type: 'integer' }, message: { type: 'string' }, error: { type: 'string' }, field: { type: 'string', description: 'the bad field (400 and 422)' } },
 };

@@ -1,3 +1,4 @@
+import { exampleOf, Topics } from '@hitl/contracts';
 import { reviewRequest } from '../review-client.test-helper';
 import { onRequested, type QueueItem } from './queue-item';
 import { QueueView } from './queue-view';
@@ -24,6 +25,33 @@ describe('the in-memory queue view', () => {
     expect(view.query({ ...query, minPriority: 50 }).total).toBe(2);
     expect(view.query({ ...query, dueBefore: '2026-01-06T11:30:00Z' }).items.map((i) => i._id)).toEqual(['soon']);
     expect(view.query({ ...query, roles: ['director'] }).items.map((i) => i._id)).toEqual(['exec']);
+  });
+
+  it('assignable: what POST /api/next may hand a reviewer, in queue order: open, their roles, not voted, claimed by nobody, not being acted on, in their skills', () => {
+    const view = new QueueView();
+    const claim = (by: string, until: string) => ({ claim: { by, name: by, at: now.toISOString(), until } });
+    const context = (category: string) => ({ context: { ...exampleOf(Topics.ReviewRequested).context, category } });
+    view.reload([
+      item('low', { priority: 10, ...context('refund') }),
+      item('soon', { priority: 90, dueAt: '2026-01-06T11:00:00Z', ...context('refund') }),
+      item('late', { priority: 90, dueAt: '2026-01-06T12:00:00Z', ...context('kyc') }),
+      item('exec', { priority: 99, eligibleRoles: ['director'] }),
+      item('voted', { priority: 50 }, { voters: ['sam'] }),
+      item('deciding', { priority: 50 }, { status: 'deciding' }),
+      item('claimed', { priority: 80 }, claim('jamie', '2026-01-06T10:05:00Z')),
+      item('lapsed', { priority: 70, ...context('refund') }, claim('jamie', '2026-01-06T09:59:59Z')),
+      item('busy', { priority: 60 }),
+    ]);
+    view.begin('busy', 'Jamie');
+    const sam = { id: 'sam', roles: ['support_lead'] };
+    expect(view.assignable(sam, now, 50).map((i) => i._id)).toEqual(['soon', 'late', 'lapsed', 'low']);
+    expect(view.assignable({ ...sam, skills: ['refund'] }, now, 50).map((i) => i._id)).toEqual(['soon', 'lapsed', 'low']);
+    expect(view.assignable(sam, now, 2).map((i) => i._id)).toEqual(['soon', 'late']);
+    view.end('busy');
+    expect(view.assignable(sam, now, 50).map((i) => i._id)).toEqual(['soon', 'late', 'lapsed', 'busy', 'low']);
+    // held: open cases with a live claim by the reviewer (a lapsed claim holds nothing).
+    expect(view.heldBy('jamie', now)).toBe(1);
+    expect(view.heldBy('sam', now)).toBe(0);
   });
 
   it('keeps the newest version, drops finalized cases, and reports each change once', () => {

@@ -1,6 +1,6 @@
 import type { Tier } from '@hitl/contracts';
 import { Subject } from 'rxjs';
-import type { QueueItem } from './queue-item';
+import { activeClaim, type QueueItem } from './queue-item';
 
 export interface QueueQuery {
   roles: string[];
@@ -109,13 +109,42 @@ export class QueueView {
     return { counts, oldestOpenMs: now - oldest };
   }
 
-  /** The caller's queue: open cases one of their roles may act on and they have not voted on. */
-  query(q: QueueQuery): { items: QueueItem[]; total: number } {
-    const due = q.dueBefore ? Date.parse(q.dueBefore) : undefined;
+  /** Every case in queue order: priority first, then the earliest due, then the id. */
+  private inOrder(): QueueItem[] {
     this.ordered ??= [...this.items.values()].sort(
       (a, b) => b.priority - a.priority || this.due.get(a._id)! - this.due.get(b._id)! || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0),
     );
-    const matching = this.ordered.filter(
+    return this.ordered;
+  }
+
+  /**
+   * The cases to hand a reviewer who asks for their next one, in queue order: open, one of their
+   * roles may act, not voted on by them, claimed by nobody, not being acted on in this replica,
+   * and in their skills (categories; none given: all). At most `limit`.
+   */
+  assignable(reviewer: { id: string; roles: readonly string[]; skills?: readonly string[] }, now: Date, limit: number): QueueItem[] {
+    const out: QueueItem[] = [];
+    for (const item of this.inOrder()) {
+      if (out.length >= limit) break;
+      if (item.status !== 'open' || this.busy.has(item._id) || activeClaim(item, now)) continue;
+      if (!item.eligibleRoles.some((role) => reviewer.roles.includes(role)) || item.voters.includes(reviewer.id)) continue;
+      if (reviewer.skills && !reviewer.skills.includes(item.category)) continue;
+      out.push(item);
+    }
+    return out;
+  }
+
+  /** How many open cases the reviewer holds through a live claim. */
+  heldBy(userId: string, now: Date): number {
+    let held = 0;
+    for (const item of this.items.values()) if (item.status === 'open' && activeClaim(item, now)?.by === userId) held++;
+    return held;
+  }
+
+  /** The caller's queue: open cases one of their roles may act on and they have not voted on. */
+  query(q: QueueQuery): { items: QueueItem[]; total: number } {
+    const due = q.dueBefore ? Date.parse(q.dueBefore) : undefined;
+    const matching = this.inOrder().filter(
       (item) =>
         item.status === 'open' &&
         item.eligibleRoles.some((role) => q.roles.includes(role)) &&

@@ -41,8 +41,26 @@ export const CLIENT_JS = String.raw`'use strict';
         });
     };
     stream(function () { clearTimeout(timer); timer = setTimeout(refresh, 200); });
+    // Next case: the server picks (priority, due time, your skills), claims it for you, and the case opens.
+    var nextButton = document.getElementById('next-case');
+    var nextStatus = document.getElementById('next-status');
+    var next = function () {
+      nextButton.disabled = true;
+      fetch('/api/next', { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' } })
+        .then(function (r) {
+          if (r.status === 204) { nextStatus.textContent = 'No case waits for you.'; return; }
+          return r.json().then(function (json) {
+            if (!r.ok) throw new Error(json.message || r.statusText);
+            location.assign('/cases/' + encodeURIComponent(json.caseId));
+          });
+        })
+        .catch(function (err) { nextStatus.textContent = err.message; })
+        .then(function () { nextButton.disabled = false; });
+    };
+    nextButton.addEventListener('click', next);
     document.addEventListener('keydown', function (e) {
       if (typing(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === 'n') { next(); e.preventDefault(); return; }
       var links = Array.prototype.slice.call(document.querySelectorAll('#queue tbody a'));
       var at = links.indexOf(document.activeElement);
       if (e.key === 'j') { (links[at + 1] || links[0] || { focus: function () {} }).focus(); e.preventDefault(); }

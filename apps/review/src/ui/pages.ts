@@ -121,6 +121,7 @@ export function queuePage(user: Principal, table: Html, filters: QueueFilters, t
     'Queue',
     user,
     html`<h1>Your queue</h1>
+<p class="next"><button type="button" id="next-case" class="primary" aria-keyshortcuts="n">Next case <kbd>n</kbd></button> <span id="next-status" role="status"></span></p>
 <form class="filters" method="get" action="/" aria-label="Filter the queue">
   <label>Tier <select name="tier"><option value="">any</option>${tiers.map((t) => html`<option value="${t}" ${filters.tier === t ? html`selected` : ''}>${label(t)}</option>`)}</select></label>
   <label>Category <input name="category" value="${filters.category ?? ''}" placeholder="e.g. refund" size="14"></label>
@@ -129,7 +130,7 @@ export function queuePage(user: Principal, table: Html, filters: QueueFilters, t
   <button type="submit">Filter</button>
 </form>
 ${table}
-<p class="keys">Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> open, <kbd>r</kbd> refresh. The list updates by itself.</p>`,
+<p class="keys">Keys: <kbd>n</kbd> next case (claimed for you), <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> open, <kbd>r</kbd> refresh. The list updates by itself.</p>`,
     'queue',
   );
 }
