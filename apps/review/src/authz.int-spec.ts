@@ -42,6 +42,8 @@ const OPERATIONS: Operation[] = [
   { method: 'POST', path: '/api/cases/{caseId}/decide', body: { outcome: 'approve_refund' }, onCase: 'blind', eligible: 200, other: 403 },
   { method: 'POST', path: '/api/cases/{caseId}/request-info', body: { question: 'Which order?' }, onCase: 'live', eligible: 200, other: 403 },
   { method: 'POST', path: '/api/cases/{caseId}/escalate', body: { reason: 'needs a manager' }, onCase: 'live', eligible: 200, other: 403 },
+  // Assignment: a case waits for support leads (the one made for this row at least); none for the other roles.
+  { method: 'POST', path: '/api/next', onCase: 'live', eligible: 200, other: 204 },
   // The stop button of automation: admins only.
   { method: 'POST', path: '/api/admin/automation/{category}/{modelVersion}/{action}', body: { reason: 'checking the stop button' }, eligible: 403, other: 403, admin: 202 },
   { method: 'POST', path: '/api/auth/logout', eligible: 204, other: 204 },
