@@ -129,6 +129,16 @@ describe('the review read model', () => {
     expect(onFinalized(undefined, 'ev-x', exampleOf(Topics.DecisionFinalized))).toBeUndefined(); // auto-approved: never queued
   });
 
+  it("a disagreement's or max_rounds' escalation is recorded and widens no one's roles: routing's request names who decides", () => {
+    // The second look's escalation (to its first role) arrives after the arbiter's request: the
+    // second look's role must not act on the arbiter's stage (routing would not count it).
+    const arbiter = onRequested(open(), 'ev-arb', reviewRequest('c1', { reason: 'disagreement', eligibleRoles: ['senior_reviewer'] }), now)!;
+    for (const reason of ['disagreement', 'max_rounds'] as const) {
+      const item = onEscalated(arbiter, `ev-${reason}`, { caseId: 'c1', level: 1, escalateTo: 'support_lead', reason, firedAt: now.toISOString(), round: 1 })!;
+      expect(item).toMatchObject({ escalated: true, eligibleRoles: ['senior_reviewer'], escalations: [{ level: 1, escalateTo: 'support_lead', reason }] });
+    }
+  });
+
   it('a claim counts only until it expires', () => {
     const claim = { by: 'sam', name: 'Sam', at: now.toISOString(), until: '2026-01-06T10:10:00Z' };
     expect(activeClaim({ claim }, new Date('2026-01-06T10:09:59Z'))).toEqual(claim);

@@ -1,4 +1,4 @@
-import type { EventOf, Topics } from '@hitl/contracts';
+import { recordsRoutingRequest, type EventOf, type Topics } from '@hitl/contracts';
 import { missingRoles as missingRolesOf, rolesTheQuorumNeeds } from '@hitl/policy';
 
 export type ReviewRequested = EventOf<typeof Topics.ReviewRequested>;
@@ -315,14 +315,13 @@ function votedRoles(item: Pick<QueueItem, 'votes' | 'round'>): string[] {
 export function onEscalated(item: QueueItem | undefined, eventId: string, e: EscalationFired): QueueItem | undefined {
   if (!item || item.applied.includes(eventId)) return undefined;
   if (item.status === 'finalized') return { ...item, applied: remember(item, eventId) };
-  return {
-    ...item,
-    escalated: true,
-    escalations: [...item.escalations, { level: e.level, escalateTo: e.escalateTo, reason: e.reason, firedAt: e.firedAt }],
-    // Routing re-routes with a new request; until it arrives the new role may already see the case.
-    eligibleRoles: item.eligibleRoles.includes(e.escalateTo) ? item.eligibleRoles : [...item.eligibleRoles, e.escalateTo],
-    applied: remember(item, eventId),
-  };
+  const recorded = { ...item, escalated: true, escalations: [...item.escalations, { level: e.level, escalateTo: e.escalateTo, reason: e.reason, firedAt: e.firedAt }], applied: remember(item, eventId) };
+  // The record of a request routing made itself (a disagreement's second look or arbiter): that
+  // request names who decides. Widening it here would let a role act that routing does not count,
+  // e.g. the second look's role on the arbiter's request when the two topics arrive out of order.
+  if (recordsRoutingRequest(e.reason)) return recorded;
+  // Routing re-routes with a new request; until it arrives the new role may already see the case.
+  return { ...recorded, eligibleRoles: item.eligibleRoles.includes(e.escalateTo) ? item.eligibleRoles : [...item.eligibleRoles, e.escalateTo] };
 }
 
 export function onFinalized(item: QueueItem | undefined, eventId: string, e: DecisionFinalized): QueueItem | undefined {

@@ -84,6 +84,15 @@ export const EscalationReasons = ['timeout', 'critical', 'context', 'disagreemen
 export const EscalationReasonSchema = z.enum(EscalationReasons);
 export type EscalationReason = z.infer<typeof EscalationReasonSchema>;
 
+/**
+ * Escalations that record a review routing requested itself (a disagreement, a case past its
+ * revision rounds): that request already names who decides, so the escalation re-routes nothing
+ * and widens no one's eligibility. The others move the case up: routing re-routes it.
+ */
+export function recordsRoutingRequest(reason: EscalationReason): boolean {
+  return reason === 'disagreement' || reason === 'max_rounds';
+}
+
 export const DecidedByValues = ['auto', 'human'] as const;
 export const DecidedBySchema = z.enum(DecidedByValues);
 export type DecidedBy = z.infer<typeof DecidedBySchema>;

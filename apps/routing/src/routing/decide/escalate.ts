@@ -1,3 +1,4 @@
+import { recordsRoutingRequest } from '@hitl/contracts';
 import { roleAt, type Policy } from '@hitl/policy';
 import { refuse, type Transition } from '../case/open-case';
 import { reviewRequested, type CaseOutput } from '../case/outputs';
@@ -13,7 +14,7 @@ import { decide } from './decide';
 export function escalate(c: ReviewCase, fired: EscalationFired, policy: Policy, now: Date): Transition {
   // Routing's own higher reviews (a disagreement, a case past its revision rounds), recorded and
   // notified by the escalation service: the request that escalated is already the one open.
-  if (fired.reason === 'disagreement' || fired.reason === 'max_rounds') {
+  if (recordsRoutingRequest(fired.reason)) {
     return { applied: true, case: { ...c, history: [...c.history, { at: now.toISOString(), what: `escalation recorded: ${fired.reason}, to ${fired.escalateTo}` }] }, outputs: [] };
   }
   if (c.state === 'finalized') return refuse(c, `escalation level ${fired.level} (${fired.reason}) after finalization recorded, not applied`, now);
