@@ -330,6 +330,30 @@ describe('every review.requested reason, end to end through the services, the re
     expectNoDeadLetters();
   });
 
+  it('the second look gives a third answer (neither the AI nor the override): a senior arbiter who took no part decides', async () => {
+    const id = caseId('third-answer');
+    await submit(id, MID, { category: 'rr_third_answer', recommendation: 'approve' });
+    await as.sam.waitInQueue(id, 'rr_third_answer');
+    expect((await as.sam.act(id, 'override', { outcome: 'deny', reasonCode: 'missed_evidence', reason: 'No receipt on file' })).status).toBe(200);
+    await as.jamie.waitForRequest(id, 'disagreement');
+    expect((await as.jamie.act(id, 'override', { outcome: 'store_credit', reasonCode: 'customer_context', reason: 'A credit fits this customer better' })).status).toBe(200);
+    // Not final: neither backed the other; an arbiter's request, for the arbitration roles only.
+    const arbiterRequest = await waitFor(() => requested(id).find((r) => r.reason === 'disagreement' && r.disagreement === 'reviewers'), { description: `the arbiter's request for ${id}` });
+    expect(arbiterRequest).toMatchObject({ eligibleRoles: ['senior_reviewer'], explanation: expect.stringMatching(/three answers \(the AI approve, sam deny, jamie store_credit\)/) });
+    expect(finalized(id)).toEqual([]);
+    // The review app has the arbiter's request (a second disagreement request, open) before Riley acts.
+    await waitFor(
+      async () => {
+        const { status, body } = await as.riley.detail(id);
+        return status === 200 && body.status === 'open' && body.requests.filter((r) => r.reason === 'disagreement').length >= 2 ? true : undefined;
+      },
+      { description: `the arbiter's request for ${id} in the review API` },
+    );
+    expect((await as.riley.act(id, 'approve')).status).toBe(200);
+    expect(await oneFinal(id)).toMatchObject({ decidedBy: 'human', outcome: 'approve', approvers: [{ reviewerId: 'riley' }], dissenters: expect.arrayContaining([{ reviewerId: 'sam', role: 'support_lead' }, { reviewerId: 'jamie', role: 'support_lead' }]) });
+    expectNoDeadLetters();
+  });
+
   it('disagreement: the two approvers of a dual case disagree; a senior arbiter decides', async () => {
     const id = caseId('dual');
     await submit(id, MID, { category: 'rr_dual', riskLevel: 'high' });

@@ -57,6 +57,26 @@ describe('a single approver', () => {
     expect(second.outputs[0]).toMatchObject({ topic: Topics.DecisionFinalized, data: { outcome: 'approve', decidedBy: 'human' } });
   });
 
+  it('the second look: backing the override is final; a third answer (neither the AI nor the override) goes to a senior arbiter, whose word is final', () => {
+    const strict = loadPolicy(undefined, {});
+    const c = openCase(scored('s2c', { overall: 0.8, band: 'human_review', category: 'refund' }), strict, now);
+    if (!c.applied) throw new Error(c.why);
+    const overridden = applied(decide(c.case, decision('s2c', 'ann', 'support_lead', 'override', { outcome: 'deny' }), strict, now));
+    // The second person backs the override: final, the AI was wrong.
+    const backed = applied(decide(overridden.case, decision('s2c', 'bob', 'support_lead', 'override', { outcome: 'deny' }), strict, now));
+    expect(backed.outputs[0]).toMatchObject({ topic: Topics.DecisionFinalized, data: { outcome: 'deny', decidedBy: 'human' } });
+    // A third answer: to an arbiter who took no part (not ann, not bob).
+    const third = applied(decide(overridden.case, decision('s2c', 'bob', 'support_lead', 'override', { outcome: 'partial_refund' }), strict, now));
+    expect(third.case.state).toBe('awaiting_arbiter');
+    expect(third.outputs).toEqual([expect.objectContaining({ topic: Topics.ReviewRequested, data: expect.objectContaining({ reason: 'disagreement', disagreement: 'reviewers', eligibleRoles: strict.arbitration.roles, explanation: expect.stringMatching(/three answers \(the AI approve, ann deny, bob partial_refund\)/) }) })]);
+    expect(decide(third.case, decision('s2c', 'ann', 'senior_reviewer', 'approve'), strict, now).applied).toBe(false);
+    const arbiter = applied(decide(third.case, decision('s2c', 'cy', 'senior_reviewer', 'approve'), strict, now));
+    expect(arbiter.outputs[0]).toMatchObject({ topic: Topics.DecisionFinalized, data: { outcome: 'approve', decidedBy: 'human' } });
+    // The arbiter of the reviewers' disagreement decides even with a fourth answer.
+    const fourth = applied(decide(third.case, decision('s2c', 'cy', 'senior_reviewer', 'override', { outcome: 'store_credit' }), strict, now));
+    expect(fourth.outputs[0]).toMatchObject({ topic: Topics.DecisionFinalized, data: { outcome: 'store_credit' } });
+  });
+
   it('keeps the decision of a role not eligible yet, and applies it when an escalation adds the role', () => {
     // The review service saw the escalation first and let the on-call manager act; routing reads
     // the two topics in separate groups and sees the decision first.

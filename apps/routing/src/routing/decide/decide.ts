@@ -116,7 +116,9 @@ const MAX_PARKED = 10;
 /**
  * Applies one reviewer action to a case. Dual approval needs two distinct reviewers; a
  * disagreement, or an override of a confident AI in a high-risk tier, goes to an arbiter who
- * took no part, and whose decision is final.
+ * took no part, and whose decision is final. An override in a tier of aiDisagreementTiers goes
+ * to a second person, whose decision is final when it backs the AI or the override; a third
+ * answer goes to a senior arbiter.
  */
 export function decide(c: ReviewCase, d: ReviewDecided, policy: Policy, now: Date): Transition {
   if (c.state === 'finalized') return refuse(c, `decision ${d.decisionId} by ${d.reviewerId} recorded, not applied: the case is finalized`, now);
@@ -156,7 +158,17 @@ export function decide(c: ReviewCase, d: ReviewDecided, policy: Policy, now: Dat
   const votes = [...c.votes, vote];
   const voters = [...c.voters, d.reviewerId];
 
-  if (c.state === 'awaiting_arbiter') return finalize(c, vote.outcome, votes, now, `arbiter ${d.reviewerId} decided ${vote.outcome}`);
+  if (c.state === 'awaiting_arbiter') {
+    // The second look at an override: siding with the AI or with the overrider decides. A third
+    // answer backs neither, and two people who each rejected the AI on different grounds are
+    // weak evidence that it was wrong (two reviewers wrong 10 % of the time both reject a right
+    // AI 1 % of the time, which would count against it as an error): a senior arbiter decides.
+    const overrider = c.request?.disagreement === 'ai_override' ? c.votes.find((v) => !v.agreesWithAi) : undefined;
+    if (overrider && vote.outcome !== c.scored.prediction.recommendation && vote.outcome !== overrider.outcome) {
+      return toArbiter(c, votes, voters, policy, now, `three answers (the AI ${c.scored.prediction.recommendation}, ${overrider.reviewerId} ${overrider.outcome}, ${d.reviewerId} ${vote.outcome}): a senior arbiter decides`, 'reviewers');
+    }
+    return finalize(c, vote.outcome, votes, now, `arbiter ${d.reviewerId} decided ${vote.outcome}`);
+  }
 
   const required = c.request?.requiredApprovals ?? 1;
   const missing = missingOf(c.request, votes);
