@@ -34,7 +34,7 @@ interface CaseDetail {
   decisions: { reviewerId: string; action: string; outcome?: string; reason?: string; reasonCode?: string; round: number }[];
   escalations: { escalateTo: string; reason: string }[];
   finalized: { outcome: string; decidedBy: string } | null;
-  audit: { autoApproved: { outcome: string }; verdict: { upheld: boolean; outcome: string | null; reviewerId: string } | null } | null;
+  audit: { autoApproved: { outcome: string }; verdict: { upheld: boolean; outcome: string | null; reviewerId: string } | null; overturnToConfirm: { reviewerId: string; outcome: string | null } | null; differingOverturn: { reviewerId: string; outcome: string | null } | null } | null;
 }
 
 // Every reason the platform asks a person for (libs/contracts ReviewReasons), each caused the way
@@ -66,6 +66,7 @@ describe('every review.requested reason, end to end through the services, the re
       ...policy.categories,
       rr_audit_right: { auditSampleRate: 1 },
       rr_audit_wrong: { auditSampleRate: 1 },
+      rr_audit_third: { auditSampleRate: 1 },
       rr_shadow: { rollout: 'shadow' },
       rr_rounds: { maxRevisionRounds: 2 },
     };
@@ -444,6 +445,30 @@ describe('every review.requested reason, end to end through the services, the re
     // Feedback records it as audit evidence (the false-negative rate), not as a review decision.
     await expectFeedback(category, { auto_approval_rate: { value: 1, sample: 1 }, false_negative_rate: { value: overturned, sample: 1 }, override_rate: { value: null, sample: 0 } });
     // Routing has consumed the verdict: still the one decision.finalized.
+    await routingConsumed(id);
+    expect(finalized(id)).toHaveLength(1);
+    expectNoDeadLetters();
+  });
+
+  it('audit: two overturns with different answers; a senior arbiter who took no part upholds the AI, and the audit counts as right', async () => {
+    const id = caseId('audit-third-answer');
+    const category = 'rr_audit_third';
+    await submit(id, AUDIT_BAND, { category });
+    expect(await publishedRequest(id, 'audit')).toMatchObject({ confirmOverride: true });
+    await as.jamie.waitInQueue(id, category);
+    expect(await as.jamie.act(id, 'override', { outcome: 'deny', reasonCode: 'missed_evidence', reason: 'The damage predates the policy' })).toMatchObject({ status: 200 });
+    await as.alex.waitInQueue(id, category);
+    expect(await as.alex.act(id, 'override', { outcome: 'store_credit', reasonCode: 'customer_context', reason: 'A credit fits this customer better' })).toMatchObject({ status: 200 });
+    // No verdict yet: the audit waits for an arbiter, and says so; only the arbitration roles may give it.
+    const waiting = await expectVote(as.riley, id, { reviewerId: 'alex', action: 'override', outcome: 'store_credit' });
+    expect(waiting).toMatchObject({ status: 'open', eligibleRoles: ['senior_reviewer'], audit: { verdict: null, overturnToConfirm: { reviewerId: 'jamie', outcome: 'deny' }, differingOverturn: { reviewerId: 'alex', outcome: 'store_credit' } } });
+    expect((await as.sam.act(id, 'approve')).status).toBe(403);
+    expect((await as.alex.act(id, 'approve')).status).toBe(403);
+    expect(await as.riley.act(id, 'approve')).toMatchObject({ status: 200 });
+    const shown = await expectVote(as.riley, id, { reviewerId: 'riley', action: 'approve' });
+    expect(shown).toMatchObject({ status: 'finalized', finalized: { outcome: 'approve', decidedBy: 'auto' }, audit: { verdict: { upheld: true, reviewerId: 'riley' }, differingOverturn: null } });
+    // Feedback counts one audit, upheld: two people's different mistakes are no evidence against the AI.
+    await expectFeedback(category, { auto_approval_rate: { value: 1, sample: 1 }, false_negative_rate: { value: 0, sample: 1 } });
     await routingConsumed(id);
     expect(finalized(id)).toHaveLength(1);
     expectNoDeadLetters();

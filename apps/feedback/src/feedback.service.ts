@@ -1,7 +1,7 @@
 import { Topics, type EventOf, type HealthReport, type ReviewerReport, type HealthSeries, type LoopEvents, type ReviewersReport, type ReviewerDetail, type ReviewerImpact, type RolloutReport } from '@hitl/contracts';
 import type { Context } from '@opentelemetry/api';
 import { EventPublisher, type IncomingEvent } from '@hitl/messaging';
-import { rulesFor, type Policy } from '@hitl/policy';
+import { auditVerdictAt, rulesFor, type Policy } from '@hitl/policy';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { captureOf, isLearningDecision, requestIdOf, requestInfoOf, type EscalationFired, type RequestInfo, type ReviewDecided } from './capture/capture';
 import { ALL_CATEGORIES, dayOf, sumDays, withReasonCodes, windowDays, type DayChange, type Position } from './health/daily';
@@ -279,16 +279,19 @@ export class FeedbackService {
   }
 
   /**
-   * The verdict of an audit. When its request asks for a second person's word on an overturn
-   * (confirmOverride: the guide's AI–human disagreement, arbitration.aiDisagreementTiers), the
-   * review app keeps the audit open for one and the AI counts as wrong only when both said so, so
-   * one reviewer's mistake is not evidence against the model. undefined: the first overturn, waiting.
+   * The verdict of an audit, by the rule the review app closes it with (libs/policy
+   * auditVerdictAt): when its request asks for a second person's word on an overturn
+   * (confirmOverride: the guide's AI–human disagreement, arbitration.aiDisagreementTiers), the AI
+   * counts as wrong only when a second person gave the same answer or a senior arbiter rejected it
+   * after two different answers, so one reviewer's mistake is not evidence against the model.
+   * undefined: waiting for the next word (or a word after the verdict, counted once already).
    */
   private async auditVerdict(request: RequestInfo, d: ReviewDecided, override: boolean): Promise<{ wrong: boolean } | undefined> {
     if (!request.confirmOverride) return { wrong: override };
-    const earlier = await this.store.recordDecision(request._id, { decisionId: d.decisionId, reviewerId: d.reviewerId, outcome: d.outcome ?? request.recommendation });
-    if (earlier.length === 0) return override ? undefined : { wrong: false };
-    return { wrong: override };
+    const answer = d.outcome ?? request.recommendation;
+    const earlier = await this.store.recordDecision(request._id, { decisionId: d.decisionId, reviewerId: d.reviewerId, outcome: answer });
+    const at = auditVerdictAt(request.recommendation, true, [...earlier.map((e) => e.outcome), answer]);
+    return at === earlier.length ? { wrong: override } : undefined;
   }
 
   /**

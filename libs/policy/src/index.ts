@@ -11,3 +11,4 @@ export * from './business-hours';
 export * from './triggers';
 export * from './calibrated-version';
 export * from './quorum';
+export * from './audit-verdict';

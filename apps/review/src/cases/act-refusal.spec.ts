@@ -1,9 +1,12 @@
 import type { Principal } from '../auth/authenticator';
 import { reviewRequest } from '../review-client.test-helper';
-import { missingRoles, onDecided, onRequested, type QueueItem } from '../queue/queue-item';
+import { missingRoles, onDecided as onDecidedBy, onRequested, type QueueItem } from '../queue/queue-item';
 import { casePage } from '../ui/pages';
 import { detailOf } from './views';
 import { ACTING_STALE_MS, actRefusal } from './review.service';
+
+/** The policy's arbitration roles (an audit's arbiter after two different overturns). */
+const onDecided = (item: QueueItem | undefined, e: Parameters<typeof onDecidedBy>[1]) => onDecidedBy(item, e, ['senior_reviewer']);
 
 const now = new Date('2026-01-06T10:00:00Z');
 const sam: Principal = { id: 'sam', name: 'Sam Support', roles: ['support_lead'] };

@@ -1,4 +1,4 @@
-import { activeClaim, auditVerdictOf, finalOf, missingRoles, overturnToConfirmOf, type QueueItem } from '../queue/queue-item';
+import { activeClaim, auditVerdictOf, finalOf, missingRoles, overturnsToConfirmOf, type QueueItem } from '../queue/queue-item';
 import type { CaseDetail } from './review.service';
 
 /** A queue row: enough to choose what to work on next. */
@@ -73,11 +73,14 @@ function auditOf(item: QueueItem) {
   const decision = item.reason === 'audit' ? finalOf(item) : undefined;
   if (!decision) return null;
   const verdict = auditVerdictOf(item);
-  const pending = overturnToConfirmOf(item);
+  const [pending, differing] = overturnsToConfirmOf(item);
+  const overturn = (v: typeof pending) => ({ reviewerId: v.reviewerId, outcome: v.outcome ?? null, reason: v.reason ?? null });
   return {
     autoApproved: { outcome: decision.outcome, finalizedAt: decision.finalizedAt },
     verdict: verdict ? { upheld: verdict.upheld, outcome: verdict.vote.outcome ?? null, reviewerId: verdict.vote.reviewerId, reason: verdict.vote.reason ?? null, decidedAt: verdict.vote.decidedAt } : null,
     /** An overturn given, waiting for a second person's word before it is the verdict (null otherwise). */
-    overturnToConfirm: pending ? { reviewerId: pending.reviewerId, outcome: pending.outcome ?? null, reason: pending.reason ?? null } : null,
+    overturnToConfirm: pending ? overturn(pending) : null,
+    /** A second overturn with another answer: a senior arbiter's word is the verdict (null otherwise). */
+    differingOverturn: differing ? overturn(differing) : null,
   };
 }

@@ -1,7 +1,10 @@
 import { exampleOf, Topics } from '@hitl/contracts';
 import { reviewRequest } from '../review-client.test-helper';
 import { pastCaseOf } from '../cases/similar';
-import { activeClaim, auditVerdictOf, finalOf, onDecided, onEscalated, onFinalized, onRequested, type QueueItem, type ReviewDecided } from './queue-item';
+import { activeClaim, auditVerdictOf, finalOf, overturnsToConfirmOf, onDecided as onDecidedBy, onEscalated, onFinalized, onRequested, type QueueItem, type ReviewDecided } from './queue-item';
+
+/** The policy's arbitration roles (an audit's arbiter after two different overturns). */
+const onDecided = (item: QueueItem | undefined, e: ReviewDecided) => onDecidedBy(item, e, ['senior_reviewer']);
 
 const now = new Date('2026-01-06T10:00:00Z');
 const open = (overrides: Parameters<typeof reviewRequest>[1] = {}) => onRequested(undefined, 'ev-1', reviewRequest('c1', overrides), now)!;
@@ -95,6 +98,26 @@ describe('the review read model', () => {
     const upheld = onDecided(first, vote('jamie', 'approve', { outcome: 'approve_refund' }))!;
     expect(upheld.status).toBe('finalized');
     expect(auditVerdictOf(upheld)).toMatchObject({ upheld: true, vote: { reviewerId: 'jamie' } });
+  });
+
+  it('an audit whose two overturns give different answers waits for a senior arbiter who took no part, whose word is the verdict', () => {
+    const first = onDecided(open({ reason: 'audit', recommendation: 'approve_refund', confirmOverride: true }), vote('sam', 'override', { outcome: 'deny_refund' }))!;
+    // Two people each rejected the AI, on different grounds: weak evidence that it was wrong.
+    const third = onDecided(first, vote('jamie', 'override', { outcome: 'partial_refund' }))!;
+    expect(third).toMatchObject({ status: 'open', approvals: 2, requiredApprovals: 3, voters: ['sam', 'jamie'], eligibleRoles: ['senior_reviewer'] });
+    expect(auditVerdictOf(third)).toBeUndefined();
+    expect(overturnsToConfirmOf(third).map((v) => [v.reviewerId, v.outcome])).toEqual([['sam', 'deny_refund'], ['jamie', 'partial_refund']]);
+    // The arbiter upholds the AI: the audit says it was right.
+    const upheld = onDecided(third, vote('ria', 'approve', { outcome: 'approve_refund', role: 'senior_reviewer' }))!;
+    expect(upheld).toMatchObject({ status: 'finalized', finalized: { outcome: 'approve_refund', decidedBy: 'auto' } });
+    expect(auditVerdictOf(upheld)).toMatchObject({ upheld: true, vote: { reviewerId: 'ria' } });
+    expect(overturnsToConfirmOf(upheld)).toEqual([]);
+    // Or rejects it, with either answer or a fourth: three people said the AI was wrong.
+    const overturned = onDecided(third, vote('ria', 'override', { outcome: 'store_credit', role: 'senior_reviewer' }))!;
+    expect(overturned.status).toBe('finalized');
+    expect(auditVerdictOf(overturned)).toMatchObject({ upheld: false, vote: { reviewerId: 'ria', outcome: 'store_credit' } });
+    // Without arbitration roles in the policy, the audit's own roles give the third word.
+    expect(onDecidedBy(first, vote('jamie', 'override', { outcome: 'partial_refund' }), [])).toMatchObject({ requiredApprovals: 3, eligibleRoles: first.eligibleRoles });
   });
 
   it('an audit stored before its request recorded the decision (finalized null) still closes as a past case', () => {

@@ -1,5 +1,5 @@
 import { recordsRoutingRequest, type EventOf, type Topics } from '@hitl/contracts';
-import { missingRoles as missingRolesOf, rolesTheQuorumNeeds } from '@hitl/policy';
+import { auditVerdictAt, missingRoles as missingRolesOf, rolesTheQuorumNeeds } from '@hitl/policy';
 
 export type ReviewRequested = EventOf<typeof Topics.ReviewRequested>;
 export type ReviewDecided = EventOf<typeof Topics.ReviewDecided>;
@@ -139,30 +139,44 @@ export function finalOf(item: Pick<QueueItem, 'finalized' | 'recommendation' | '
 }
 
 /**
- * An audit's verdict (undefined until given): the first approve or override of its audit request;
- * when an overturn needs a second person's word (confirmOverride), an overturn is the verdict only
- * once a second person overturned too, and the second person upholding the AI upholds it.
+ * An audit's verdict (undefined until given), by the rule of libs/policy auditVerdictAt: the first
+ * answer, or with confirmOverride a second person's word on an overturn, and a senior arbiter's
+ * after two different overturns.
  */
 export function auditVerdictOf(item: Pick<QueueItem, 'reason' | 'votes' | 'recommendation' | 'confirmOverride'>): { vote: Vote; upheld: boolean } | undefined {
   if (item.reason !== 'audit') return undefined;
-  const votes = item.votes.filter((v) => v.action === 'approve' || v.action === 'override');
-  const upholds = (v: Vote) => v.action === 'approve' || v.outcome === item.recommendation;
-  const [first, second] = votes;
-  if (!first) return undefined;
-  if (upholds(first) || !item.confirmOverride) return { vote: first, upheld: upholds(first) };
-  return second && { vote: second, upheld: upholds(second) };
+  const votes = auditVotes(item);
+  const at = auditVerdictAt(item.recommendation, item.confirmOverride === true, votes.map((v) => answerOf(v, item.recommendation)));
+  if (at === undefined) return undefined;
+  const vote = votes[at];
+  return { vote, upheld: answerOf(vote, item.recommendation) === item.recommendation };
 }
 
-/** The audit's first overturn while it waits for a second person's word (undefined otherwise). */
-export function overturnToConfirmOf(item: Pick<QueueItem, 'reason' | 'votes' | 'recommendation' | 'confirmOverride'>): Vote | undefined {
-  if (item.reason !== 'audit' || item.confirmOverride !== true || auditVerdictOf(item)) return undefined;
-  const first = item.votes.find((v) => v.action === 'approve' || v.action === 'override');
-  return first?.action === 'override' && first.outcome !== item.recommendation ? first : undefined;
+/** What a person said of the AI's recommendation: their outcome, or the recommendation when they approved. */
+function answerOf(v: Vote, recommendation: string): string {
+  return v.action === 'approve' ? recommendation : (v.outcome ?? recommendation);
 }
 
-/** An audit's first overturn that waits for a second person's word. */
-function awaitsConfirmation(item: QueueItem, vote: Vote): boolean {
-  return item.reason === 'audit' && item.confirmOverride === true && vote.action === 'override' && vote.outcome !== item.recommendation && item.approvals === 0;
+/** The audit's approvals and overrides, in order. */
+function auditVotes(item: Pick<QueueItem, 'votes'>): Vote[] {
+  return item.votes.filter((v) => v.action === 'approve' || v.action === 'override');
+}
+
+/**
+ * The overturns an audit's verdict waits on (empty otherwise): the first, waiting for a second
+ * person's word; or two with different answers, waiting for a senior arbiter's.
+ */
+export function overturnsToConfirmOf(item: Pick<QueueItem, 'reason' | 'votes' | 'recommendation' | 'confirmOverride'>): Vote[] {
+  if (item.reason !== 'audit' || item.confirmOverride !== true || auditVerdictOf(item)) return [];
+  return auditVotes(item).filter((v) => answerOf(v, item.recommendation) !== item.recommendation);
+}
+
+/** After this vote, what an audit with confirmOverride still needs: nothing, a second person, or an arbiter. */
+function auditAwaits(item: QueueItem, vote: Vote): 'second' | 'arbiter' | undefined {
+  if (item.reason !== 'audit' || item.confirmOverride !== true) return undefined;
+  const waiting = { ...item, votes: [...item.votes, vote] };
+  if (auditVerdictOf(waiting)) return undefined;
+  return overturnsToConfirmOf(waiting).length === 1 ? 'second' : 'arbiter';
 }
 
 const REMEMBER_EVENTS = 200;
@@ -247,9 +261,9 @@ export function onRequested(item: QueueItem | undefined, eventId: string, e: Rev
 }
 
 /** A reviewer's action, seen on Kafka (ours, or another replica's): idempotent by decisionId. */
-export function onDecided(item: QueueItem | undefined, e: ReviewDecided): QueueItem | undefined {
+export function onDecided(item: QueueItem | undefined, e: ReviewDecided, arbiterRoles: readonly string[]): QueueItem | undefined {
   if (!item || item.votes.some((v) => v.decisionId === e.decisionId)) return undefined;
-  return withVote(item, toVote(e));
+  return withVote(item, toVote(e), arbiterRoles);
 }
 
 export function toVote(e: ReviewDecided): Vote {
@@ -267,17 +281,23 @@ export function toVote(e: ReviewDecided): Vote {
   };
 }
 
-/** Records a vote; only a vote of the current round on an open case moves it along. */
-export function withVote(item: QueueItem, vote: Vote): QueueItem {
+/**
+ * Records a vote; only a vote of the current round on an open case moves it along. arbiterRoles:
+ * the policy's arbitration.roles, who give an audit's verdict after two different overturns.
+ */
+export function withVote(item: QueueItem, vote: Vote, arbiterRoles: readonly string[]): QueueItem {
   const votes = [...item.votes, vote];
   if (item.status !== 'open' || vote.round !== item.round) return { ...item, votes };
   const released = item.claim?.by === vote.reviewerId ? null : item.claim;
   if (vote.action === 'request_info') return { ...item, votes, status: 'waiting_producer', claim: null };
   if (vote.action === 'escalate') return { ...item, votes, claim: released };
   const approvals = item.approvals + 1;
-  if (awaitsConfirmation(item, vote)) {
-    // Open again for someone else: the overturn counts only with a second person's word.
-    return { ...item, votes, approvals, requiredApprovals: 2, voters: [...item.voters, vote.reviewerId], claim: released };
+  const awaits = auditAwaits(item, vote);
+  if (awaits) {
+    // Open again for someone else: the overturn counts only with a second person's word, and two
+    // different overturns only with a senior arbiter's (who took no part: voters cannot act again).
+    const roles = awaits === 'arbiter' && arbiterRoles.length > 0 ? { eligibleRoles: [...arbiterRoles] } : {};
+    return { ...item, votes, approvals, requiredApprovals: approvals + 1, ...roles, voters: [...item.voters, vote.reviewerId], claim: released };
   }
   // An audit's verdict ends it: the case was decided already, nothing more comes from routing.
   // So does an exercise's: it replays a past case, routing never hears of it.

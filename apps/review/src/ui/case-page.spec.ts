@@ -2,9 +2,12 @@ import type { Principal } from '../auth/authenticator';
 import { detailOf } from '../cases/views';
 import type { CaseDetail } from '../cases/review.service';
 import { exampleOf, Topics } from '@hitl/contracts';
-import { onDecided, onFinalized, onRequested, type QueueItem, type ReviewDecided } from '../queue/queue-item';
+import { onDecided as onDecidedBy, onFinalized, onRequested, type QueueItem, type ReviewDecided } from '../queue/queue-item';
 import { reviewRequest } from '../review-client.test-helper';
 import { casePage, money } from './pages';
+
+/** The policy's arbitration roles (an audit's arbiter after two different overturns). */
+const onDecided = (item: QueueItem | undefined, e: ReviewDecided) => onDecidedBy(item, e, ['senior_reviewer']);
 
 const now = new Date('2026-01-06T10:00:00Z');
 const sam: Principal = { id: 'sam', name: 'Sam Support', roles: ['support_lead'] };
@@ -58,6 +61,17 @@ describe('the case screen of an audit of an auto-approval', () => {
     const confirmed = page(twice, { reason: 'finalized' });
     expect(confirmed).toContain('Verdict by kim: overturned');
     expect(confirmed).not.toContain('id="audit-pending"');
+  });
+
+  it('two overturns with different answers say so, and that a senior arbiter gives the verdict', () => {
+    const confirming = onRequested(undefined, 'ev-1', reviewRequest('c1', { reason: 'audit', recommendation: 'approve_refund', confirmOverride: true }), now)!;
+    const twice = onDecided(onDecided(confirming, verdict('override'))!, { ...verdict('override'), decisionId: 'd-second', reviewerId: 'kim', outcome: 'store_credit', reason: 'credit was offered' })!;
+    const html = page(twice, { role: 'senior_reviewer' });
+    expect(html).toContain('jamie found the AI wrong (“deny_refund”: <q>receipt forged</q>); kim found it wrong too, but said “store_credit”: <q>credit was offered</q>. Three answers: a senior arbiter who took no part gives the verdict.');
+    expect(html).not.toContain('id="audit-verdict"');
+    const arbitrated = page(onDecided(twice, { ...verdict('approve'), decisionId: 'd-third', reviewerId: 'ria', role: 'senior_reviewer' })!, { reason: 'finalized' });
+    expect(arbitrated).toContain('Verdict by ria: upheld');
+    expect(arbitrated).not.toContain('id="audit-pending"');
   });
 
   it('a live case keeps its usual screen', () => {
