@@ -139,10 +139,9 @@ export class ReviewService {
     const held = this.store.view.heldBy(user.id, now);
     if (held >= capacity) throw new ConflictException(`you hold ${held} case${held === 1 ? '' : 's'}, your capacity: decide or release one before taking another`);
     for (const candidate of this.store.view.assignable({ id: user.id, roles: user.roles, skills: profile.skills }, now, NEXT_CANDIDATES)) {
-      if (actRefusal(candidate, user, now)) continue;
       try {
-        const item = await this.exclusively(user, candidate._id, () => this.claimNow(user, candidate._id, from, 'next'));
-        return item;
+        // exclusively refuses early, from the view, what the person may not take (e.g. a quorum's role).
+        return await this.exclusively(user, candidate._id, () => this.claimNow(user, candidate._id, from, 'next'));
       } catch (error) {
         // Taken, decided or changed since the view saw it: the next candidate.
         if (error instanceof ConflictException || error instanceof ForbiddenException || error instanceof NotFoundException) continue;

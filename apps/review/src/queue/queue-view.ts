@@ -126,8 +126,7 @@ export class QueueView {
     const out: QueueItem[] = [];
     for (const item of this.inOrder()) {
       if (out.length >= limit) break;
-      if (item.status !== 'open' || this.busy.has(item._id) || activeClaim(item, now)) continue;
-      if (!item.eligibleRoles.some((role) => reviewer.roles.includes(role)) || item.voters.includes(reviewer.id)) continue;
+      if (!waitsFor(item, reviewer.roles, reviewer.id) || this.busy.has(item._id) || activeClaim(item, now)) continue;
       if (reviewer.skills && !reviewer.skills.includes(item.category)) continue;
       out.push(item);
     }
@@ -146,9 +145,7 @@ export class QueueView {
     const due = q.dueBefore ? Date.parse(q.dueBefore) : undefined;
     const matching = this.inOrder().filter(
       (item) =>
-        item.status === 'open' &&
-        item.eligibleRoles.some((role) => q.roles.includes(role)) &&
-        !item.voters.includes(q.userId) &&
+        waitsFor(item, q.roles, q.userId) &&
         (q.tier === undefined || item.tier === q.tier) &&
         (q.category === undefined || item.category === q.category) &&
         (q.minPriority === undefined || item.priority >= q.minPriority) &&
@@ -157,4 +154,9 @@ export class QueueView {
     );
     return { items: matching.slice(q.offset, q.offset + q.limit), total: matching.length };
   }
+}
+
+/** An open case one of the reviewer's roles may act on, and that they have not voted on: their queue and their next case both start here. */
+function waitsFor(item: QueueItem, roles: readonly string[], userId: string): boolean {
+  return item.status === 'open' && item.eligibleRoles.some((role) => roles.includes(role)) && !item.voters.includes(userId);
 }
