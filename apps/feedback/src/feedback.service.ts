@@ -290,7 +290,7 @@ export class FeedbackService {
     if (!request.confirmOverride) return { wrong: override };
     const answer = d.outcome ?? request.recommendation;
     const earlier = await this.store.recordDecision(request._id, { decisionId: d.decisionId, reviewerId: d.reviewerId, outcome: answer });
-    const at = auditVerdictAt(request.recommendation, true, [...earlier.map((e) => e.outcome), answer]);
+    const at = auditVerdictAt(request.recommendation, this.policy.arbitration.overturnConfirmations, [...earlier.map((e) => e.outcome), answer]);
     return at === earlier.length ? { wrong: override } : undefined;
   }
 

@@ -46,7 +46,7 @@ describe('loadPolicy', () => {
       { afterMinutes: 120, escalateTo: 'on_call_manager' },
     ]);
     expect(policy.seniorRoles).toEqual(['senior_reviewer']);
-    expect(policy.arbitration).toEqual({ roles: ['senior_reviewer'], highConfidence: 0.85, highRiskTiers: ['dual_approval', 'executive_review'], aiDisagreementTiers: ['single_approver'] });
+    expect(policy.arbitration).toEqual({ roles: ['senior_reviewer'], highConfidence: 0.85, highRiskTiers: ['dual_approval', 'executive_review'], aiDisagreementTiers: ['single_approver'], overturnConfirmations: 1 });
     expect(policy.criticalFlags.map((f) => [f.name, f.minTier, f.escalateTo])).toEqual([
       ['fraud_suspected', 'dual_approval', 'senior_investigator'],
       ['legal_risk', 'executive_review', 'legal_counsel'],

@@ -336,6 +336,15 @@ const PolicyObject = z.strictObject({
      * evidence trust is certified on.
      */
     aiDisagreementTiers: z.array(TierSchema).default([]),
+    /**
+     * How many people after the overrider must give the overrider's answer before an override
+     * in aiDisagreementTiers stands (and before an audit's overturn counts): 1 is the guide's
+     * second person. Anyone backing the AI after someone backed the override, or a third
+     * answer, sends the case to arbitration.roles. With reviewers wrong e of the time, a right AI
+     * counts as wrong about e^(n+1) of the time with binary labels: raise it when reviewers err
+     * often (docs/policy.md, "Assumptions").
+     */
+    overturnConfirmations: z.number().int().min(1).max(5).default(1),
   }),
   criticalFlags: z.array(CriticalFlagSchema),
   contextTriggers: z.array(ContextTriggerSchema),

@@ -6,7 +6,7 @@ import { detailOf } from './views';
 import { ACTING_STALE_MS, actRefusal } from './review.service';
 
 /** The policy's arbitration roles (an audit's arbiter after two different overturns). */
-const onDecided = (item: QueueItem | undefined, e: Parameters<typeof onDecidedBy>[1]) => onDecidedBy(item, e, ['senior_reviewer']);
+const onDecided = (item: QueueItem | undefined, e: Parameters<typeof onDecidedBy>[1]) => onDecidedBy(item, e, { roles: ['senior_reviewer'], overturnConfirmations: 1 });
 
 const now = new Date('2026-01-06T10:00:00Z');
 const sam: Principal = { id: 'sam', name: 'Sam Support', roles: ['support_lead'] };

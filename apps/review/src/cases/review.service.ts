@@ -237,7 +237,7 @@ export class ReviewService {
       await this.store.change(caseId, (item) => (item?.claim?.acting === decisionId ? { ...item, claim: { ...item.claim, acting: undefined } } : undefined));
       throw new ServiceUnavailableException(`could not publish the decision, nothing was recorded; try again (${error instanceof Error ? error.message : String(error)})`);
     }
-    await this.store.change(caseId, (item) => onDecided(item, decided!, this.policy.arbitration.roles));
+    await this.store.change(caseId, (item) => onDecided(item, decided!, this.policy.arbitration));
     await this.audit.record({ actor: user, action: decided!.action, target: caseId, from, details: { decisionId, ...(act.action === 'decide' ? { blind: true } : {}), role: decided!.role, round: decided!.round, ...(decided!.outcome ? { outcome: decided!.outcome } : {}), ...(decided!.reason ? { reason: decided!.reason } : {}), ...(decided!.reasonCode ? { reasonCode: decided!.reasonCode } : {}) } });
     // A calibration exercise tells the reviewer at once what it was, and whether they caught the AI's mistake.
     return reveal ? { ...decided!, reveal } : decided!;

@@ -1,4 +1,4 @@
-import { activeClaim, auditVerdictOf, finalOf, missingRoles, overturnsToConfirmOf, type QueueItem } from '../queue/queue-item';
+import { activeClaim, auditVerdictOf, finalOf, missingRoles, overturnsToConfirmOf, awaitsArbiter, type QueueItem } from '../queue/queue-item';
 import type { CaseDetail } from './review.service';
 
 /** A queue row: enough to choose what to work on next. */
@@ -73,14 +73,23 @@ function auditOf(item: QueueItem) {
   const decision = item.reason === 'audit' ? finalOf(item) : undefined;
   if (!decision) return null;
   const verdict = auditVerdictOf(item);
-  const [pending, differing] = overturnsToConfirmOf(item);
+  const waiting = overturnsToConfirmOf(item);
+  const [pending] = waiting;
+  const differing = waiting.find((v) => v.outcome !== pending.outcome);
   const overturn = (v: typeof pending) => ({ reviewerId: v.reviewerId, outcome: v.outcome ?? null, reason: v.reason ?? null });
+  const upholder = pending && !differing ? item.votes.find((v) => v.action === 'approve' || (v.action === 'override' && v.outcome === item.recommendation)) : undefined;
   return {
     autoApproved: { outcome: decision.outcome, finalizedAt: decision.finalizedAt },
     verdict: verdict ? { upheld: verdict.upheld, outcome: verdict.vote.outcome ?? null, reviewerId: verdict.vote.reviewerId, reason: verdict.vote.reason ?? null, decidedAt: verdict.vote.decidedAt } : null,
-    /** An overturn given, waiting for a second person's word before it is the verdict (null otherwise). */
+    /** An overturn given, waiting for confirmation or an arbiter before it is the verdict (null otherwise). */
     overturnToConfirm: pending ? overturn(pending) : null,
-    /** A second overturn with another answer: a senior arbiter's word is the verdict (null otherwise). */
+    /** Who confirmed it so far, and how many confirmations it needs (arbitration.overturnConfirmations). */
+    confirmations: pending ? { by: waiting.filter((v) => v !== pending && v.outcome === pending.outcome).map((v) => v.reviewerId), needed: item.overturnConfirmations ?? 1 } : null,
+    /** An overturn with another answer: a senior arbiter's word is the verdict (null otherwise). */
     differingOverturn: differing ? overturn(differing) : null,
+    /** Someone upheld the AI after the overturn was confirmed: a senior arbiter's word is the verdict (null otherwise). */
+    upheldAfterConfirmation: upholder ? { reviewerId: upholder.reviewerId } : null,
+    /** Who the verdict waits for: more confirmations, or a senior arbiter (null: a verdict, or no overturn yet). */
+    awaits: pending ? (awaitsArbiter(item) ? ('arbiter' as const) : ('confirmation' as const)) : null,
   };
 }

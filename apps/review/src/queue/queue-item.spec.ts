@@ -4,7 +4,7 @@ import { pastCaseOf } from '../cases/similar';
 import { activeClaim, auditVerdictOf, finalOf, overturnsToConfirmOf, onDecided as onDecidedBy, onEscalated, onFinalized, onRequested, type QueueItem, type ReviewDecided } from './queue-item';
 
 /** The policy's arbitration roles (an audit's arbiter after two different overturns). */
-const onDecided = (item: QueueItem | undefined, e: ReviewDecided) => onDecidedBy(item, e, ['senior_reviewer']);
+const onDecided = (item: QueueItem | undefined, e: ReviewDecided) => onDecidedBy(item, e, { roles: ['senior_reviewer'], overturnConfirmations: 1 });
 
 const now = new Date('2026-01-06T10:00:00Z');
 const open = (overrides: Parameters<typeof reviewRequest>[1] = {}) => onRequested(undefined, 'ev-1', reviewRequest('c1', overrides), now)!;
@@ -117,7 +117,24 @@ describe('the review read model', () => {
     expect(overturned.status).toBe('finalized');
     expect(auditVerdictOf(overturned)).toMatchObject({ upheld: false, vote: { reviewerId: 'ria', outcome: 'store_credit' } });
     // Without arbitration roles in the policy, the audit's own roles give the third word.
-    expect(onDecidedBy(first, vote('jamie', 'override', { outcome: 'partial_refund' }), [])).toMatchObject({ requiredApprovals: 3, eligibleRoles: first.eligibleRoles });
+    expect(onDecidedBy(first, vote('jamie', 'override', { outcome: 'partial_refund' }), { roles: [], overturnConfirmations: 1 })).toMatchObject({ requiredApprovals: 3, eligibleRoles: first.eligibleRoles });
+  });
+
+  it('with two confirmations (arbitration.overturnConfirmations), an audit overturn waits for two more people; a split waits for an arbiter', () => {
+    const two = { roles: ['senior_reviewer'], overturnConfirmations: 2 };
+    const first = onDecidedBy(open({ reason: 'audit', recommendation: 'approve_refund', confirmOverride: true }), vote('sam', 'override', { outcome: 'deny_refund' }), two)!;
+    const once = onDecidedBy(first, vote('jamie', 'override', { outcome: 'deny_refund' }), two)!;
+    expect(once).toMatchObject({ status: 'open', requiredApprovals: 3, overturnConfirmations: 2, voters: ['sam', 'jamie'] });
+    expect(once.eligibleRoles).toEqual(first.eligibleRoles);
+    expect(auditVerdictOf(once)).toBeUndefined();
+    const twice = onDecidedBy(once, vote('kim', 'override', { outcome: 'deny_refund' }), two)!;
+    expect(twice.status).toBe('finalized');
+    expect(auditVerdictOf(twice)).toMatchObject({ upheld: false, vote: { reviewerId: 'kim' } });
+    const split = onDecidedBy(once, vote('kim', 'approve', { outcome: 'approve_refund' }), two)!;
+    expect(split).toMatchObject({ status: 'open', requiredApprovals: 4, eligibleRoles: ['senior_reviewer'] });
+    expect(auditVerdictOf(split)).toBeUndefined();
+    // The audit keeps the rule it was opened under: a policy back at one confirmation does not close it.
+    expect(onDecidedBy(first, vote('jamie', 'override', { outcome: 'deny_refund' }), { ...two, overturnConfirmations: 1 })).toMatchObject({ status: 'open', overturnConfirmations: 2 });
   });
 
   it('an audit stored before its request recorded the decision (finalized null) still closes as a past case', () => {

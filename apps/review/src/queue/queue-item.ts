@@ -1,5 +1,5 @@
 import { recordsRoutingRequest, type EventOf, type Topics } from '@hitl/contracts';
-import { auditVerdictAt, missingRoles as missingRolesOf, rolesTheQuorumNeeds } from '@hitl/policy';
+import { auditStageOf, missingRoles as missingRolesOf, rolesTheQuorumNeeds } from '@hitl/policy';
 
 export type ReviewRequested = EventOf<typeof Topics.ReviewRequested>;
 export type ReviewDecided = EventOf<typeof Topics.ReviewDecided>;
@@ -94,6 +94,8 @@ export interface QueueItem {
   trace?: string;
   /** An audit whose overturn needs a second person's word (the guide's AI–human disagreement). */
   confirmOverride?: boolean;
+  /** How many people must confirm such an overturn (arbitration.overturnConfirmations when its first vote came; absent: 1). */
+  overturnConfirmations?: number;
   /** A calibration exercise: the past case it replays and what people decided there (never shown before the verdict). */
   exercise?: NonNullable<ReviewRequested['exercise']>;
   escalated: boolean;
@@ -138,17 +140,32 @@ export function finalOf(item: Pick<QueueItem, 'finalized' | 'recommendation' | '
   return audit ? auditedDecision({ recommendation: item.recommendation, requestedAt: audit.requestedAt }) : undefined;
 }
 
-/**
- * An audit's verdict (undefined until given), by the rule of libs/policy auditVerdictAt: the first
- * answer, or with confirmOverride a second person's word on an overturn, and a senior arbiter's
- * after two different overturns.
- */
-export function auditVerdictOf(item: Pick<QueueItem, 'reason' | 'votes' | 'recommendation' | 'confirmOverride'>): { vote: Vote; upheld: boolean } | undefined {
+/** The policy's arbitration as the review app applies it to audits. */
+export interface AuditArbitration {
+  /** arbitration.roles: who gives an audit's verdict after a split or a third answer. */
+  roles: readonly string[];
+  /** arbitration.overturnConfirmations. */
+  overturnConfirmations: number;
+}
+
+type AuditView = Pick<QueueItem, 'reason' | 'votes' | 'recommendation' | 'confirmOverride' | 'overturnConfirmations'>;
+
+/** Where an audit stands, by the rule of libs/policy auditStageOf (undefined: not an audit). */
+function auditStage(item: AuditView): ReturnType<typeof auditStageOf> | undefined {
   if (item.reason !== 'audit') return undefined;
-  const votes = auditVotes(item);
-  const at = auditVerdictAt(item.recommendation, item.confirmOverride === true, votes.map((v) => answerOf(v, item.recommendation)));
-  if (at === undefined) return undefined;
-  const vote = votes[at];
+  const confirmations = item.confirmOverride === true ? (item.overturnConfirmations ?? 1) : 0;
+  return auditStageOf(item.recommendation, confirmations, auditVotes(item).map((v) => answerOf(v, item.recommendation)));
+}
+
+/**
+ * An audit's verdict (undefined until given): the first answer, or with confirmOverride the
+ * overturn once confirmed, the AI upheld by the first person after the overturn, or a senior
+ * arbiter's word after a split or a third answer.
+ */
+export function auditVerdictOf(item: AuditView): { vote: Vote; upheld: boolean } | undefined {
+  const stage = auditStage(item);
+  if (!stage || !('verdictAt' in stage)) return undefined;
+  const vote = auditVotes(item)[stage.verdictAt];
   return { vote, upheld: answerOf(vote, item.recommendation) === item.recommendation };
 }
 
@@ -163,20 +180,19 @@ function auditVotes(item: Pick<QueueItem, 'votes'>): Vote[] {
 }
 
 /**
- * The overturns an audit's verdict waits on (empty otherwise): the first, waiting for a second
- * person's word; or two with different answers, waiting for a senior arbiter's.
+ * The overturns an audit's verdict waits on (empty otherwise): the first and its confirmations,
+ * waiting for more; or overturns with different answers, waiting for a senior arbiter.
  */
-export function overturnsToConfirmOf(item: Pick<QueueItem, 'reason' | 'votes' | 'recommendation' | 'confirmOverride'>): Vote[] {
-  if (item.reason !== 'audit' || item.confirmOverride !== true || auditVerdictOf(item)) return [];
+export function overturnsToConfirmOf(item: AuditView): Vote[] {
+  const stage = auditStage(item);
+  if (!stage || !('awaits' in stage)) return [];
   return auditVotes(item).filter((v) => answerOf(v, item.recommendation) !== item.recommendation);
 }
 
-/** After this vote, what an audit with confirmOverride still needs: nothing, a second person, or an arbiter. */
-function auditAwaits(item: QueueItem, vote: Vote): 'second' | 'arbiter' | undefined {
-  if (item.reason !== 'audit' || item.confirmOverride !== true) return undefined;
-  const waiting = { ...item, votes: [...item.votes, vote] };
-  if (auditVerdictOf(waiting)) return undefined;
-  return overturnsToConfirmOf(waiting).length === 1 ? 'second' : 'arbiter';
+/** Whether an audit waits for a senior arbiter (a split or a third answer). */
+export function awaitsArbiter(item: AuditView): boolean {
+  const stage = auditStage(item);
+  return !!stage && 'awaits' in stage && stage.awaits === 'arbiter' && auditVotes(item).length > 0;
 }
 
 const REMEMBER_EVENTS = 200;
@@ -261,9 +277,9 @@ export function onRequested(item: QueueItem | undefined, eventId: string, e: Rev
 }
 
 /** A reviewer's action, seen on Kafka (ours, or another replica's): idempotent by decisionId. */
-export function onDecided(item: QueueItem | undefined, e: ReviewDecided, arbiterRoles: readonly string[]): QueueItem | undefined {
+export function onDecided(item: QueueItem | undefined, e: ReviewDecided, arbitration: AuditArbitration): QueueItem | undefined {
   if (!item || item.votes.some((v) => v.decisionId === e.decisionId)) return undefined;
-  return withVote(item, toVote(e), arbiterRoles);
+  return withVote(item, toVote(e), arbitration);
 }
 
 export function toVote(e: ReviewDecided): Vote {
@@ -281,38 +297,41 @@ export function toVote(e: ReviewDecided): Vote {
   };
 }
 
-/**
- * Records a vote; only a vote of the current round on an open case moves it along. arbiterRoles:
- * the policy's arbitration.roles, who give an audit's verdict after two different overturns.
- */
-export function withVote(item: QueueItem, vote: Vote, arbiterRoles: readonly string[]): QueueItem {
+/** Records a vote; only a vote of the current round on an open case moves it along. */
+export function withVote(item: QueueItem, vote: Vote, arbitration: AuditArbitration): QueueItem {
   const votes = [...item.votes, vote];
   if (item.status !== 'open' || vote.round !== item.round) return { ...item, votes };
   const released = item.claim?.by === vote.reviewerId ? null : item.claim;
   if (vote.action === 'request_info') return { ...item, votes, status: 'waiting_producer', claim: null };
   if (vote.action === 'escalate') return { ...item, votes, claim: released };
   const approvals = item.approvals + 1;
-  const awaits = auditAwaits(item, vote);
-  if (awaits) {
-    // Open again for someone else: the overturn counts only with a second person's word, and two
-    // different overturns only with a senior arbiter's (who took no part: voters cannot act again).
-    const roles = awaits === 'arbiter' && arbiterRoles.length > 0 ? { eligibleRoles: [...arbiterRoles] } : {};
-    return { ...item, votes, approvals, requiredApprovals: approvals + 1, ...roles, voters: [...item.voters, vote.reviewerId], claim: released };
+  let current = item;
+  if (item.reason === 'audit' && item.confirmOverride === true) {
+    // The rule the audit was opened under stays its rule (a policy change does not move it).
+    const audit = { ...item, votes, overturnConfirmations: item.overturnConfirmations ?? arbitration.overturnConfirmations };
+    const stage = auditStage(audit)!;
+    if ('awaits' in stage) {
+      // Open again for someone else: an overturn counts only once confirmed, and a split or a
+      // third answer only with a senior arbiter's word (who took no part: voters cannot act again).
+      const roles = stage.awaits === 'arbiter' && arbitration.roles.length > 0 ? { eligibleRoles: [...arbitration.roles] } : {};
+      return { ...audit, approvals, requiredApprovals: approvals + 1, ...roles, voters: [...item.voters, vote.reviewerId], claim: released };
+    }
+    current = { ...item, overturnConfirmations: audit.overturnConfirmations, requiredApprovals: approvals };
   }
   // An audit's verdict ends it: the case was decided already, nothing more comes from routing.
   // So does an exercise's: it replays a past case, routing never hears of it.
   // The verdict never changes the final decision: an audit keeps the auto-approval it checked.
-  if ((item.reason === 'audit' || item.reason === 'exercise') && approvals >= item.requiredApprovals) {
-    const finalized = item.reason === 'audit' ? (finalOf(item) ?? null) : (item.finalized ?? null);
-    return { ...item, votes, approvals, voters: [...item.voters, vote.reviewerId], status: 'finalized', claim: null, finalized };
+  if ((current.reason === 'audit' || current.reason === 'exercise') && approvals >= current.requiredApprovals) {
+    const finalized = current.reason === 'audit' ? (finalOf(item) ?? null) : (current.finalized ?? null);
+    return { ...current, votes, approvals, voters: [...current.voters, vote.reviewerId], status: 'finalized', claim: null, finalized };
   }
-  const next = { ...item, votes };
+  const next = { ...current, votes };
   return {
     ...next,
     approvals,
-    voters: item.voters.includes(vote.reviewerId) ? item.voters : [...item.voters, vote.reviewerId],
+    voters: current.voters.includes(vote.reviewerId) ? current.voters : [...current.voters, vote.reviewerId],
     // Routing decides once the approvals are in and every role the quorum needs has voted.
-    status: approvals >= item.requiredApprovals && missingRoles(next).length === 0 ? 'deciding' : 'open',
+    status: approvals >= current.requiredApprovals && missingRoles(next).length === 0 ? 'deciding' : 'open',
     claim: released,
   };
 }

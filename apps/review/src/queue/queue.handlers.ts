@@ -49,7 +49,7 @@ export class QueueHandlers {
   async onDecided(event: IncomingEvent<typeof Topics.ReviewDecided>): Promise<void> {
     // Our own decisions come back here; the action already recorded them.
     if (this.store.view.get(event.data.caseId)?.votes.some((v) => v.decisionId === event.data.decisionId)) return;
-    await this.store.change(event.data.caseId, (item) => onDecided(item, event.data, this.policy.arbitration.roles));
+    await this.store.change(event.data.caseId, (item) => onDecided(item, event.data, this.policy.arbitration));
   }
 
   @EventHandler(Topics.EscalationFired)

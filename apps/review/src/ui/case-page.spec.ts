@@ -7,7 +7,7 @@ import { reviewRequest } from '../review-client.test-helper';
 import { casePage, money } from './pages';
 
 /** The policy's arbitration roles (an audit's arbiter after two different overturns). */
-const onDecided = (item: QueueItem | undefined, e: ReviewDecided) => onDecidedBy(item, e, ['senior_reviewer']);
+const onDecided = (item: QueueItem | undefined, e: ReviewDecided) => onDecidedBy(item, e, { roles: ['senior_reviewer'], overturnConfirmations: 1 });
 
 const now = new Date('2026-01-06T10:00:00Z');
 const sam: Principal = { id: 'sam', name: 'Sam Support', roles: ['support_lead'] };
@@ -72,6 +72,17 @@ describe('the case screen of an audit of an auto-approval', () => {
     const arbitrated = page(onDecided(twice, { ...verdict('approve'), decisionId: 'd-third', reviewerId: 'ria', role: 'senior_reviewer' })!, { reason: 'finalized' });
     expect(arbitrated).toContain('Verdict by ria: upheld');
     expect(arbitrated).not.toContain('id="audit-pending"');
+  });
+
+  it('with two confirmations it says who confirmed and how many more it needs; a split goes to a senior arbiter', () => {
+    const two = { roles: ['senior_reviewer'], overturnConfirmations: 2 };
+    const confirming = onRequested(undefined, 'ev-1', reviewRequest('c1', { reason: 'audit', recommendation: 'approve_refund', confirmOverride: true }), now)!;
+    const once = onDecidedBy(confirming, verdict('override'), two)!;
+    expect(page(once)).toContain("jamie found the AI wrong (“deny_refund”: <q>receipt forged</q>); 2 more people must confirm it before it is the verdict");
+    const twice = onDecidedBy(once, { ...verdict('override'), decisionId: 'd-second', reviewerId: 'kim' }, two)!;
+    expect(page(twice)).toContain("jamie found the AI wrong (“deny_refund”: <q>receipt forged</q>); kim confirmed it; one more person must confirm it before it is the verdict");
+    const split = onDecidedBy(twice, { ...verdict('approve'), decisionId: 'd-third', reviewerId: 'lee' }, two)!;
+    expect(page(split, { role: 'senior_reviewer' })).toContain('kim confirmed it; lee upheld the AI. Split: a senior arbiter who took no part gives the verdict.');
   });
 
   it('a live case keeps its usual screen', () => {

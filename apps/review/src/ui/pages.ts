@@ -222,9 +222,20 @@ function decideBlind(choices: Choices): Html {
 }
 
 /** An audit says what it checks: a decision the AI made alone, final, which the verdict does not change. */
+/** What an overturned audit waits for before its verdict: more confirmations, or a senior arbiter. */
+function auditWaitText(audit: NonNullable<Detail['audit']>): Html {
+  const { differingOverturn: differing, upheldAfterConfirmation: upheld, confirmations } = audit;
+  const confirmed = confirmations && confirmations.by.length > 0 ? html`; ${confirmations.by.join(' and ')} confirmed it` : '';
+  if (differing) return html`${confirmed}; ${differing.reviewerId} found it wrong too, but said “${differing.outcome ?? ''}”${differing.reason ? html`: <q>${differing.reason}</q>` : ''}. Three answers: a senior arbiter who took no part gives the verdict.`;
+  if (upheld) return html`${confirmed}; ${upheld.reviewerId} upheld the AI. Split: a senior arbiter who took no part gives the verdict.`;
+  const left = (confirmations?.needed ?? 1) - (confirmations?.by.length ?? 0);
+  if (!confirmed && left === 1) return html`; a second person's word makes it the verdict (the policy's AI–human disagreement).`;
+  return html`${confirmed}; ${left === 1 ? 'one more person' : `${left} more people`} must confirm it before it is the verdict (the policy's arbitration.overturnConfirmations).`;
+}
+
 function auditNote(audit: NonNullable<Detail['audit']>): Html {
   const { autoApproved, verdict } = audit;
-  return html`<p id="audit-note" class="audit-note" role="note"><strong>Audit of an auto-approval.</strong> The AI decided “${autoApproved.outcome}” on its own on <time datetime="${autoApproved.finalizedAt}">${when(autoApproved.finalizedAt)}</time>, and that decision is final. Your verdict does not change it: it tells how often the AI is right when it decides alone. Approve if the AI was right; override with the right outcome and a reason if it was wrong.${verdict ? html` <span id="audit-verdict">Verdict by ${verdict.reviewerId}: ${verdict.upheld ? 'upheld, the AI was right' : `overturned, the right outcome was “${verdict.outcome ?? ''}”`}.</span>` : ''}${audit.overturnToConfirm ? html` <span id="audit-pending">${audit.overturnToConfirm.reviewerId} found the AI wrong (“${audit.overturnToConfirm.outcome ?? ''}”${audit.overturnToConfirm.reason ? html`: <q>${audit.overturnToConfirm.reason}</q>` : ''})${audit.differingOverturn ? html`; ${audit.differingOverturn.reviewerId} found it wrong too, but said “${audit.differingOverturn.outcome ?? ''}”${audit.differingOverturn.reason ? html`: <q>${audit.differingOverturn.reason}</q>` : ''}. Three answers: a senior arbiter who took no part gives the verdict.` : html`; a second person's word makes it the verdict (the policy's AI–human disagreement).`}</span>` : ''}</p>`;
+  return html`<p id="audit-note" class="audit-note" role="note"><strong>Audit of an auto-approval.</strong> The AI decided “${autoApproved.outcome}” on its own on <time datetime="${autoApproved.finalizedAt}">${when(autoApproved.finalizedAt)}</time>, and that decision is final. Your verdict does not change it: it tells how often the AI is right when it decides alone. Approve if the AI was right; override with the right outcome and a reason if it was wrong.${verdict ? html` <span id="audit-verdict">Verdict by ${verdict.reviewerId}: ${verdict.upheld ? 'upheld, the AI was right' : `overturned, the right outcome was “${verdict.outcome ?? ''}”`}.</span>` : ''}${audit.overturnToConfirm ? html` <span id="audit-pending">${audit.overturnToConfirm.reviewerId} found the AI wrong (“${audit.overturnToConfirm.outcome ?? ''}”${audit.overturnToConfirm.reason ? html`: <q>${audit.overturnToConfirm.reason}</q>` : ''})${auditWaitText(audit)}</span>` : ''}</p>`;
 }
 
 /** The status line of a case nobody can act on any more. */

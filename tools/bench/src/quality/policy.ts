@@ -13,10 +13,12 @@ import { parse as parseYaml } from 'yaml';
  * - the audit planning window (feedback.trust.audit.windowDays) set to the run's length: the bench
  *   sends weeks of a category's traffic in minutes, and a plan to collect its evidence within 7
  *   days would see a week of such traffic ahead and audit at the floor the whole run (never less
- *   than the schema's 0.01 days).
+ *   than the schema's 0.01 days);
+ * - with --confirmations, arbitration.overturnConfirmations: how many people after an overrider
+ *   must give its answer before the override stands (docs/policy.md, "Assumptions").
  * Each change is listed in the run's output.
  */
-export function benchPolicy(baseText: string, target: number, runDays?: number): { policy: Record<string, unknown>; changed: string[] } {
+export function benchPolicy(baseText: string, target: number, runDays?: number, confirmations?: number): { policy: Record<string, unknown>; changed: string[] } {
   const policy = parseYaml(baseText) as Record<string, unknown>;
   const changed: string[] = [];
   const feedback = (policy.feedback ??= {}) as { calibration?: Record<string, unknown>; trust?: Record<string, unknown> };
@@ -41,6 +43,10 @@ export function benchPolicy(baseText: string, target: number, runDays?: number):
   if (arbitration && !human.every((t) => arbitration.aiDisagreementTiers?.includes(t))) {
     arbitration.aiDisagreementTiers = human;
     changed.push(`arbitration.aiDisagreementTiers: [${human.join(', ')}]`);
+  }
+  if (arbitration && confirmations !== undefined) {
+    (arbitration as { overturnConfirmations?: number }).overturnConfirmations = confirmations;
+    changed.push(`arbitration.overturnConfirmations: ${confirmations}`);
   }
   return { policy, changed };
 }

@@ -91,6 +91,11 @@ export interface ReviewCase {
   automationEligible?: boolean;
   /** An audit whose overturn needs a second person (arbitration.aiDisagreementTiers lists the audit's tier). */
   confirmOverride?: boolean;
+  /**
+   * The second look at an override (arbitration.aiDisagreementTiers): the overrider's vote (index
+   * in votes) and the number of votes when the second look began; later votes are its answers.
+   */
+  secondLook?: { overrider: number; from: number };
   submittedAt: string;
   finalized?: { outcome: string; decidedBy: 'auto' | 'human'; at: string };
   history: HistoryEntry[];

@@ -77,6 +77,29 @@ describe('a single approver', () => {
     expect(fourth.outputs[0]).toMatchObject({ topic: Topics.DecisionFinalized, data: { outcome: 'store_credit' } });
   });
 
+  it('with two confirmations: an override stands once two more people give its answer; a split goes to a senior arbiter', () => {
+    const strict = loadPolicy(undefined, {});
+    const two = { ...strict, arbitration: { ...strict.arbitration, overturnConfirmations: 2 } };
+    const c = openCase(scored('s2k', { overall: 0.8, band: 'human_review', category: 'refund' }), two, now);
+    if (!c.applied) throw new Error(c.why);
+    const overridden = applied(decide(c.case, decision('s2k', 'ann', 'support_lead', 'override', { outcome: 'deny' }), two, now));
+    const once = applied(decide(overridden.case, decision('s2k', 'bob', 'support_lead', 'override', { outcome: 'deny' }), two, now));
+    // One confirmation of two: a third person, who took no part.
+    expect(once.case.state).toBe('awaiting_arbiter');
+    expect(once.outputs).toEqual([expect.objectContaining({ topic: Topics.ReviewRequested, data: expect.objectContaining({ reason: 'disagreement', disagreement: 'ai_override', explanation: expect.stringMatching(/bob deny backed ann's override \(deny\): one more person/) }) })]);
+    expect(decide(once.case, decision('s2k', 'bob', 'support_lead', 'override', { outcome: 'deny' }), two, now).applied).toBe(false);
+    const twice = applied(decide(once.case, decision('s2k', 'cy', 'support_lead', 'override', { outcome: 'deny' }), two, now));
+    expect(twice.outputs[0]).toMatchObject({ topic: Topics.DecisionFinalized, data: { outcome: 'deny', decidedBy: 'human' } });
+    // A split (two rejected the AI, one backs it): a senior arbiter decides.
+    const split = applied(decide(once.case, decision('s2k', 'cy', 'support_lead', 'approve'), two, now));
+    expect(split.outputs).toEqual([expect.objectContaining({ topic: Topics.ReviewRequested, data: expect.objectContaining({ disagreement: 'reviewers', eligibleRoles: strict.arbitration.roles, explanation: expect.stringMatching(/^a split/) }) })]);
+    const arbiter = applied(decide(split.case, decision('s2k', 'dee', 'senior_reviewer', 'approve'), two, now));
+    expect(arbiter.outputs[0]).toMatchObject({ topic: Topics.DecisionFinalized, data: { outcome: 'approve' } });
+    // Backing the AI before anyone confirmed: final, as with one confirmation.
+    const backed = applied(decide(overridden.case, decision('s2k', 'bob', 'support_lead', 'approve'), two, now));
+    expect(backed.outputs[0]).toMatchObject({ topic: Topics.DecisionFinalized, data: { outcome: 'approve', decidedBy: 'human' } });
+  });
+
   it('keeps the decision of a role not eligible yet, and applies it when an escalation adds the role', () => {
     // The review service saw the escalation first and let the on-call manager act; routing reads
     // the two topics in separate groups and sees the decision first.

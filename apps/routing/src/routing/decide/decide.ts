@@ -1,5 +1,5 @@
 import { Tiers, Topics, type Tier } from '@hitl/contracts';
-import { missingRoles, rolesTheQuorumNeeds, rulesFor, type Policy } from '@hitl/policy';
+import { auditStageOf, missingRoles, rolesTheQuorumNeeds, rulesFor, type Policy } from '@hitl/policy';
 import { refuse, type Transition } from '../case/open-case';
 import { decisionFinalized, reviewRequested } from '../case/outputs';
 import type { CaseRequest, ReviewCase, ReviewDecided, ReviewerVote } from '../case/review-case';
@@ -35,10 +35,10 @@ function overridesAiInTier(c: ReviewCase, vote: ReviewerVote, policy: Policy): b
   return !vote.agreesWithAi && policy.arbitration.aiDisagreementTiers.includes(c.tier);
 }
 
-function toSecondPerson(c: ReviewCase, votes: ReviewerVote[], voters: string[], policy: Policy, now: Date, why: string): Transition {
+function toSecondPerson(c: ReviewCase, votes: ReviewerVote[], voters: string[], policy: Policy, now: Date, why: string, secondLook: NonNullable<ReviewCase['secondLook']>): Transition {
   const roles = [...new Set([...(policy.tiers.find((t) => t.name === c.tier)?.eligibleRoles ?? []), ...policy.arbitration.roles])];
   const request = newRequest(c, policy, now, { tier: c.tier, requiredApprovals: 1, eligibleRoles: roles, reason: 'disagreement', disagreement: 'ai_override' });
-  const next: ReviewCase = { ...c, state: 'awaiting_arbiter', votes, voters, request, history: [...c.history, { at: now.toISOString(), what: why }] };
+  const next: ReviewCase = { ...c, state: 'awaiting_arbiter', votes, voters, request, secondLook, history: [...c.history, { at: now.toISOString(), what: why }] };
   return { applied: true, case: next, outputs: [reviewRequested(next, why)] };
 }
 
@@ -114,6 +114,25 @@ function quorumRefusal(c: ReviewCase, d: ReviewDecided): string | undefined {
 const MAX_PARKED = 10;
 
 /**
+ * A vote in the second look at an override, by the rule audits follow too (libs/policy
+ * auditStageOf): backing the AI before anyone confirmed the override decides for the AI; the
+ * overrider's answer from arbitration.overturnConfirmations people decides for it; until then
+ * one more person; a split or a third answer goes to a senior arbiter, whose word is final.
+ */
+function secondLook(c: ReviewCase, look: NonNullable<ReviewCase['secondLook']>, vote: ReviewerVote, votes: ReviewerVote[], voters: string[], policy: Policy, now: Date): Transition {
+  const overrider = votes[look.overrider];
+  const recommendation = c.scored.prediction.recommendation;
+  const answers = [overrider.outcome, ...votes.slice(look.from).map((v) => v.outcome)];
+  const stage = auditStageOf(recommendation, policy.arbitration.overturnConfirmations, answers);
+  if ('verdictAt' in stage) return finalize(c, vote.outcome, votes, now, `${vote.reviewerId} decided ${vote.outcome} on the second look`);
+  const said = votes.slice(look.from).map((v) => `${v.reviewerId} ${v.outcome}`).join(', ');
+  if (stage.awaits === 'arbiter') {
+    return toArbiter(c, votes, voters, policy, now, `${answers.includes(recommendation) ? 'a split' : 'three answers'} (the AI ${recommendation}, ${overrider.reviewerId} ${overrider.outcome}, ${said}): a senior arbiter decides`, 'reviewers');
+  }
+  return toSecondPerson(c, votes, voters, policy, now, `${said} backed ${overrider.reviewerId}'s override (${overrider.outcome}): one more person who sees both (arbitration.overturnConfirmations ${policy.arbitration.overturnConfirmations})`, look);
+}
+
+/**
  * Applies one reviewer action to a case. Dual approval needs two distinct reviewers; a
  * disagreement, or an override of a confident AI in a high-risk tier, goes to an arbiter who
  * took no part, and whose decision is final. An override in a tier of aiDisagreementTiers goes
@@ -159,14 +178,7 @@ export function decide(c: ReviewCase, d: ReviewDecided, policy: Policy, now: Dat
   const voters = [...c.voters, d.reviewerId];
 
   if (c.state === 'awaiting_arbiter') {
-    // The second look at an override: siding with the AI or with the overrider decides. A third
-    // answer backs neither, and two people who each rejected the AI on different grounds are
-    // weak evidence that it was wrong (two reviewers wrong 10 % of the time both reject a right
-    // AI 1 % of the time, which would count against it as an error): a senior arbiter decides.
-    const overrider = c.request?.disagreement === 'ai_override' ? c.votes.find((v) => !v.agreesWithAi) : undefined;
-    if (overrider && vote.outcome !== c.scored.prediction.recommendation && vote.outcome !== overrider.outcome) {
-      return toArbiter(c, votes, voters, policy, now, `three answers (the AI ${c.scored.prediction.recommendation}, ${overrider.reviewerId} ${overrider.outcome}, ${d.reviewerId} ${vote.outcome}): a senior arbiter decides`, 'reviewers');
-    }
+    if (c.request?.disagreement === 'ai_override' && c.secondLook) return secondLook(c, c.secondLook, vote, votes, voters, policy, now);
     return finalize(c, vote.outcome, votes, now, `arbiter ${d.reviewerId} decided ${vote.outcome}`);
   }
 
@@ -185,7 +197,7 @@ export function decide(c: ReviewCase, d: ReviewDecided, policy: Policy, now: Dat
   }
   const overrider = votes.find((v) => overridesAiInTier(c, v, policy));
   if (overrider) {
-    return toSecondPerson(c, votes, voters, policy, now, `${overrider.reviewerId} overrode the AI (${c.scored.prediction.recommendation} → ${overrider.outcome}${overrider.reason ? `: ${overrider.reason}` : ''}): a second person who sees both decides`);
+    return toSecondPerson(c, votes, voters, policy, now, `${overrider.reviewerId} overrode the AI (${c.scored.prediction.recommendation} → ${overrider.outcome}${overrider.reason ? `: ${overrider.reason}` : ''}): a second person who sees both decides`, { overrider: votes.indexOf(overrider), from: votes.length });
   }
   return finalize(c, vote.outcome, votes, now, `${votes.map((v) => v.reviewerId).join(' and ')} decided ${vote.outcome}`);
 }
