@@ -9,7 +9,7 @@ import { POLICY } from '../tokens';
 import { sumDays, windowDays as daysOfWindow, withReasonCodes } from '../health/daily';
 import { FeedbackStore } from '../store/feedback-store';
 import { sumBins, type BinEvidence } from '@hitl/trust';
-import { applyControl, applyOutcomes, newTrustDoc, trustKey, windowBins, type TrustDoc, type TrustObservation } from './trust-state';
+import { applyControl, applyOutcomes, newTrustDoc, poolable, trustKey, windowBins, type TrustDoc, type TrustObservation } from './trust-state';
 
 export type KeyedObservation = TrustObservation & { category: string; modelVersion: string };
 
@@ -66,9 +66,7 @@ export class TrustLoop {
     if (this.policy.feedback.trust.pool !== 'model') return [];
     const ofModel = new RegExp(`^trust:.*\\|${modelVersion.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
     const stored = await this.docs.find({ _id: { $regex: ofModel } }).toArray();
-    // A stopped category is left out: after a drift alarm its evidence is the model going wrong
-    // there (on bench:quality it took the other two categories' certification with it).
-    const others = stored.map((d) => this.codec.decode(d as unknown as EncodedDocument)).filter((d) => d.category !== category && d.modelVersion === modelVersion && !d.stop);
+    const others = stored.map((d) => this.codec.decode(d as unknown as EncodedDocument)).filter((d) => d.category !== category && d.modelVersion === modelVersion && poolable(d, this.policy.feedback));
     return others.length === 0 ? [] : sumBins(others.map((d) => windowBins(d, now, this.policy.feedback.calibration.windowDays)));
   }
 

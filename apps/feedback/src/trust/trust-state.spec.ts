@@ -1,7 +1,7 @@
 import { addOutcomes, emptyBins, poststratify, seededRandom, type Outcome } from '@hitl/trust';
 import { loadPolicy } from '@hitl/policy';
 import { controlLimit, cusumWeight } from '@hitl/trust';
-import { applyOutcomes, certifyFor, newTrustDoc, type TrustDoc, type TrustObservation } from './trust-state';
+import { applyOutcomes, certifyFor, newTrustDoc, poolable, type TrustDoc, type TrustObservation } from './trust-state';
 
 const rules = loadPolicy(undefined, {}).feedback;
 const now = new Date('2026-01-06T12:00:00.000Z');
@@ -79,8 +79,10 @@ describe('earned trust of one category and model (feedback)', () => {
     while (!doc.stop && audits < 20) {
       doc = feed(doc, outcomes(1, () => ({ basis: 0.995, wrong: true, weight: 20, source: 'review.decided:0' })), 1);
       audits++;
-      // From the warning on, until the alarm, the category is audited at the ceiling (published at once).
+      // From the warning on, until the alarm, the category is audited at the ceiling (published at once),
+      // and its evidence leaves the pool its siblings are certified on.
       if (!doc.stop) expect(doc.published!.auditRate === rules.trust.audit.ceiling).toBe(audits >= toWarn);
+      expect(poolable(doc, rules)).toBe(audits < toWarn);
     }
     expect(toWarn).toBeLessThan(needed);
     expect(doc.stop).toMatchObject({ reason: expect.stringMatching(/drift|bound/) });

@@ -208,6 +208,18 @@ function raiseAlarm(doc: TrustDoc, alarm: DriftAlarm, at: TrustObservation, rule
 }
 
 /**
+ * Whether a category's evidence may join the pool its siblings are certified on (trust.pool:
+ * model). Not when it is stopped (after a drift alarm its evidence is the model going wrong
+ * there), nor while one of its drift charts is in warning: on bench:quality (spam, reviewers
+ * wrong 10 %) the drifting category's first errors took its siblings' certification with it 100
+ * cases before its own alarm. Leaving a category out depends on its own outcomes only, so the
+ * siblings' evidence stays the sample it was.
+ */
+export function poolable(doc: Pick<TrustDoc, 'stop' | 'cusum'>, rules: Rules): boolean {
+  return !doc.stop && !inWarning(doc.cusum, rules.trust.drift);
+}
+
+/**
  * The certification of a category's evidence, or — pooled by model (trust.pool) — the one
  * certified on the evidence of every category of its model version (`siblings`: the others'
  * windows, summed) when that is looser and the category's own outcomes at the pooled threshold,
