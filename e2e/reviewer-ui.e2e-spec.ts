@@ -330,4 +330,45 @@ describe('the reviewer workbench in a browser', () => {
       await page.screenshot({ path: screenshotPath('my-feedback'), fullPage: true });
     });
   });
+
+  it('an audit whose two overturns differ says a senior arbiter decides; the arbiter upholds the AI on the page', async () => {
+    // The guide's examples once more: a second standard order, audited like the first.
+    const again = ChildService.start(distEntry('tools/cli/src/demo.js'), env, ['--guide', '--timeout', '60']);
+    await again.waitForExit(90_000);
+    expect(again.exitCode).toBe(0);
+    const caseId = `${/ids (guide-[a-z0-9]+-[a-z0-9]+-)\*/.exec(again.output)![1]}standard-order`;
+    await waitFor(() => (finalized(caseId).length > 0 ? true : undefined), { description: `decision.finalized for ${caseId}` });
+    // After the second overturn the case goes to the arbiters: the page's refresh is refused (403) and says so.
+    const overturn = async (username: string, outcome: string, reason: string, movesOn = false) =>
+      withPage(
+        browser,
+        async (page) => {
+          await logIn(page, username);
+          await page.goto(`${services.review.url}/cases/${caseId}`);
+          await page.getByText('Audit of an auto-approval.').waitFor();
+          await page.getByLabel('The right outcome').fill(outcome);
+          await page.getByLabel('Reason code (required)').selectOption('data_error');
+          await page.getByLabel('Reason (required)').fill(reason);
+          await page.getByRole('button', { name: 'Override', exact: true }).click();
+          await page.getByText(`Decision sent: override → ${outcome}`).waitFor();
+          if (movesOn) await page.getByText('This case went on to people with other roles (e.g. a senior arbiter): nothing more to do here.').waitFor();
+        },
+        movesOn ? { expectedConsoleErrors: /status of 403 \(Forbidden\)/ } : {},
+      );
+    await overturn('jamie', 'hold_for_address_check', 'The address looks like a mail drop');
+    await overturn('alex', 'cancel', 'The customer asked to cancel', true);
+    await withPage(browser, async (page) => {
+      // Riley, a senior reviewer who took no part, sees both answers and that the verdict is theirs to give.
+      await logIn(page, 'riley');
+      await page.goto(`${services.review.url}/cases/${caseId}`);
+      await page.locator('#audit-pending').getByText('jamie found the AI wrong (“hold_for_address_check”: The address looks like a mail drop); alex found it wrong too, but said “cancel”: The customer asked to cancel. Three answers: a senior arbiter who took no part gives the verdict.').waitFor();
+      await page.getByText('You are working on this case until').waitFor();
+      await page.getByRole('button', { name: /^Approve “fulfil”: the AI was right/ }).click();
+      await page.getByText(/^Decision sent: approve/).waitFor();
+      await page.reload();
+      await page.locator('#audit-verdict').getByText('Verdict by riley: upheld, the AI was right').waitFor();
+      await page.screenshot({ path: screenshotPath('reviewer-audit-arbiter'), fullPage: true });
+    });
+    expect(finalized(caseId)).toHaveLength(1);
+  });
 });

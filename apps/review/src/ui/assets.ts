@@ -129,7 +129,11 @@ export const CLIENT_JS = String.raw`'use strict';
     // once nobody can act on it, its status (who decided what) too, and the claim's controls go.
     // While it is open the claim line stays this page's own (claimed, released).
     var refresh = function (closed) {
-      fetch(location.pathname, { credentials: 'same-origin' }).then(function (r) { return r.ok ? r.text() : null; }).then(function (text) {
+      fetch(location.pathname, { credentials: 'same-origin' }).then(function (r) {
+        // Moved on to roles this person does not hold (e.g. an arbiter's): say so, keep the page.
+        if (r.status === 403 && status) status.textContent = 'This case went on to people with other roles (e.g. a senior arbiter): nothing more to do here.';
+        return r.ok ? r.text() : null;
+      }).then(function (text) {
         if (!text) return;
         var fresh = new DOMParser().parseFromString(text, 'text/html');
         var ids = ['case-sub', 'history', 'audit-note'].concat(closed ? ['claim-status'] : []);
