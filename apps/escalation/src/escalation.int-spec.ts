@@ -247,6 +247,15 @@ describe('escalation through the real broker and database', () => {
     await publisher.publish(Topics.ReviewRequested, request(caseId, { triggers: [{ kind: 'critical_flag', name: 'fraud_suspected' }] }));
     const mine = () => investigator.received.filter((r) => r.body.includes(caseId));
     await waitFor(() => mine().length >= 1, { timeoutMs: 30_000, description: 'a first, failed attempt' });
+    // Killed once the failed attempt is in the delivery log (killed between the 500 and its log
+    // line, the attempt is simply not logged: CI once saw that race).
+    const pending = String(mine()[0].headers['x-hitl-delivery']);
+    const logClient = await MongoClient.connect(databaseUri);
+    try {
+      await waitFor(async () => (await logClient.db().collection('webhook_deliveries').countDocuments({ delivery: pending, delivered: false } as never)) >= 1, { description: 'the failed attempt logged' });
+    } finally {
+      await logClient.close();
+    }
     for (const service of running.splice(0)) {
       service.process.kill('SIGKILL');
       await service.process.waitForExit(10_000);
