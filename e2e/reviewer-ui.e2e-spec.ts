@@ -346,6 +346,8 @@ describe('the reviewer workbench in a browser', () => {
           await logIn(page, username);
           await page.goto(`${services.review.url}/cases/${caseId}`);
           await page.getByText('Audit of an auto-approval.').waitFor();
+          // The page claims the case as it opens: act once the claim is in (as a person would see it).
+          await page.getByText('You are working on this case until').waitFor();
           await page.getByLabel('The right outcome').fill(outcome);
           await page.getByLabel('Reason code (required)').selectOption('data_error');
           await page.getByLabel('Reason (required)').fill(reason);
